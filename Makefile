@@ -1,0 +1,72 @@
+# Newcomer services assistant: one entry point. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+INSTALLED := $(VENV)/.installed-$(shell sha256sum requirements.lock 2>/dev/null | cut -c1-16)
+MODEL := models/newcomer.tar.gz
+
+# The local contract (README, "Ports"); every value can be overridden from the environment.
+export DIRECTORY_HOST ?= 127.0.0.1
+export DIRECTORY_PORT ?= 8000
+export ACTION_HOST ?= 127.0.0.1
+export ACTION_PORT ?= 5055
+export RASA_HOST ?= 127.0.0.1
+export RASA_PORT ?= 5005
+export RASA_MODEL ?= $(MODEL)
+export RASA_CORS_ORIGINS ?= http://localhost:$(DIRECTORY_PORT) http://127.0.0.1:$(DIRECTORY_PORT)
+export RASA_PUBLIC_URL ?= http://localhost:$(RASA_PORT)
+export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
+export DIRECTORY_API_URL ?= http://localhost:$(DIRECTORY_PORT)/api
+# TensorFlow: use the machine's cores without oversubscribing them.
+export TF_INTRA_OP_PARALLELISM_THREADS ?= 2
+export TF_INTER_OP_PARALLELISM_THREADS ?= 2
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run test venv db train model lock validate unit e2e clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: venv db model ## Set up everything and start directory, action server and Rasa (Ctrl-C stops all)
+	@echo ""
+	@echo "  Chat page and directory  http://localhost:$(DIRECTORY_PORT)/   (HSDS API: /api/, staff admin: /admin/)"
+	@echo "  Rasa (REST + socketio)   http://localhost:$(RASA_PORT)/webhooks/rest/webhook"
+	@echo "  Action server            http://localhost:$(ACTION_PORT)/webhook"
+	@echo "  Staff account:           $(PY) directory/manage.py createsuperuser"
+	@echo ""
+	$(VENV)/bin/honcho start -f Procfile
+
+test: venv model ## Run every check: data validation, unit, action and end-to-end tests
+	$(PY) -m pytest
+
+venv: $(INSTALLED) ## Create .venv with the pinned dependencies
+
+$(INSTALLED): requirements.lock
+	@PYTHON=$$(scripts/find-python310) || exit 1; \
+	  if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
+	    rm -rf $(VENV) && $$PYTHON -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	rm -f $(VENV)/.installed-* && touch $@
+
+db: venv ## Create or migrate the directory database; load the demo city when it is empty
+	cd directory && ../$(PY) manage.py migrate --no-input -v 0 && ../$(PY) manage.py bootstrap_directory
+
+model: venv ## Train the model only when data/, config.yml or domain.yml changed
+	@if $(PY) -m bot.model_fingerprint check $(MODEL); then echo "Model $(MODEL) is up to date."; else $(MAKE) --no-print-directory train; fi
+
+train: venv ## Train the assistant's model now
+	$(RASA) train --force --fixed-model-name newcomer --out models
+	$(PY) -m bot.model_fingerprint save $(MODEL)
+
+lock: ## Re-resolve requirements.in into requirements.lock (needs the network to PyPI)
+	@PYTHON=$$(scripts/find-python310) || exit 1; rm -rf /tmp/newcomer-lock && $$PYTHON -m venv /tmp/newcomer-lock && \
+	  /tmp/newcomer-lock/bin/pip install --quiet -r requirements.in && \
+	  { echo "# Exact versions of every dependency (Python 3.10). Regenerate with: make lock"; /tmp/newcomer-lock/bin/pip freeze --exclude-editable; } > requirements.lock
+
+clean: ## Remove the virtualenv, trained models and local databases
+	rm -rf $(VENV) models/*.tar.gz models/*.fingerprint var .rasa

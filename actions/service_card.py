@@ -1,0 +1,63 @@
+"""Turns an HSDS service into the values of the `utter_service_card` response."""
+from typing import Any, Dict, List
+
+from .locales import fragments
+
+ALL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def _first(items: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return items[0] if items else {}
+
+
+def day_span(codes: List[str], text: Dict[str, Any]) -> str:
+    """MO,TU,WE → 'Mon–Wed'; non-consecutive days are listed."""
+    names = text["days"]
+    ordered = [d for d in ALL_DAYS if d in codes]
+    indexes = [ALL_DAYS.index(d) for d in ordered]
+    if len(ordered) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
+        return text["day_range"].format(first=names[ordered[0]], last=names[ordered[-1]])
+    return text["list_separator"].join(names[d] for d in ordered)
+
+
+def opening_hours(schedules: List[Dict[str, Any]], text: Dict[str, Any]) -> str:
+    rules = []
+    for rule in schedules:
+        days = [d.strip() for d in (rule.get("byday") or "").split(",") if d.strip() in ALL_DAYS]
+        opens, closes = rule.get("opens_at"), rule.get("closes_at")
+        if not days or not opens or not closes:
+            continue
+        if len(days) == 7 and opens == "00:00" and closes in ("23:59", "24:00"):
+            return text["open_always"]
+        rules.append(f"{day_span(days, text)} {opens}–{closes}")
+    return "; ".join(rules) if rules else text["no_hours"]
+
+
+def address(service: Dict[str, Any], text: Dict[str, Any]) -> str:
+    location = _first(service.get("service_at_locations", [])).get("location", {})
+    place = _first(location.get("addresses", []))
+    if not place:
+        return text["unknown"]
+    parts = [place.get("address_1"), place.get("region"), " ".join(p for p in (place.get("postal_code"), place.get("city")) if p)]
+    return ", ".join(p for p in parts if p)
+
+
+def is_appointment_only(service: Dict[str, Any]) -> bool:
+    return any((a.get("taxonomy_term") or {}).get("code") == "appointment-required" for a in service.get("attributes", []))
+
+
+def card_values(service: Dict[str, Any], language: str) -> Dict[str, str]:
+    text = fragments(language)
+    hours = opening_hours(service.get("schedules", []), text)
+    if is_appointment_only(service):
+        hours = f"{hours} ({text['appointment_required']})"
+    spoken = [lang.get("code") for lang in service.get("languages", []) if lang.get("code")]
+    documents = [d.get("document") for d in service.get("required_documents", []) if d.get("document")]
+    return {
+        "name": service.get("name", ""),
+        "address": address(service, text),
+        "hours": hours,
+        "phone": _first(service.get("phones", [])).get("number") or text["unknown"],
+        "languages": text["list_separator"].join(text["languages"].get(code, code) for code in spoken) or text["unknown"],
+        "documents": text["list_separator"].join(documents) or text["no_documents"],
+    }

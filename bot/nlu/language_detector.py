@@ -1,0 +1,106 @@
+"""Rasa NLU component: which supported language is this message in?
+
+Emits an entity `language` that fills the `language` slot, which selects the response
+variations. Short or ambiguous messages ("ok", "112", emoji) emit nothing, so the slot keeps
+the conversation's language. A channel or the widget can impose a language through
+`metadata.language`. lingua ships its models inside the wheel: nothing is downloaded.
+"""
+import re
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+import yaml
+from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+LANGUAGE_ENTITY = "language"
+HINTS_FILE = Path(__file__).with_name("language_hints.yml")
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def load_hints(codes: List[str]) -> Dict[str, str]:
+    """word -> language, for words listed under exactly one supported language."""
+    lists = yaml.safe_load(HINTS_FILE.read_text(encoding="utf-8")) or {}
+    owners: Dict[str, set] = {}
+    for code in codes:
+        for word in lists.get(code, []):
+            owners.setdefault(str(word).lower(), set()).add(code)
+    return {word: next(iter(langs)) for word, langs in owners.items() if len(langs) == 1}
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class LanguageDetector(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "languages": ["en", "es"],
+            # Fewer letters than this cannot be told apart reliably ("ok", "no", "si").
+            "min_letters": 3,
+            # Confidence (among supported languages) needed to switch the conversation's language.
+            "min_confidence": 0.7,
+            # Above this, the statistical detector wins over the short-word hints.
+            "sure_confidence": 0.9,
+        }
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.codes = [code.lower() for code in config["languages"]]
+        self.min_letters = config["min_letters"]
+        self.min_confidence = config["min_confidence"]
+        self.sure_confidence = config["sure_confidence"]
+        self.hints = load_hints(self.codes)
+        languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in self.codes]
+        self.detector = LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LanguageDetector":
+        return cls(config)
+
+    def detect(self, text: str, metadata: Optional[Dict[Text, Any]] = None) -> Optional[str]:
+        preferred = (metadata or {}).get(LANGUAGE_ENTITY)
+        if isinstance(preferred, str) and preferred.lower() in self.codes:
+            return preferred.lower()
+        hinted = {self.hints[w] for w in WORD.findall(text.lower()) if w in self.hints}
+        hint = next(iter(hinted)) if len(hinted) == 1 else None
+        if sum(ch.isalpha() for ch in text) < self.min_letters:
+            return hint
+        confidences = self.detector.compute_language_confidence_values(text)
+        best = confidences[0] if confidences else None
+        if best is not None and best.value >= self.sure_confidence:
+            return best.language.iso_code_639_1.name.lower()
+        if hint is not None:
+            return hint
+        if best is None or best.value < self.min_confidence:
+            return None
+        return best.language.iso_code_639_1.name.lower()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            code = self.detect(text, message.get("metadata"))
+            if code is None:
+                continue
+            entity = {
+                "entity": LANGUAGE_ENTITY,
+                "value": code,
+                "start": 0,
+                "end": len(text),
+                "confidence": 1.0,
+                "extractor": self.__class__.__name__,
+            }
+            message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

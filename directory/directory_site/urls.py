@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from hsds.views import ChatPageView
+
+urlpatterns = [
+    path("", ChatPageView.as_view(), name="chat"),
+    path("api/", include("hsds.api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,109 @@
+"""Validation of the HSDS API's query parameters: a bad value is a 400 that names the parameter."""
+import uuid
+from datetime import datetime, time
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from hsds.models import Service, TaxonomyTerm
+
+from .errors import BadParameter
+
+MAX_SEARCH_LENGTH = 200
+
+
+def positive_int(params, name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise BadParameter(name, f"'{name}' must be a whole number, got '{raw[:40]}'.")
+    if value < 1:
+        raise BadParameter(name, f"'{name}' must be 1 or more.")
+    return value
+
+
+def paging(params) -> tuple:
+    page = positive_int(params, "page", 1)
+    per_page = min(positive_int(params, "per_page", settings.HSDS_DEFAULT_PER_PAGE), settings.HSDS_MAX_PER_PAGE)
+    return page, per_page
+
+
+def boolean(params, name: str) -> bool:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return False
+    lowered = raw.lower()
+    if lowered in {"true", "1", "yes"}:
+        return True
+    if lowered in {"false", "0", "no"}:
+        return False
+    raise BadParameter(name, f"'{name}' must be true or false.")
+
+
+def uuid_value(params, name: str):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise BadParameter(name, f"'{name}' must be a UUID.")
+
+
+def search_text(params) -> str:
+    raw = (params.get("search") or "").strip()
+    if len(raw) > MAX_SEARCH_LENGTH:
+        raise BadParameter("search", f"'search' is limited to {MAX_SEARCH_LENGTH} characters.")
+    if "\x00" in raw:
+        raise BadParameter("search", "'search' contains a null character.")
+    return raw
+
+
+def taxonomy_term(params, name: str = "taxonomy_term_id"):
+    """The term named by id or, as a profile extension, by its code (e.g. 'health')."""
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        lookup = {"id": uuid.UUID(raw)}
+    except ValueError:
+        lookup = {"code": raw}
+    term = TaxonomyTerm.objects.filter(**lookup).first()
+    if term is None:
+        raise BadParameter(name, f"'{name}': no taxonomy term has the id or code '{raw[:64]}'.")
+    return term
+
+
+def modified_after(params):
+    raw = (params.get("modified_after") or "").strip()
+    if not raw:
+        return None
+    try:
+        value = parse_datetime(raw)
+        if value is None:
+            day = parse_date(raw)
+            value = datetime.combine(day, time.min) if day else None
+    except ValueError:
+        value = None
+    if value is None:
+        raise BadParameter("modified_after", "'modified_after' must be an ISO 8601 date or date-time, e.g. 2026-01-31T12:00:00Z.")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    return value
+
+
+def statuses(params) -> list:
+    """Profile extension: `status=active,temporarily closed` keeps only those statuses."""
+    raw = (params.get("status") or "").strip()
+    if not raw:
+        return []
+    wanted = [s.strip() for s in raw.split(",") if s.strip()]
+    allowed = set(Service.Status.values)
+    unknown = [s for s in wanted if s not in allowed]
+    if unknown:
+        raise BadParameter("status", f"Unknown status '{unknown[0][:40]}'; use one of: {', '.join(sorted(allowed))}.")
+    return wanted

@@ -1,0 +1,20 @@
+from django.urls import path, re_path
+
+from . import views
+
+urlpatterns = [
+    path("", views.ApiRootView.as_view(), name="api-root"),
+    path("openapi.json", views.OpenApiView.as_view(), name="api-openapi"),
+    path("services", views.ServiceListView.as_view(), name="services"),
+    path("services/<str:service_id>", views.ServiceDetailView.as_view(), name="service"),
+    path("service_at_locations", views.ServiceAtLocationListView.as_view(), name="service-at-locations"),
+    path("service_at_locations/<str:sal_id>", views.ServiceAtLocationDetailView.as_view(), name="service-at-location"),
+    path("organizations", views.OrganizationListView.as_view(), name="organizations"),
+    path("organizations/<str:organization_id>", views.OrganizationDetailView.as_view(), name="organization"),
+    path("taxonomies", views.TaxonomyListView.as_view(), name="taxonomies"),
+    path("taxonomies/<str:taxonomy_id>", views.TaxonomyDetailView.as_view(), name="taxonomy"),
+    path("taxonomy_terms", views.TaxonomyTermListView.as_view(), name="taxonomy-terms"),
+    path("taxonomy_terms/<str:term_id>", views.TaxonomyTermDetailView.as_view(), name="taxonomy-term"),
+    # Anything else under /api/ is a JSON 404, not an HTML page.
+    re_path(r"^.*$", views.UnknownEndpointView.as_view()),
+]

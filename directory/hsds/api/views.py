@@ -1,0 +1,238 @@
+"""Public, anonymous, read-only HSDS 3.0 API."""
+import json
+import math
+import uuid
+from functools import lru_cache
+from pathlib import Path
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q
+from django.http import Http404
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hsds import models as m
+
+from . import params, serialize
+from .errors import BadParameter
+
+HSDS_VERSION = "3.0"
+OPENAPI_FILE = Path(__file__).with_name("openapi.json")
+
+
+def paged(request, queryset, render) -> Response:
+    """The HSDS paged list shape around one page of `queryset`."""
+    page, per_page = params.paging(request.query_params)
+    total = queryset.count()
+    total_pages = max(1, math.ceil(total / per_page))
+    rows = list(queryset[(page - 1) * per_page : page * per_page])
+    contents = render(rows)
+    return Response(
+        {
+            "total_items": total,
+            "total_pages": total_pages,
+            "page_number": page,
+            "size": len(contents),
+            "first_page": page == 1,
+            "last_page": page >= total_pages,
+            "empty": len(contents) == 0,
+            "contents": contents,
+        }
+    )
+
+
+def get_or_404(queryset, raw_id):
+    try:
+        return queryset.get(id=uuid.UUID(raw_id))
+    except (ValueError, ObjectDoesNotExist):
+        raise Http404("No record has this id.")
+
+
+class ApiRootView(APIView):
+    def get(self, request):
+        return Response(
+            {
+                "version": HSDS_VERSION,
+                "profile": request.build_absolute_uri("/api/openapi.json"),
+                "openapi_url": request.build_absolute_uri("/api/openapi.json"),
+            }
+        )
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict:
+    return json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
+
+
+class OpenApiView(APIView):
+    def get(self, request):
+        return Response(openapi_document())
+
+
+def words_match(fields: tuple, text: str) -> Q:
+    """Every word of `text` must appear in at least one of `fields` (case-insensitive)."""
+    query = Q()
+    for word in text.split()[:10]:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": word})
+        query &= any_field
+    return query
+
+
+def filter_services(request, queryset, service_field: str = ""):
+    """Filters shared by /services and /service_at_locations; `service_field` prefixes lookups."""
+    query = request.query_params
+    prefix = f"{service_field}__" if service_field else ""
+    id_field = f"{service_field}_id" if service_field else "id"
+
+    term = params.taxonomy_term(query)
+    if term is not None:
+        linked = m.Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=term.descendant_ids())
+        queryset = queryset.filter(**{f"{id_field}__in": linked.values("link_id")})
+
+    taxonomy_id = params.uuid_value(query, "taxonomy_id")
+    if taxonomy_id is not None:
+        linked = m.Attribute.objects.filter(link_entity="service", taxonomy_term__taxonomy_id=taxonomy_id)
+        queryset = queryset.filter(**{f"{id_field}__in": linked.values("link_id")})
+
+    organization_id = params.uuid_value(query, "organization_id")
+    if organization_id is not None:
+        queryset = queryset.filter(**{f"{prefix}organization_id": organization_id})
+
+    since = params.modified_after(query)
+    if since is not None:
+        queryset = queryset.filter(**{f"{prefix}last_modified__gte": since})
+
+    wanted_statuses = params.statuses(query)
+    if wanted_statuses:
+        queryset = queryset.filter(**{f"{prefix}status__in": wanted_statuses})
+
+    spoken = (query.get("language") or "").strip().lower()
+    if spoken:
+        if not spoken.isalpha() or len(spoken) > 8:
+            raise BadParameter("language", "'language' must be a language code such as 'ar' or 'uk'.")
+        queryset = queryset.filter(**{f"{id_field}__in": m.Language.objects.filter(code=spoken, service__isnull=False).values("service_id")})
+
+    text = params.search_text(query)
+    if text:
+        term_links = lambda word: m.Attribute.objects.filter(  # noqa: E731
+            link_entity="service"
+        ).filter(Q(taxonomy_term__name__icontains=word) | Q(taxonomy_term__code__icontains=word)).values("link_id")
+        neighbourhood = lambda word: m.ServiceAtLocation.objects.filter(  # noqa: E731
+            Q(location__addresses__region__icontains=word) | Q(location__name__icontains=word)
+        ).values("service_id")
+        for word in text.split()[:10]:
+            queryset = queryset.filter(
+                words_match(
+                    tuple(prefix + f for f in ("name", "alternate_name", "description", "eligibility_description", "organization__name")),
+                    word,
+                )
+                | Q(**{f"{id_field}__in": term_links(word)})
+                | Q(**{f"{id_field}__in": neighbourhood(word)})
+            )
+    return queryset
+
+
+class ServiceListView(APIView):
+    def get(self, request):
+        full = params.boolean(request.query_params, "full")
+        queryset = filter_services(request, serialize.service_queryset(full))
+        return paged(request, queryset, lambda rows: serialize.services(rows, full=full))
+
+
+class ServiceDetailView(APIView):
+    def get(self, request, service_id):
+        svc = get_or_404(serialize.service_queryset(full=True), service_id)
+        attributes = serialize.attributes_by_link("service", [svc.id]).get(svc.id, [])
+        return Response(serialize.service(svc, full=True, attributes=attributes))
+
+
+def service_at_location_queryset():
+    return m.ServiceAtLocation.objects.select_related("service__organization", "location").prefetch_related(
+        *[f"location__{name}" for name in serialize.LOCATION_PREFETCH], "phones", "schedules"
+    ).order_by("service__name", "id")
+
+
+class ServiceAtLocationListView(APIView):
+    def get(self, request):
+        full = params.boolean(request.query_params, "full")
+        queryset = filter_services(request, service_at_location_queryset(), service_field="service")
+        return paged(request, queryset, lambda rows: [serialize.service_at_location(r, full=full) for r in rows])
+
+
+class ServiceAtLocationDetailView(APIView):
+    def get(self, request, sal_id):
+        return Response(serialize.service_at_location(get_or_404(service_at_location_queryset(), sal_id), full=True))
+
+
+class OrganizationListView(APIView):
+    def get(self, request):
+        text = params.search_text(request.query_params)
+        params.boolean(request.query_params, "full")
+        queryset = m.Organization.objects.all()
+        if text:
+            queryset = queryset.filter(words_match(("name", "alternate_name", "description"), text))
+        return paged(request, queryset, lambda rows: [serialize.organization(o) for o in rows])
+
+
+class OrganizationDetailView(APIView):
+    def get(self, request, organization_id):
+        org = get_or_404(m.Organization.objects.all(), organization_id)
+        data = serialize.organization(org)
+        data.update(
+            {
+                "funding": [],
+                "contacts": [],
+                "phones": [serialize.phone(p) for p in org.phones.all()],
+                "locations": [serialize.location(loc) for loc in org.locations.prefetch_related(*serialize.LOCATION_PREFETCH)],
+                "programs": [],
+                "organization_identifiers": [],
+                "attributes": [],
+                "metadata": [],
+                "services": [serialize.service(s, full=False) for s in org.services.select_related("organization")],
+            }
+        )
+        return Response(data)
+
+
+class TaxonomyListView(APIView):
+    def get(self, request):
+        text = params.search_text(request.query_params)
+        queryset = m.Taxonomy.objects.all()
+        if text:
+            queryset = queryset.filter(words_match(("name", "description"), text))
+        return paged(request, queryset, lambda rows: [serialize.taxonomy(t) for t in rows])
+
+
+class TaxonomyDetailView(APIView):
+    def get(self, request, taxonomy_id):
+        return Response(serialize.taxonomy(get_or_404(m.Taxonomy.objects.all(), taxonomy_id)))
+
+
+class TaxonomyTermListView(APIView):
+    def get(self, request):
+        query = request.query_params
+        queryset = m.TaxonomyTerm.objects.select_related("taxonomy")
+        text = params.search_text(query)
+        if text:
+            queryset = queryset.filter(words_match(("name", "code", "description"), text))
+        taxonomy_id = params.uuid_value(query, "taxonomy_id")
+        if taxonomy_id is not None:
+            queryset = queryset.filter(taxonomy_id=taxonomy_id)
+        if params.boolean(query, "top_only"):
+            queryset = queryset.filter(parent__isnull=True)
+        parent = params.taxonomy_term(query, "parent_id")
+        if parent is not None:
+            queryset = queryset.filter(parent=parent)
+        return paged(request, queryset, lambda rows: [serialize.taxonomy_term(t) for t in rows])
+
+
+class TaxonomyTermDetailView(APIView):
+    def get(self, request, term_id):
+        return Response(serialize.taxonomy_term(get_or_404(m.TaxonomyTerm.objects.select_related("taxonomy"), term_id)))
+
+
+class UnknownEndpointView(APIView):
+    def get(self, request):
+        raise Http404("No such endpoint or record.")

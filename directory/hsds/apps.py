@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HsdsConfig(AppConfig):
+    name = "hsds"
+    verbose_name = "Service directory (HSDS)"
+    default_auto_field = "django.db.models.BigAutoField"

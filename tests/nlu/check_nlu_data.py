@@ -1,0 +1,251 @@
+"""Consistency checks for the NLU training data and held-out test sets.
+
+Usage (from the project root):
+    .venv/bin/python tests/nlu/check_nlu_data.py
+
+Checks:
+  * every file parses as YAML, starts with version "3.1" and has an `nlu` list
+  * example counts per intent per file and per language (train: >=30, out_of_scope >=40;
+    held-out: >=15)
+  * no normalised example appears under two different intents (anywhere)
+  * no normalised example appears in both training and held-out data
+  * every `need` annotation (inline JSON form, plain `[x](need)` + synonym blocks)
+    resolves to one of the allowed codes, and each surface text maps to one code only
+  * no `need` annotations outside the find_* intents
+  * no example line starts with `/`
+Exits non-zero if any check fails.
+"""
+import json
+import re
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+TRAIN_DIR = ROOT / "data" / "nlu"
+TEST_DIR = ROOT / "tests" / "nlu"
+LANGS = ["en", "es"]
+TRAIN_FILES = ["smalltalk", "employment", "education", "health", "housing", "emergency"]
+
+INTENTS = [
+    "greet", "goodbye", "thank", "find_employment", "find_education",
+    "find_health", "find_housing", "emergency", "out_of_scope",
+]
+FIND_INTENTS = {"find_employment", "find_education", "find_health", "find_housing"}
+MIN_TRAIN = {i: 30 for i in INTENTS}
+MIN_TRAIN["out_of_scope"] = 40
+MIN_TEST = 15
+
+ALLOWED_CODES = {
+    "employment-job-search", "employment-cv-interview", "employment-work-permit",
+    "employment-vocational-training",
+    "education-language-courses", "education-school-enrolment",
+    "education-adult-education", "education-qualification-recognition",
+    "health-doctor", "health-dentist", "health-mental-health", "health-maternity",
+    "housing-shelter", "housing-rental", "housing-tenant-advice",
+    "housing-financial-support",
+}
+# the code prefix a find_* intent's annotations should use
+INTENT_PREFIX = {
+    "find_employment": "employment-", "find_education": "education-",
+    "find_health": "health-", "find_housing": "housing-",
+}
+
+# [text]{json}  or  [text](entity) / [text](entity:value)
+JSON_ANN = re.compile(r"\[([^\]]+)\](\{[^}]*\})")
+PLAIN_ANN = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
+
+errors = []
+
+
+def err(msg):
+    errors.append(msg)
+
+
+def strip_annotations(text):
+    text = JSON_ANN.sub(r"\1", text)
+    return PLAIN_ANN.sub(r"\1", text)
+
+
+def normalise(text, fold_accents=False):
+    text = strip_annotations(text).lower()
+    if fold_accents:
+        text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                       if not unicodedata.combining(c))
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def load(path):
+    raw = path.read_text(encoding="utf-8")
+    if not raw.startswith('version: "3.1"\nnlu:'):
+        err(f"{path}: must start with version \"3.1\" followed by nlu:")
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as e:
+        err(f"{path}: YAML error {e}")
+        return {}, []
+    if not isinstance(data, dict) or data.get("version") != "3.1" or not isinstance(data.get("nlu"), list):
+        err(f"{path}: missing version 3.1 / nlu list")
+        return {}, []
+    intents = defaultdict(list)
+    synonyms = []
+    for block in data["nlu"]:
+        if "intent" in block:
+            ex = block.get("examples", "")
+            for line in ex.splitlines():
+                if not line.strip():
+                    continue
+                if not line.startswith("- "):
+                    err(f"{path}: bad example line {line!r}")
+                    continue
+                example = line[2:].strip()
+                if example.startswith("/"):
+                    err(f"{path}: example starts with '/': {example!r}")
+                intents[block["intent"]].append(example)
+        elif "synonym" in block:
+            for line in block.get("examples", "").splitlines():
+                if line.startswith("- "):
+                    synonyms.append((block["synonym"], line[2:].strip()))
+    return intents, synonyms
+
+
+def main():
+    train = {}   # (lang, file) -> {intent: [examples]}
+    test = {}    # lang -> {intent: [examples]}
+    synonym_map = {}
+    all_syn = []
+    for lang in LANGS:
+        for name in TRAIN_FILES:
+            p = TRAIN_DIR / lang / f"{name}.yml"
+            if not p.exists():
+                err(f"missing file {p}")
+                continue
+            intents, syns = load(p)
+            train[(lang, name)] = intents
+            all_syn += syns
+        p = TEST_DIR / f"{lang}.yml"
+        if not p.exists():
+            err(f"missing file {p}")
+            continue
+        intents, syns = load(p)
+        test[lang] = intents
+        all_syn += syns
+
+    for value, text in all_syn:
+        synonym_map.setdefault(text.lower(), set()).add(value)
+
+    # ---- counts -----------------------------------------------------------
+    print("Training examples per intent (file):")
+    per_lang_train = defaultdict(Counter)
+    for (lang, name), intents in sorted(train.items()):
+        for intent, exs in intents.items():
+            if intent not in INTENTS:
+                err(f"{lang}/{name}.yml: unknown intent {intent}")
+            per_lang_train[lang][intent] += len(exs)
+            print(f"  {lang}/{name}.yml  {intent:16s} {len(exs):3d}")
+    for lang in LANGS:
+        for intent in INTENTS:
+            n = per_lang_train[lang][intent]
+            if n < MIN_TRAIN[intent]:
+                err(f"train {lang}: {intent} has {n} < {MIN_TRAIN[intent]}")
+    print("Held-out examples per intent:")
+    for lang, intents in sorted(test.items()):
+        for intent in INTENTS:
+            n = len(intents.get(intent, []))
+            print(f"  tests/{lang}.yml  {intent:16s} {n:3d}")
+            if n < MIN_TEST:
+                err(f"test {lang}: {intent} has {n} < {MIN_TEST}")
+
+    # ---- duplicates -------------------------------------------------------
+    records = []  # (split, source, intent, example)
+    for (lang, name), intents in train.items():
+        for intent, exs in intents.items():
+            records += [("train", f"data/nlu/{lang}/{name}.yml", intent, e) for e in exs]
+    for lang, intents in test.items():
+        for intent, exs in intents.items():
+            records += [("test", f"tests/nlu/{lang}.yml", intent, e) for e in exs]
+
+    for fold in (False, True):
+        by_norm = defaultdict(list)
+        for r in records:
+            by_norm[normalise(r[3], fold)].append(r)
+        for norm, rs in by_norm.items():
+            if len({r[2] for r in rs}) > 1:
+                err(f"example in several intents (accent_fold={fold}): {norm!r} -> "
+                    f"{[(r[1], r[2]) for r in rs]}")
+            if {"train", "test"} <= {r[0] for r in rs}:
+                err(f"example in train and held-out (accent_fold={fold}): {norm!r} -> "
+                    f"{[r[1] for r in rs]}")
+            same = [r for r in rs if r[0] == "train"]
+            if len(same) > 1 and len({(r[1], r[2]) for r in same}) < len(same):
+                err(f"duplicate training example: {norm!r} in {[r[1] for r in same]}")
+
+    # ---- entity annotations ------------------------------------------------
+    text_to_codes = defaultdict(set)
+    n_ann = Counter()
+    n_annotated_examples = Counter()
+    n_find_examples = Counter()
+    for split, src, intent, ex in records:
+        anns = []
+        for text, js in JSON_ANN.findall(ex):
+            try:
+                obj = json.loads(js)
+            except json.JSONDecodeError:
+                err(f"{src}: bad JSON annotation {js!r} in {ex!r}")
+                continue
+            anns.append((text, obj.get("entity"), obj.get("value")))
+        for text, spec in PLAIN_ANN.findall(ex):
+            entity, _, value = spec.partition(":")
+            anns.append((text, entity, value or None))
+        if intent in FIND_INTENTS:
+            n_find_examples[split] += 1
+            if anns:
+                n_annotated_examples[split] += 1
+        for text, entity, value in anns:
+            if entity != "need":
+                err(f"{src}: unexpected entity {entity!r} in {ex!r}")
+                continue
+            if intent not in FIND_INTENTS:
+                err(f"{src}: need annotated in {intent}: {ex!r}")
+            if value is None:
+                codes = synonym_map.get(text.lower(), set())
+                if not codes:
+                    err(f"{src}: [{text}](need) has no synonym mapping: {ex!r}")
+                    continue
+                if len(codes) > 1:
+                    err(f"{src}: {text!r} has several synonym values {codes}")
+                value = next(iter(codes))
+            if value not in ALLOWED_CODES:
+                err(f"{src}: value {value!r} not an allowed code in {ex!r}")
+            elif intent in INTENT_PREFIX and not value.startswith(INTENT_PREFIX[intent]):
+                err(f"{src}: code {value!r} does not fit intent {intent}: {ex!r}")
+            text_to_codes[text.lower()].add(value)
+            n_ann[split] += 1
+    for value, _text in all_syn:
+        if value not in ALLOWED_CODES:
+            err(f"synonym block value {value!r} is not an allowed code")
+    for text, codes in text_to_codes.items():
+        if len(codes) > 1:
+            err(f"surface text {text!r} maps to several codes {sorted(codes)}")
+    print("need annotations: "
+          + ", ".join(f"{s}: {n_ann[s]} annotations in {n_annotated_examples[s]}/"
+                      f"{n_find_examples[s]} find_* examples" for s in ("train", "test")))
+    used = {c for cs in text_to_codes.values() for c in cs}
+    print(f"codes used: {len(used)}/{len(ALLOWED_CODES)}"
+          + (f" (unused: {sorted(ALLOWED_CODES - used)})" if ALLOWED_CODES - used else ""))
+
+    if errors:
+        print(f"\n{len(errors)} problem(s):")
+        for e in errors:
+            print("  -", e)
+        return 1
+    print("\nAll checks passed.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Start the product's real servers (directory, action server, Rasa) on free loopback ports."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+LOG_DIR = ROOT / "var" / "test-logs"
+MODEL = ROOT / "models" / "newcomer.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    """One server process in its own process group, with its output in var/test-logs/."""
+
+    def __init__(self, name: str, command: List[str], port: int, ready_path: str, env: Optional[Dict[str, str]] = None, cwd: Path = ROOT, timeout: float = 120):
+        self.name, self.command, self.port, self.ready_path = name, command, port, ready_path
+        self.env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
+        self.cwd, self.timeout = cwd, timeout
+        self.process: Optional[subprocess.Popen] = None
+        self.log_path = LOG_DIR / f"{name}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "ServerProcess":
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {self.log_path}:\n{self.tail()}")
+            try:
+                if requests.get(self.url + self.ready_path, timeout=2).status_code < 500:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"{self.name} not ready after {self.timeout} s; see {self.log_path}:\n{self.tail()}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def prepare_directory_database(database_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    manage = [str(VENV_BIN / "python"), "manage.py"]
+    for args in (["migrate", "--no-input", "-v", "0"], ["bootstrap_directory"]):
+        subprocess.run(manage + args, cwd=ROOT / "directory", env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def directory_server(database_url: str, port: Optional[int] = None) -> ServerProcess:
+    port = port or free_port()
+    return ServerProcess(
+        "directory",
+        [str(VENV_BIN / "gunicorn"), "--chdir", "directory", "directory_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"],
+        port,
+        "/api/",
+        env={"DATABASE_URL": database_url},
+        timeout=60,
+    )
+
+
+def action_server(directory_api_url: str) -> ServerProcess:
+    port = free_port()
+    return ServerProcess(
+        "actions",
+        [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        port,
+        "/health",
+        env={"DIRECTORY_API_URL": directory_api_url, "SANIC_HOST": "127.0.0.1"},
+        timeout=90,
+    )
+
+
+def rasa_server(action_server_url: str, cors_origin: str) -> ServerProcess:
+    if not MODEL.exists():
+        raise RuntimeError(f"No trained model at {MODEL}: run `make model` (make test does it first).")
+    port = free_port()
+    return ServerProcess(
+        "rasa",
+        [
+            str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(port),
+            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", cors_origin,
+        ],
+        port,
+        "/",
+        env={"ACTION_SERVER_URL": action_server_url, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        timeout=180,
+    )
