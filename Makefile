@@ -25,6 +25,9 @@ export TF_INTRA_OP_PARALLELISM_THREADS ?= 2
 export TF_INTER_OP_PARALLELISM_THREADS ?= 2
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
+# Third-party deprecation chatter hides what matters in the logs.
+export PYTHONWARNINGS ?= ignore::DeprecationWarning
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
 .PHONY: help run test venv db train model lock validate unit e2e clean
 
@@ -54,7 +57,8 @@ $(INSTALLED): requirements.lock
 	rm -f $(VENV)/.installed-* && touch $@
 
 db: venv ## Create or migrate the directory database; load the demo city when it is empty
-	cd directory && ../$(PY) manage.py migrate --no-input -v 0 && ../$(PY) manage.py bootstrap_directory
+	cd directory && ../$(PY) manage.py migrate --no-input -v 0 && ../$(PY) manage.py bootstrap_directory \
+	  && ../$(PY) manage.py collectstatic --no-input -v 0
 
 model: venv ## Train the model only when data/, config.yml or domain.yml changed
 	@if $(PY) -m bot.model_fingerprint check $(MODEL); then echo "Model $(MODEL) is up to date."; else $(MAKE) --no-print-directory train; fi

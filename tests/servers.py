@@ -73,7 +73,7 @@ class ServerProcess:
 def prepare_directory_database(database_url: str) -> None:
     env = {**os.environ, "DATABASE_URL": database_url}
     manage = [str(VENV_BIN / "python"), "manage.py"]
-    for args in (["migrate", "--no-input", "-v", "0"], ["bootstrap_directory"]):
+    for args in (["migrate", "--no-input", "-v", "0"], ["bootstrap_directory"], ["collectstatic", "--no-input", "-v", "0"]):
         subprocess.run(manage + args, cwd=ROOT / "directory", env=env, check=True, stdout=subprocess.DEVNULL)
 
 

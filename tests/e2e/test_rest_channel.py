@@ -1,0 +1,113 @@
+"""End to end: directory + action server + Rasa with the trained model, through the REST channel."""
+import time
+import uuid
+
+import pytest
+import requests
+import yaml
+
+from servers import ROOT
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def response_text(name: str, language: str = "en") -> str:
+    for variation in DOMAIN["responses"][name]:
+        conditions = variation.get("condition") or []
+        if (language == "en" and not conditions) or any(c.get("value") == language for c in conditions):
+            return variation["text"]
+    raise KeyError(name)
+
+
+def label(name: str, language: str) -> str:
+    """The first line label after {name} in the service card, e.g. 'Address:'."""
+    return response_text("utter_service_card", language).split("\n")[1].split("{")[0].strip()
+
+
+def say(rasa, text: str, sender: str = None, **extra):
+    sender = sender or f"test-{uuid.uuid4()}"
+    started = time.monotonic()
+    response = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender, "message": text, **extra}, timeout=30)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    return [m.get("text", "") for m in response.json()], elapsed
+
+
+def service_names(directory_api: str, category: str) -> set:
+    page = requests.get(f"{directory_api}/services", params={"taxonomy_term_id": category, "status": "active", "per_page": 100}, timeout=10).json()
+    return {s["name"] for s in page["contents"]}
+
+
+def test_job_question_gets_employment_services(rasa, directory_api):
+    replies, _ = say(rasa, "I'm looking for a job")
+    assert replies[0] == response_text("utter_results_employment")
+    names = service_names(directory_api, "employment")
+    cards = [r for r in replies[1:] if r.split("\n")[0] in names]
+    assert len(cards) >= 1, replies
+    for card in cards:
+        assert label("utter_service_card", "en") in card and "Opening hours:" in card and "Phone: +" in card
+
+
+def test_spanish_doctor_question_gets_health_services_in_spanish(rasa, directory_api):
+    replies, _ = say(rasa, "Necesito ver a un médico")
+    assert replies[0] == response_text("utter_results_health", "es")
+    names = service_names(directory_api, "health")
+    cards = [r for r in replies[1:] if r.split("\n")[0] in names]
+    assert cards, replies
+    assert all("Horario:" in c and "Teléfono:" in c for c in cards)
+    assert not any("Opening hours" in r for r in replies)
+
+
+def test_emergency_gets_112_first(rasa):
+    replies, _ = say(rasa, "help my friend is not breathing")
+    assert "112" in replies[0]
+    replies, _ = say(rasa, "ayuda, me están pegando, necesito ayuda urgente")
+    assert "112" in replies[0] and replies[0] == response_text("utter_emergency", "es")
+
+
+def test_language_is_kept_for_short_messages(rasa):
+    sender = f"test-{uuid.uuid4()}"
+    say(rasa, "hola, buenas tardes", sender=sender)
+    spanish = {v["text"] for variations in DOMAIN["responses"].values() for v in variations if v.get("condition")}
+    for neutral in ("ok", "112", "👍"):
+        replies, _ = say(rasa, neutral, sender=sender)
+        assert replies and all(r in spanish for r in replies), (neutral, replies)
+
+
+def test_greeting_in_each_language(rasa):
+    assert say(rasa, "hello there")[0] == [response_text("utter_greet", "en")]
+    assert say(rasa, "hola, ¿qué tal?")[0] == [response_text("utter_greet", "es")]
+
+
+def test_the_chat_page_is_served_with_its_widget(directory, rasa):
+    page = requests.get(directory.url + "/", timeout=10)
+    assert page.status_code == 200 and 'id="chat-input"' in page.text and "<label" in page.text
+    script = requests.get(directory.url + "/static/widget/chat.js", timeout=10)
+    assert script.status_code == 200 and "/webhooks/rest/webhook" in script.text
+
+
+def test_cors_allows_only_the_widget_origin(rasa, directory):
+    def preflight(origin):
+        return requests.options(
+            f"{rasa.url}/webhooks/rest/webhook",
+            headers={"Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+            timeout=10,
+        ).headers.get("Access-Control-Allow-Origin")
+
+    assert preflight(directory.url) == directory.url
+    assert preflight("http://evil.example") is None
+
+
+def test_directory_down_gets_a_graceful_reply_then_recovers(rasa, directory, directory_api):
+    directory.stop()
+    try:
+        replies, elapsed = say(rasa, "I need a place to stay tonight")
+        assert replies == [response_text("utter_directory_unavailable")]
+        assert elapsed < 4
+        replies, elapsed = say(rasa, "necesito un médico por favor")
+        assert replies == [response_text("utter_directory_unavailable", "es")]
+    finally:
+        directory.start()
+    replies, _ = say(rasa, "I need a place to stay tonight")
+    assert replies[0] == response_text("utter_results_housing")
+    assert any(r.split("\n")[0] in service_names(directory_api, "housing") for r in replies[1:])
