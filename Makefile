@@ -25,11 +25,13 @@ export TF_INTRA_OP_PARALLELISM_THREADS ?= 2
 export TF_INTER_OP_PARALLELISM_THREADS ?= 2
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONDONTWRITEBYTECODE := 1
+# Rasa's telemetry and error reports go to outside hosts: never from here.
+export RASA_TELEMETRY_ENABLED := false
 # Third-party deprecation chatter hides what matters in the logs.
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help run test venv db train model lock validate unit e2e clean
+.PHONY: help run test venv db train model eval lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,6 +68,9 @@ model: venv ## Train the model only when data/, config.yml or domain.yml changed
 train: venv ## Train the assistant's model now
 	$(RASA) train --force --fixed-model-name newcomer --out models
 	$(PY) -m bot.model_fingerprint save $(MODEL)
+
+eval: venv model ## Evaluate understanding on the held-out sets (docs/nlu-evaluation.md)
+	$(PY) -m bot.evaluation
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs the network to PyPI)
 	@PYTHON=$$(scripts/find-python310) || exit 1; rm -rf /tmp/newcomer-lock && $$PYTHON -m venv /tmp/newcomer-lock && \

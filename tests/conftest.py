@@ -1,4 +1,5 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,8 @@ import yaml
 from servers import ROOT, action_server, directory_server, prepare_directory_database, rasa_server
 
 HSDS_SCHEMA_DIR = ROOT.parent / "shared" / "hsds" / "schema"
+# Rasa's telemetry and error reports would try outside hosts; tests never leave loopback.
+os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 
 
 @pytest.fixture(scope="session")

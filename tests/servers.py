@@ -27,7 +27,7 @@ class ServerProcess:
 
     def __init__(self, name: str, command: List[str], port: int, ready_path: str, env: Optional[Dict[str, str]] = None, cwd: Path = ROOT, timeout: float = 120):
         self.name, self.command, self.port, self.ready_path = name, command, port, ready_path
-        self.env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
+        self.env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "RASA_TELEMETRY_ENABLED": "false", **(env or {})}
         self.cwd, self.timeout = cwd, timeout
         self.process: Optional[subprocess.Popen] = None
         self.log_path = LOG_DIR / f"{name}.log"

@@ -32,3 +32,18 @@ def test_rasa_data_validate():
 def test_nlu_data_consistency():
     result = subprocess.run([sys.executable, "tests/nlu/check_nlu_data.py"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_entity_annotations_cover_whole_words():
+    """An annotation inside a word (e.g. a clitic prefix attached) is silently dropped by Rasa."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    bad = []
+    for message in load_data(str(ROOT / "data" / "nlu")).training_examples:
+        text = message.get("text")
+        for entity in message.get("entities") or []:
+            before = text[entity["start"] - 1] if entity["start"] > 0 else " "
+            after = text[entity["end"]] if entity["end"] < len(text) else " "
+            if before.isalnum() or after.isalnum():
+                bad.append(text)
+    assert not bad, bad[:10]

@@ -92,3 +92,11 @@ def test_actions_name_only_existing_responses(domain):
                 names.add(node.value)
     names |= {f"utter_results_{term}" for term in ("employment", "education", "health", "housing", "emergency")}
     assert names - set(domain["responses"]) == set()
+
+
+def test_right_to_left_replies_start_every_line_with_a_rtl_mark(domain):
+    for name, variations in domain["responses"].items():
+        for variation in variations:
+            if language_of(variation) in {"ar", "fa"}:
+                lines = variation["text"].split("\n")
+                assert all(line.startswith("\u200f") for line in lines), f"{name} ({language_of(variation)})"

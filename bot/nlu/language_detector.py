@@ -3,7 +3,8 @@
 Emits an entity `language` that fills the `language` slot, which selects the response
 variations. Short or ambiguous messages ("ok", "112", emoji) emit nothing, so the slot keeps
 the conversation's language. A channel or the widget can impose a language through
-`metadata.language`. lingua ships its models inside the wheel: nothing is downloaded.
+`metadata.language`; a message classified as `change_language` that names a language
+("in English please", "بالعربي") switches to it. lingua ships its models inside the wheel: nothing is downloaded.
 """
 import re
 from pathlib import Path
@@ -21,6 +22,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 LANGUAGE_ENTITY = "language"
 HINTS_FILE = Path(__file__).with_name("language_hints.yml")
+NAMES_FILE = Path(__file__).with_name("language_names.yml")
+CHANGE_LANGUAGE_INTENT = "change_language"
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -32,6 +35,13 @@ def load_hints(codes: List[str]) -> Dict[str, str]:
         for word in lists.get(code, []):
             owners.setdefault(str(word).lower(), set()).add(code)
     return {word: next(iter(langs)) for word, langs in owners.items() if len(langs) == 1}
+
+
+def load_names(codes: List[str]) -> List[tuple]:
+    """(name, language) pairs, longest names first so "العربية" wins over shorter overlaps."""
+    lists = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8")) or {}
+    pairs = {(str(name).lower(), code) for code in codes for name in lists.get(code, [])}
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -54,6 +64,7 @@ class LanguageDetector(GraphComponent):
         self.min_confidence = config["min_confidence"]
         self.sure_confidence = config["sure_confidence"]
         self.hints = load_hints(self.codes)
+        self.names = load_names(self.codes)
         languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in self.codes]
         self.detector = LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
 
@@ -67,11 +78,21 @@ class LanguageDetector(GraphComponent):
     ) -> "LanguageDetector":
         return cls(config)
 
-    def detect(self, text: str, metadata: Optional[Dict[Text, Any]] = None) -> Optional[str]:
-        preferred = (metadata or {}).get(LANGUAGE_ENTITY)
+    def requested(self, text: str) -> Optional[str]:
+        """The language a "please speak X" message names, if any."""
+        lowered = text.lower()
+        return next((code for name, code in self.names if name in lowered), None)
+
+    def detect(self, text: str, metadata: Optional[Dict[Text, Any]] = None, intent: Optional[str] = None) -> Optional[str]:
+        preferred = metadata.get(LANGUAGE_ENTITY) if isinstance(metadata, dict) else None
         if isinstance(preferred, str) and preferred.lower() in self.codes:
             return preferred.lower()
-        hinted = {self.hints[w] for w in WORD.findall(text.lower()) if w in self.hints}
+        if intent == CHANGE_LANGUAGE_INTENT:
+            named = self.requested(text)
+            if named is not None:
+                return named
+        words = WORD.findall(text.lower())
+        hinted = {self.hints[w] for w in words if w in self.hints}
         hint = next(iter(hinted)) if len(hinted) == 1 else None
         if sum(ch.isalpha() for ch in text) < self.min_letters:
             return hint
@@ -79,7 +100,9 @@ class LanguageDetector(GraphComponent):
         best = confidences[0] if confidences else None
         if best is not None and best.value >= self.sure_confidence:
             return best.language.iso_code_639_1.name.lower()
-        if hint is not None:
+        # A hint word settles one- or two-word messages, and longer ones the detector is unsure of;
+        # otherwise "hey les amis" would be English because of "hey".
+        if hint is not None and (len(words) <= 2 or best is None or best.value < self.min_confidence):
             return hint
         if best is None or best.value < self.min_confidence:
             return None
@@ -88,7 +111,8 @@ class LanguageDetector(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            code = self.detect(text, message.get("metadata"))
+            intent = (message.get("intent") or {}).get("name")
+            code = self.detect(text, message.get("metadata"), intent)
             if code is None:
                 continue
             entity = {

@@ -111,3 +111,43 @@ def test_directory_down_gets_a_graceful_reply_then_recovers(rasa, directory, dir
     replies, _ = say(rasa, "I need a place to stay tonight")
     assert replies[0] == response_text("utter_results_housing")
     assert any(r.split("\n")[0] in service_names(directory_api, "housing") for r in replies[1:])
+
+
+@pytest.mark.parametrize(
+    "language,text,category",
+    [
+        ("fr", "bonjour, je cherche un medecin pour mon fils", "health"),
+        ("ar", "مرحبا، بدي شغل بأسرع وقت", "employment"),
+        ("uk", "шукаю житло для сімʼї з двома дітьми", "housing"),
+        ("fa", "کلاس زبان برای بزرگسالان کجاست؟", "education"),
+    ],
+)
+def test_each_language_gets_services_in_that_language(rasa, directory_api, language, text, category):
+    replies, _ = say(rasa, text)
+    assert replies[0] == response_text(f"utter_results_{category}", language), replies
+    names = service_names(directory_api, category)
+    cards = [r for r in replies[1:] if r.split("\n")[0].lstrip("\u200f") in names]
+    assert cards, replies
+    address_label = response_text("utter_service_card", language).split("\n")[1].split("{")[0].strip()
+    assert all(address_label in card for card in cards)
+
+
+def test_right_to_left_replies_are_marked(rasa):
+    replies, _ = say(rasa, "السلام عليكم")
+    assert replies == [response_text("utter_greet", "ar")]
+    assert replies[0].startswith("\u200f")
+
+
+def test_user_can_switch_language_explicitly(rasa):
+    sender = f"test-{uuid.uuid4()}"
+    say(rasa, "hola, buenas tardes", sender=sender)
+    replies, _ = say(rasa, "can you speak arabic please", sender=sender)
+    assert replies == [response_text("utter_language_changed", "ar")]
+    replies, _ = say(rasa, "ok", sender=sender)
+    arabic = {v["text"] for variations in DOMAIN["responses"].values() for v in variations if any(c.get("value") == "ar" for c in v.get("condition") or [])}
+    assert replies and all(r in arabic for r in replies), replies
+
+
+def test_channel_metadata_sets_the_language(rasa):
+    replies, _ = say(rasa, "hello", metadata={"language": "uk"})
+    assert replies == [response_text("utter_greet", "uk")]

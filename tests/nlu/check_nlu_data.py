@@ -27,13 +27,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 TRAIN_DIR = ROOT / "data" / "nlu"
 TEST_DIR = ROOT / "tests" / "nlu"
-LANGS = ["en", "es"]
-TRAIN_FILES = ["smalltalk", "employment", "education", "health", "housing", "emergency"]
+LANGS = sorted(p.name for p in TRAIN_DIR.iterdir() if p.is_dir())
+TRAIN_FILES = ["smalltalk", "employment", "education", "health", "housing", "emergency", "language"]
 
-INTENTS = [
-    "greet", "goodbye", "thank", "find_employment", "find_education",
-    "find_health", "find_housing", "emergency", "out_of_scope",
-]
+# The domain is the single list of intents.
+INTENTS = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]
 FIND_INTENTS = {"find_employment", "find_education", "find_health", "find_housing"}
 MIN_TRAIN = {i: 30 for i in INTENTS}
 MIN_TRAIN["out_of_scope"] = 40

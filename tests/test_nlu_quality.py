@@ -1,0 +1,47 @@
+"""Understanding, measured: held-out accuracy per language and the main flows as story tests."""
+import subprocess
+
+import pytest
+
+from bot import evaluation
+from servers import MODEL, ROOT
+
+MIN_MACRO_F1 = 0.90
+LANGUAGES = sorted(p.stem for p in (ROOT / "tests" / "nlu").glob("*.yml"))
+
+
+@pytest.fixture(scope="module")
+def results():
+    assert MODEL.exists(), "run `make model` first (make test does)"
+    return evaluation.evaluate(MODEL, MIN_MACRO_F1)
+
+
+def test_every_language_has_a_held_out_set():
+    assert set(LANGUAGES) == {"en", "es", "fr", "ar", "uk", "fa"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_held_out_macro_f1(results, language):
+    summary = results[language]
+    errors = "\n".join(f"  {e['intent']} -> {e['predicted']}: {e['text']}" for e in summary["errors"][:15])
+    assert summary["macro_f1"] >= MIN_MACRO_F1, f"{language}: macro-F1 {summary['macro_f1']:.3f}\n{errors}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_language_is_rarely_switched_wrongly(results, language):
+    # A wrong switch answers in a language the user did not write; nothing detected keeps the conversation's.
+    assert results[language]["language_wrong"] <= 0.05
+    assert results[language]["language_detected"] >= 0.75
+
+
+def test_story_tests_in_every_language():
+    stories = sorted(p.stem for p in (ROOT / "tests" / "stories").glob("test_*.yml"))
+    assert stories == sorted(f"test_{lang}" for lang in LANGUAGES)
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "rasa"), "test", "core", "--model", str(MODEL), "--stories", "tests/stories",
+         "--fail-on-prediction-errors", "--out", "var/story-results"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    failed = (ROOT / "var" / "story-results" / "failed_test_stories.yml")
+    detail = failed.read_text(encoding="utf-8") if failed.exists() else result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 0, detail
