@@ -20,6 +20,13 @@ export RASA_CORS_ORIGINS ?= http://localhost:$(DIRECTORY_PORT) http://127.0.0.1:
 export RASA_PUBLIC_URL ?= http://localhost:$(RASA_PORT)
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export DIRECTORY_API_URL ?= http://localhost:$(DIRECTORY_PORT)/api
+# Messaging channels (credentials.yml): empty means off. See README, "Messaging channels".
+CHANNEL_VARIABLES := TELEGRAM_ACCESS_TOKEN TELEGRAM_SECRET_TOKEN TELEGRAM_WEBHOOK_URL TELEGRAM_API_BASE_URL \
+  TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_SMS_NUMBER TWILIO_SMS_WEBHOOK_URL TWILIO_WHATSAPP_NUMBER \
+  TWILIO_WHATSAPP_WEBHOOK_URL TWILIO_API_BASE_URL WHATSAPP_ACCESS_TOKEN WHATSAPP_PHONE_NUMBER_ID \
+  WHATSAPP_APP_SECRET WHATSAPP_VERIFY_TOKEN WHATSAPP_API_BASE_URL MESSENGER_PAGE_ACCESS_TOKEN \
+  MESSENGER_APP_SECRET MESSENGER_VERIFY_TOKEN MESSENGER_API_BASE_URL
+$(foreach variable,$(CHANNEL_VARIABLES),$(eval export $(variable) ?=))
 # TensorFlow: use the machine's cores without oversubscribing them.
 export TF_INTRA_OP_PARALLELISM_THREADS ?= 2
 export TF_INTER_OP_PARALLELISM_THREADS ?= 2
@@ -31,7 +38,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help run test venv db train model eval lock clean
+.PHONY: help run test venv browser db train model eval lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,7 +52,7 @@ run: venv db model ## Set up everything and start directory, action server and R
 	@echo ""
 	$(VENV)/bin/honcho start -f Procfile
 
-test: venv model ## Run every check: data validation, unit, action and end-to-end tests
+test: venv browser model ## Run every check: data validation, unit, action, browser and end-to-end tests
 	$(PY) -m pytest
 
 venv: $(INSTALLED) ## Create .venv with the pinned dependencies
@@ -57,6 +64,11 @@ $(INSTALLED): requirements.lock
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	rm -f $(VENV)/.installed-* && touch $@
+
+browser: ## Install Debian's chromium for the browser tests (Playwright drives /usr/bin/chromium)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "error: /usr/bin/chromium is missing; install it with: sudo apt-get install chromium" >&2; exit 1; fi; fi
 
 db: venv ## Create or migrate the directory database; load the demo city when it is empty
 	cd directory && ../$(PY) manage.py migrate --no-input -v 0 && ../$(PY) manage.py bootstrap_directory \

@@ -61,3 +61,33 @@ def card_values(service: Dict[str, Any], language: str) -> Dict[str, str]:
         "languages": text["list_separator"].join(text["languages"].get(code, code) for code in spoken) or text["unknown"],
         "documents": text["list_separator"].join(documents) or text["no_documents"],
     }
+
+
+def structured(service: Dict[str, Any]) -> Dict[str, Any]:
+    """Machine-readable card for clients that render services themselves (the web widget).
+
+    Only facts from the directory; the client supplies its own translated labels.
+    """
+    location = _first(service.get("service_at_locations", [])).get("location", {})
+    place = _first(location.get("addresses", []))
+    return {
+        "type": "service",
+        "id": service.get("id"),
+        "name": service.get("name", ""),
+        "description": service.get("description", ""),
+        "status": service.get("status"),
+        "address": {k: place.get(k) for k in ("address_1", "region", "postal_code", "city") if place.get(k)},
+        "latitude": location.get("latitude"),
+        "longitude": location.get("longitude"),
+        "phone": _first(service.get("phones", [])).get("number"),
+        "schedules": [
+            {k: rule.get(k) for k in ("byday", "opens_at", "closes_at")}
+            for rule in service.get("schedules", [])
+            if rule.get("byday") and rule.get("opens_at") and rule.get("closes_at")
+        ],
+        "languages": [lang.get("code") for lang in service.get("languages", []) if lang.get("code")],
+        "documents": [d.get("document") for d in service.get("required_documents", []) if d.get("document")],
+        "appointment_only": is_appointment_only(service),
+        "url": service.get("url"),
+        "email": service.get("email"),
+    }

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from .base import NewcomerAction
 from .directory_client import DirectoryClient, DirectoryUnavailable
-from .service_card import card_values
+from .service_card import card_values, structured
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,12 @@ def directory() -> DirectoryClient:
     if _client is None:
         _client = DirectoryClient.from_environment()
     return _client
+
+
+def wants_structured_cards(tracker: Tracker) -> bool:
+    """Clients that render cards themselves (the web widget) say so in the message metadata."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    return isinstance(metadata, dict) and metadata.get("cards") is True
 
 
 def category_of(tracker: Tracker) -> Optional[str]:
@@ -69,6 +75,8 @@ class ActionFindServices(NewcomerAction):
             return []
         dispatcher.utter_message(response=f"utter_results_{category}")
         language = self.language(tracker)
+        with_cards = wants_structured_cards(tracker)
         for service in services:
-            dispatcher.utter_message(response="utter_service_card", **card_values(service, language))
+            extra = {"json_message": structured(service)} if with_cards else {}
+            dispatcher.utter_message(response="utter_service_card", **card_values(service, language), **extra)
         return []

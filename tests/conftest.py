@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from servers import ROOT, action_server, directory_server, prepare_directory_database, rasa_server
+from servers import ROOT, action_server, directory_server, free_port, prepare_directory_database, rasa_server
 
 HSDS_SCHEMA_DIR = ROOT.parent / "shared" / "hsds" / "schema"
 # Rasa's telemetry and error reports would try outside hosts; tests never leave loopback.
@@ -20,9 +20,15 @@ def directory_database(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def directory(directory_database):
+def rasa_port() -> int:
+    """Chosen before the servers start: the directory's chat page must know where Rasa is."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def directory(directory_database, rasa_port):
     """The real directory server (gunicorn) with the demo city, on a free loopback port."""
-    server = directory_server(directory_database).start()
+    server = directory_server(directory_database, rasa_public_url=f"http://127.0.0.1:{rasa_port}").start()
     yield server
     server.stop()
 
@@ -40,8 +46,49 @@ def actions(directory_api):
 
 
 @pytest.fixture(scope="session")
-def rasa(actions, directory):
-    server = rasa_server(actions.url + "/webhook", cors_origin=directory.url).start()
+def providers():
+    """Fake Telegram / Twilio / Meta APIs on loopback, recording what the assistant sends."""
+    from fake_providers import FakeProviders
+
+    fake = FakeProviders().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def channel_settings(providers, rasa_port) -> dict:
+    """Every messaging channel switched on, talking to the fake providers."""
+    webhook = f"http://127.0.0.1:{rasa_port}/webhooks"
+    return {
+        "TELEGRAM_ACCESS_TOKEN": "123456789:TEST-token_for-the-fake-telegram-api",
+        "TELEGRAM_SECRET_TOKEN": "telegram-secret-for-tests",
+        "TELEGRAM_WEBHOOK_URL": f"{webhook}/telegram/webhook",
+        "TELEGRAM_API_BASE_URL": providers.url,
+        "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
+        "TWILIO_AUTH_TOKEN": "twilio-auth-token-for-tests",
+        "TWILIO_SMS_NUMBER": "+442079460999",
+        "TWILIO_SMS_WEBHOOK_URL": f"{webhook}/twilio/webhook",
+        "TWILIO_WHATSAPP_NUMBER": "whatsapp:+442079460998",
+        "TWILIO_WHATSAPP_WEBHOOK_URL": f"{webhook}/twilio_whatsapp/webhook",
+        "TWILIO_API_BASE_URL": providers.url,
+        "WHATSAPP_ACCESS_TOKEN": "whatsapp-access-token-for-tests",
+        "WHATSAPP_PHONE_NUMBER_ID": "1234567890",
+        "WHATSAPP_APP_SECRET": "whatsapp-app-secret-for-tests",
+        "WHATSAPP_VERIFY_TOKEN": "whatsapp-verify-token-for-tests",
+        "WHATSAPP_API_BASE_URL": providers.url + "/v19.0",
+        "MESSENGER_PAGE_ACCESS_TOKEN": "messenger-page-token-for-tests",
+        "MESSENGER_APP_SECRET": "messenger-app-secret-for-tests",
+        "MESSENGER_VERIFY_TOKEN": "messenger-verify-token-for-tests",
+        "MESSENGER_API_BASE_URL": providers.url + "/v19.0",
+        # Generous enough for the whole suite from one address; the limit itself is tested.
+        "REST_RATE_PER_MINUTE": "600",
+        "REST_RATE_BURST": "60",
+    }
+
+
+@pytest.fixture(scope="session")
+def rasa(actions, directory, rasa_port, channel_settings):
+    server = rasa_server(actions.url + "/webhook", cors_origin=directory.url, port=rasa_port, env=channel_settings).start()
     yield server
     server.stop()
 

@@ -77,14 +77,14 @@ def prepare_directory_database(database_url: str) -> None:
         subprocess.run(manage + args, cwd=ROOT / "directory", env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def directory_server(database_url: str, port: Optional[int] = None) -> ServerProcess:
+def directory_server(database_url: str, port: Optional[int] = None, rasa_public_url: str = "") -> ServerProcess:
     port = port or free_port()
     return ServerProcess(
         "directory",
         [str(VENV_BIN / "gunicorn"), "--chdir", "directory", "directory_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"],
         port,
         "/api/",
-        env={"DATABASE_URL": database_url},
+        env={"DATABASE_URL": database_url, "RASA_PUBLIC_URL": rasa_public_url},
         timeout=60,
     )
 
@@ -101,10 +101,10 @@ def action_server(directory_api_url: str) -> ServerProcess:
     )
 
 
-def rasa_server(action_server_url: str, cors_origin: str) -> ServerProcess:
+def rasa_server(action_server_url: str, cors_origin: str, port: Optional[int] = None, env: Optional[Dict[str, str]] = None) -> ServerProcess:
     if not MODEL.exists():
         raise RuntimeError(f"No trained model at {MODEL}: run `make model` (make test does it first).")
-    port = free_port()
+    port = port or free_port()
     return ServerProcess(
         "rasa",
         [
@@ -113,6 +113,6 @@ def rasa_server(action_server_url: str, cors_origin: str) -> ServerProcess:
         ],
         port,
         "/",
-        env={"ACTION_SERVER_URL": action_server_url, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        env={"ACTION_SERVER_URL": action_server_url, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})},
         timeout=180,
     )

@@ -1,0 +1,49 @@
+"""Shared pieces of the messaging connectors: configuration, caller verification, outbound HTTP."""
+import hashlib
+import hmac
+import logging
+from typing import Any, Dict, Iterable, Optional
+
+import aiohttp
+
+logger = logging.getLogger(__name__)
+
+
+def setting(credentials: Optional[Dict[str, Any]], key: str) -> str:
+    """A credentials.yml value as a stripped string ('' when absent: the channel is then off)."""
+    value = (credentials or {}).get(key)
+    return str(value).strip() if value is not None else ""
+
+
+def missing(values: Dict[str, str]) -> Iterable[str]:
+    return [name for name, value in values.items() if not value]
+
+
+def same_secret(expected: str, received: Optional[str]) -> bool:
+    """Constant-time comparison; an unset expected secret never matches."""
+    return bool(expected) and received is not None and hmac.compare_digest(expected.encode(), received.encode())
+
+
+def hmac_sha256_hex(secret: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class OutboundHttp:
+    """One aiohttp session per connector, created inside the server's running loop on first use
+    (a session made in another loop is what breaks Rasa's own Telegram connector)."""
+
+    def __init__(self, timeout_seconds: float = 10.0) -> None:
+        self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self.timeout)
+        return self._session
+
+    async def post(self, url: str, channel: str, **kwargs: Any) -> None:
+        async with self.session.post(url, **kwargs) as reply:
+            if reply.status >= 300:
+                # The provider's error, never the message text.
+                logger.error("%s API answered HTTP %s", channel, reply.status)

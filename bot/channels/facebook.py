@@ -1,0 +1,76 @@
+"""Facebook Messenger, replacing Rasa 3.6.21's connector, which compares a SHA-1 signature with
+`==`, handles only the first message of a batch and posts to a hard-coded Graph URL with a
+blocking client. Webhook checks as for every Meta webhook (bot/channels/meta.py)."""
+import logging
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa.core.channels.channel import OutputChannel
+
+from .common import OutboundHttp, missing, setting
+from .guard import UNSUPPORTED_MESSAGE, sanitize, trigger
+from .meta import MetaWebhookInput
+
+logger = logging.getLogger(__name__)
+DEFAULT_API_BASE = "https://graph.facebook.com/v19.0"
+MESSENGER_TEXT_LIMIT = 2000
+
+
+class MessengerOutput(OutputChannel):
+    def __init__(self, page_access_token: str, api_base_url: str) -> None:
+        self.url = f"{api_base_url.rstrip('/')}/me/messages"
+        self.headers = {"Authorization": f"Bearer {page_access_token}"}
+        self.http = OutboundHttp()
+
+    @classmethod
+    def name(cls) -> Text:
+        return "facebook"
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        payload = {"recipient": {"id": recipient_id}, "messaging_type": "RESPONSE", "message": {"text": text[:MESSENGER_TEXT_LIMIT]}}
+        await self.http.post(self.url, "Messenger", json=payload, headers=self.headers)
+
+
+class VerifiedMessengerInput(MetaWebhookInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "facebook"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "VerifiedMessengerInput":
+        return cls(
+            page_access_token=setting(credentials, "page_access_token"),
+            app_secret=setting(credentials, "app_secret"),
+            verify_token=setting(credentials, "verify_token"),
+            api_base_url=setting(credentials, "api_base_url") or DEFAULT_API_BASE,
+        )
+
+    def __init__(self, page_access_token: str, app_secret: str, verify_token: str, api_base_url: str = DEFAULT_API_BASE) -> None:
+        self.page_access_token, self.app_secret, self.verify_token = page_access_token, app_secret, verify_token
+        self.api_base_url = api_base_url
+        self.unset = list(missing({"page_access_token": page_access_token, "app_secret": app_secret, "verify_token": verify_token}))
+        if self.unset:
+            logger.info("Messenger channel off (not configured: %s)", ", ".join(self.unset))
+        self._output: Optional[MessengerOutput] = None
+
+    def get_output_channel(self) -> MessengerOutput:
+        if self._output is None:
+            self._output = MessengerOutput(self.page_access_token, self.api_base_url)
+        return self._output
+
+    def messages(self, payload: Dict[str, Any]) -> List[Tuple[str, str]]:
+        found = []
+        for entry in payload.get("entry") or []:
+            for event in (entry or {}).get("messaging") or []:
+                sender = str(((event or {}).get("sender") or {}).get("id") or "")
+                message = event.get("message") or {}
+                if not sender or message.get("is_echo"):
+                    continue  # delivery/read receipts and the page's own messages
+                if "postback" in event:
+                    found.append((sender, sanitize((event["postback"] or {}).get("title"))))
+                elif message.get("quick_reply"):
+                    found.append((sender, sanitize(message.get("text"))))
+                elif message.get("text"):
+                    found.append((sender, sanitize(message["text"])))
+                elif message:
+                    found.append((sender, trigger(UNSUPPORTED_MESSAGE)))
+        return found

@@ -1,0 +1,61 @@
+"""The REST channel the web widget uses, with the guard and a per-client rate limit."""
+import os
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from .guard import sanitize_optional
+from .rate_limit import RateLimiter
+
+MAX_SENDER_LENGTH = 128
+
+
+class GuardedRestInput(RestInput):
+    """Same routes as Rasa's `rest` channel (/webhooks/rest/webhook)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardedRestInput":
+        credentials = credentials or {}
+        return cls(
+            per_minute=float(credentials.get("rate_per_minute") or os.environ.get("REST_RATE_PER_MINUTE", "30")),
+            burst=int(credentials.get("rate_burst") or os.environ.get("REST_RATE_BURST", "10")),
+        )
+
+    def __init__(self, per_minute: float = 30, burst: int = 10) -> None:
+        self.limiter = RateLimiter(per_minute, burst)
+
+    def _extract_message(self, req: Request) -> Optional[Text]:
+        return sanitize_optional(req.json.get("message"))
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()  # a client may not pose as another channel
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        metadata = request.json.get("metadata")
+        return metadata if isinstance(metadata, dict) else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+
+        @blueprint.middleware("request")
+        async def check(request: Request):
+            if request.method != "POST":
+                return None
+            if not self.limiter.allow(request.remote_addr or request.ip or "unknown"):
+                return response.json({"error": "rate_limited", "detail": "Too many messages; wait a little."}, status=429)
+            body = request.json if request.body else None
+            if not isinstance(body, dict):
+                return response.json({"error": "bad_request", "detail": "Send a JSON object with 'sender' and 'message'."}, status=400)
+            sender = body.get("sender")
+            if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_LENGTH:
+                return response.json({"error": "bad_request", "detail": "'sender' must be a non-empty string."}, status=400)
+            return None
+
+        return blueprint

@@ -1,0 +1,107 @@
+"""Telegram, with the secret-token check Telegram offers and without Rasa 3.6.21's loop fault.
+
+Rasa's connector answers 500 to every update (its aiogram session was created in a throwaway
+event loop by set_webhook at start-up) and checks no secret. This connector makes no call at
+start-up, verifies `X-Telegram-Bot-Api-Secret-Token` on every update, and sends replies through
+aiogram in the server's own loop. Registering the webhook (with the secret) is one POST to
+/webhooks/telegram/set_webhook, or the curl command in the README.
+"""
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from aiogram import Bot
+from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
+from aiogram.types import Update
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.telegram import TelegramOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from .common import missing, same_secret, setting
+from .guard import UNSUPPORTED_MESSAGE, sanitize, trigger
+
+logger = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class ConfigurableTelegramOutput(TelegramOutput):
+    """Rasa's Telegram output with a configurable Bot API server (a local Bot API server or a test double)."""
+
+    def __init__(self, access_token: Text, api_base_url: str = "") -> None:
+        server = TelegramAPIServer.from_base(api_base_url.rstrip("/")) if api_base_url else TELEGRAM_PRODUCTION
+        Bot.__init__(self, access_token, server=server)
+
+
+class VerifiedTelegramInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "VerifiedTelegramInput":
+        return cls(
+            access_token=setting(credentials, "access_token"),
+            secret_token=setting(credentials, "secret_token"),
+            webhook_url=setting(credentials, "webhook_url"),
+            api_base_url=setting(credentials, "api_base_url"),
+        )
+
+    def __init__(self, access_token: str, secret_token: str, webhook_url: str = "", api_base_url: str = "") -> None:
+        self.access_token, self.secret_token = access_token, secret_token
+        self.webhook_url, self.api_base_url = webhook_url, api_base_url
+        self.unset = list(missing({"access_token": access_token, "secret_token": secret_token}))
+        if self.unset:
+            logger.info("Telegram channel off (not configured: %s)", ", ".join(self.unset))
+        self._output: Optional[ConfigurableTelegramOutput] = None
+
+    def get_output_channel(self) -> ConfigurableTelegramOutput:
+        if self._output is None:
+            self._output = ConfigurableTelegramOutput(self.access_token, self.api_base_url)
+        return self._output
+
+    @staticmethod
+    def _text_and_chat(update: Update):
+        if update.callback_query is not None and update.callback_query.message is not None:
+            return update.callback_query.data, update.callback_query.message.chat.id
+        message = update.message or update.edited_message
+        if message is None:
+            return None, None
+        return message.text, message.chat.id
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        telegram = Blueprint("telegram_webhook", __name__)
+
+        @telegram.route("/", methods=["GET"])
+        async def health(_: Request):
+            return response.json({"status": "ok" if not self.unset else "not configured"})
+
+        @telegram.route("/set_webhook", methods=["POST"])
+        async def set_webhook(_: Request):
+            if self.unset or not self.webhook_url:
+                return response.json({"error": "not configured"}, status=503)
+            await self.get_output_channel().request(
+                "setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token, "allowed_updates": '["message","edited_message","callback_query"]'}
+            )
+            return response.json({"status": "webhook set"})
+
+        @telegram.route("/webhook", methods=["POST"])
+        async def webhook(request: Request):
+            if self.unset:
+                return response.json({"error": "not configured"}, status=503)
+            if not same_secret(self.secret_token, request.headers.get(SECRET_HEADER)):
+                logger.warning("Telegram update refused: missing or wrong secret token")
+                return response.json({"error": "forbidden"}, status=403)
+            payload = request.json
+            if not isinstance(payload, dict):
+                return response.json({"error": "bad request"}, status=400)
+            try:
+                text, chat_id = self._text_and_chat(Update(**payload))
+            except Exception:  # noqa: BLE001 - a malformed update is the caller's problem
+                return response.json({"error": "bad request"}, status=400)
+            if chat_id is None:
+                return response.text("ignored")  # e.g. channel posts, member updates
+            text = sanitize(text) if text is not None else trigger(UNSUPPORTED_MESSAGE)
+            await on_new_message(UserMessage(text, self.get_output_channel(), str(chat_id), input_channel=self.name()))
+            return response.text("success")
+
+        return telegram

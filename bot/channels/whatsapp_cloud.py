@@ -1,0 +1,80 @@
+"""WhatsApp through Meta's WhatsApp Cloud API (Rasa has no connector for it).
+
+Webhook checks as for every Meta webhook (bot/channels/meta.py); every message of a batch is
+handled; replies go to {api_base_url}/{phone_number_id}/messages with the access token.
+"""
+import logging
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa.core.channels.channel import OutputChannel
+
+from .common import OutboundHttp, missing, setting
+from .guard import UNSUPPORTED_MESSAGE, sanitize, trigger
+from .meta import MetaWebhookInput
+
+logger = logging.getLogger(__name__)
+DEFAULT_API_BASE = "https://graph.facebook.com/v19.0"
+WHATSAPP_TEXT_LIMIT = 4096
+
+
+class WhatsAppCloudOutput(OutputChannel):
+    def __init__(self, access_token: str, phone_number_id: str, api_base_url: str) -> None:
+        self.url = f"{api_base_url.rstrip('/')}/{phone_number_id}/messages"
+        self.headers = {"Authorization": f"Bearer {access_token}"}
+        self.http = OutboundHttp()
+
+    @classmethod
+    def name(cls) -> Text:
+        return "whatsapp"
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        payload = {"messaging_product": "whatsapp", "to": recipient_id, "type": "text", "text": {"body": text[:WHATSAPP_TEXT_LIMIT]}}
+        await self.http.post(self.url, "WhatsApp", json=payload, headers=self.headers)
+
+
+class WhatsAppCloudInput(MetaWebhookInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "whatsapp"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WhatsAppCloudInput":
+        return cls(
+            access_token=setting(credentials, "access_token"),
+            phone_number_id=setting(credentials, "phone_number_id"),
+            app_secret=setting(credentials, "app_secret"),
+            verify_token=setting(credentials, "verify_token"),
+            api_base_url=setting(credentials, "api_base_url") or DEFAULT_API_BASE,
+        )
+
+    def __init__(self, access_token: str, phone_number_id: str, app_secret: str, verify_token: str, api_base_url: str = DEFAULT_API_BASE) -> None:
+        self.access_token, self.phone_number_id = access_token, phone_number_id
+        self.app_secret, self.verify_token, self.api_base_url = app_secret, verify_token, api_base_url
+        self.unset = list(
+            missing({"access_token": access_token, "phone_number_id": phone_number_id, "app_secret": app_secret, "verify_token": verify_token})
+        )
+        if self.unset:
+            logger.info("WhatsApp Cloud channel off (not configured: %s)", ", ".join(self.unset))
+        self._output: Optional[WhatsAppCloudOutput] = None
+
+    def get_output_channel(self) -> WhatsAppCloudOutput:
+        if self._output is None:
+            self._output = WhatsAppCloudOutput(self.access_token, self.phone_number_id, self.api_base_url)
+        return self._output
+
+    def messages(self, payload: Dict[str, Any]) -> List[Tuple[str, str]]:
+        found = []
+        for entry in payload.get("entry") or []:
+            for change in (entry or {}).get("changes") or []:
+                for message in ((change or {}).get("value") or {}).get("messages") or []:
+                    sender = str(message.get("from") or "")
+                    if not sender:
+                        continue
+                    if message.get("type") == "text":
+                        found.append((sender, sanitize((message.get("text") or {}).get("body"))))
+                    elif message.get("type") == "interactive":
+                        reply = (message.get("interactive") or {}).get("button_reply") or {}
+                        found.append((sender, sanitize(reply.get("title"))))
+                    else:  # image, audio, sticker, location, ...
+                        found.append((sender, trigger(UNSUPPORTED_MESSAGE)))
+        return found

@@ -1,0 +1,312 @@
+"""Messaging channels end to end: real Rasa with its real connectors, fake provider APIs on loopback.
+
+Each webhook must refuse forged callers (403, nothing reaches the conversation) and answer a
+verified user in the user's language through the provider's API.
+"""
+import hashlib
+import hmac
+import json
+import time
+import uuid
+
+import pytest
+import requests
+import yaml
+from twilio.request_validator import RequestValidator
+
+from servers import ROOT
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def response_text(name: str, language: str = "en") -> str:
+    for variation in DOMAIN["responses"][name]:
+        conditions = variation.get("condition") or []
+        if (language == "en" and not conditions) or any(c.get("value") == language for c in conditions):
+            return variation["text"]
+    raise KeyError(name)
+
+
+def unique_number() -> str:
+    return "+4420794" + str(uuid.uuid4().int)[:5]
+
+
+# ---------------------------------------------------------------- Telegram
+
+
+def telegram_update(chat_id: int, text: str = None, photo: bool = False) -> dict:
+    message = {"message_id": 1, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"}, "from": {"id": chat_id, "is_bot": False, "first_name": "T"}}
+    if text is not None:
+        message["text"] = text
+    if photo:
+        message["photo"] = [{"file_id": "abc", "file_unique_id": "abc", "width": 1, "height": 1}]
+    return {"update_id": chat_id, "message": message}
+
+
+def post_telegram(rasa, update, secret=None):
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    return requests.post(f"{rasa.url}/webhooks/telegram/webhook", json=update, headers=headers, timeout=30)
+
+
+def telegram_messages_to(providers, chat_id, minimum=1):
+    return providers.sent(lambda r: r["path"].endswith("/sendMessage") and f"chat_id={chat_id}" in r["body"].replace('"chat_id": ', "chat_id="), minimum)
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong-secret"])
+def test_telegram_refuses_forged_updates(rasa, providers, secret):
+    chat_id = uuid.uuid4().int % 10**9
+    reply = post_telegram(rasa, telegram_update(chat_id, "I need a doctor"), secret)
+    assert reply.status_code == 403
+    assert not [r for r in providers.requests if str(chat_id) in r["body"]]
+
+
+def test_telegram_answers_in_the_users_language(rasa, providers, channel_settings):
+    chat_id = uuid.uuid4().int % 10**9
+    reply = post_telegram(rasa, telegram_update(chat_id, "Necesito ver a un médico"), channel_settings["TELEGRAM_SECRET_TOKEN"])
+    assert reply.status_code == 200
+    sent = telegram_messages_to(providers, chat_id, minimum=2)
+    bodies = " ".join(r["body"] for r in sent)
+    assert response_text("utter_results_health", "es") in bodies
+    assert "Teléfono:" in bodies
+
+
+def test_telegram_photo_gets_a_text_only_answer(rasa, providers, channel_settings):
+    chat_id = uuid.uuid4().int % 10**9
+    reply = post_telegram(rasa, telegram_update(chat_id, photo=True), channel_settings["TELEGRAM_SECRET_TOKEN"])
+    assert reply.status_code == 200
+    assert response_text("utter_unsupported_message") in " ".join(r["body"] for r in telegram_messages_to(providers, chat_id))
+
+
+# ---------------------------------------------------------------- Twilio (SMS and WhatsApp)
+
+
+def post_twilio(rasa, channel, settings, form, sign_with=None, url_key="TWILIO_SMS_WEBHOOK_URL"):
+    url = settings[url_key]
+    headers = {}
+    if sign_with is not None:
+        headers["X-Twilio-Signature"] = RequestValidator(sign_with).compute_signature(url, form)
+    return requests.post(f"{rasa.url}/webhooks/{channel}/webhook", data=form, headers=headers, timeout=30)
+
+
+def twilio_messages_to(providers, number, minimum=1):
+    return providers.sent(lambda r: "/Messages.json" in r["path"] and f"To={number}" in r["body"], minimum)
+
+
+@pytest.mark.parametrize("signer", [None, "someone-elses-token"])
+def test_twilio_refuses_unsigned_or_forged_requests(rasa, providers, channel_settings, signer):
+    number = unique_number()
+    reply = post_twilio(rasa, "twilio", channel_settings, {"From": number, "Body": "I need a job"}, sign_with=signer)
+    assert reply.status_code == 403
+    assert not [r for r in providers.requests if f"To={number}" in r["body"]]
+
+
+def test_twilio_sms_answers_with_services(rasa, providers, channel_settings):
+    number = unique_number()
+    form = {"From": number, "To": channel_settings["TWILIO_SMS_NUMBER"], "Body": "I am looking for a job", "NumMedia": "0"}
+    reply = post_twilio(rasa, "twilio", channel_settings, form, sign_with=channel_settings["TWILIO_AUTH_TOKEN"])
+    assert reply.status_code == 204
+    bodies = " ".join(r["body"] for r in twilio_messages_to(providers, number, minimum=2))
+    assert response_text("utter_results_employment") in bodies and "Phone:" in bodies
+    sent = twilio_messages_to(providers, number)
+    assert all(f"From={channel_settings['TWILIO_SMS_NUMBER']}" in r["body"] for r in sent)
+    assert all(r["headers"].get("Authorization", "").startswith("Basic ") for r in sent)
+
+
+def test_twilio_media_only_message_gets_a_text_only_answer(rasa, providers, channel_settings):
+    number = unique_number()
+    form = {"From": number, "Body": "", "NumMedia": "1", "MediaUrl0": "https://example.invalid/photo.jpg"}
+    reply = post_twilio(rasa, "twilio", channel_settings, form, sign_with=channel_settings["TWILIO_AUTH_TOKEN"])
+    assert reply.status_code == 204
+    assert response_text("utter_unsupported_message") in " ".join(r["body"] for r in twilio_messages_to(providers, number))
+
+
+def test_twilio_whatsapp_answers_in_arabic(rasa, providers, channel_settings):
+    number = "whatsapp:" + unique_number()
+    form = {"From": number, "Body": "مرحبا، أبحث عن سكن لعائلتي"}
+    reply = post_twilio(rasa, "twilio_whatsapp", channel_settings, form, sign_with=channel_settings["TWILIO_AUTH_TOKEN"], url_key="TWILIO_WHATSAPP_WEBHOOK_URL")
+    assert reply.status_code == 204
+    sent = twilio_messages_to(providers, number, minimum=2)
+    assert response_text("utter_results_housing", "ar") in " ".join(r["body"] for r in sent)
+    assert all(f"From={channel_settings['TWILIO_WHATSAPP_NUMBER']}" in r["body"] for r in sent)
+
+
+# ---------------------------------------------------------------- WhatsApp Cloud API
+
+
+def whatsapp_batch(*messages) -> dict:
+    return {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {"messaging_product": "whatsapp", "messages": list(messages)}}]}]}
+
+
+def text_message(sender, text):
+    return {"from": sender, "id": f"wamid.{uuid.uuid4().hex}", "timestamp": "0", "type": "text", "text": {"body": text}}
+
+
+def post_whatsapp(rasa, payload, secret=None, tamper=False):
+    body = json.dumps(payload).encode()
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Hub-Signature-256"] = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    if tamper:
+        body = body.replace(b"text", b"TEXT", 1)
+    return requests.post(f"{rasa.url}/webhooks/whatsapp/webhook", data=body, headers=headers, timeout=60)
+
+
+def whatsapp_messages_to(providers, wa_id, minimum=1):
+    return providers.sent(lambda r: r["path"].endswith("/messages") and f'"to": "{wa_id}"' in r["body"], minimum)
+
+
+def test_whatsapp_subscription_check(rasa, channel_settings):
+    url = f"{rasa.url}/webhooks/whatsapp/webhook"
+    good = requests.get(url, params={"hub.mode": "subscribe", "hub.verify_token": channel_settings["WHATSAPP_VERIFY_TOKEN"], "hub.challenge": "1158201444"}, timeout=10)
+    assert good.status_code == 200 and good.text == "1158201444"
+    bad = requests.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"}, timeout=10)
+    assert bad.status_code == 403
+
+
+@pytest.mark.parametrize("secret,tamper", [(None, False), ("not-the-app-secret", False), ("USE_REAL", True)])
+def test_whatsapp_refuses_unsigned_forged_or_altered_requests(rasa, providers, channel_settings, secret, tamper):
+    wa_id = str(uuid.uuid4().int)[:12]
+    secret = channel_settings["WHATSAPP_APP_SECRET"] if secret == "USE_REAL" else secret
+    assert post_whatsapp(rasa, whatsapp_batch(text_message(wa_id, "I need a doctor")), secret, tamper).status_code == 403
+    assert not [r for r in providers.requests if wa_id in r["body"]]
+
+
+def test_whatsapp_answers_every_message_of_a_batch(rasa, providers, channel_settings):
+    ukrainian, persian, photo = (str(uuid.uuid4().int)[:12] for _ in range(3))
+    batch = whatsapp_batch(
+        text_message(ukrainian, "Добрий день, шукаю курси мови"),
+        text_message(persian, "سلام، دنبال کار می‌گردم"),
+        {"from": photo, "id": "wamid.x", "timestamp": "0", "type": "image", "image": {"id": "1"}},
+    )
+    assert post_whatsapp(rasa, batch, channel_settings["WHATSAPP_APP_SECRET"]).status_code == 200
+    uk_sent = " ".join(r["body"] for r in whatsapp_messages_to(providers, ukrainian, minimum=2))
+    fa_sent = " ".join(r["body"] for r in whatsapp_messages_to(providers, persian, minimum=2))
+    assert json.dumps(response_text("utter_results_education", "uk"))[1:-1] in uk_sent
+    assert json.dumps(response_text("utter_results_employment", "fa"))[1:-1] in fa_sent
+    assert json.dumps(response_text("utter_unsupported_message"))[1:-1] in " ".join(r["body"] for r in whatsapp_messages_to(providers, photo))
+    assert all(r["headers"].get("Authorization") == f"Bearer {channel_settings['WHATSAPP_ACCESS_TOKEN']}" for r in whatsapp_messages_to(providers, persian))
+
+
+# ---------------------------------------------------------------- Facebook Messenger
+
+
+def post_messenger(rasa, payload, secret=None):
+    body = json.dumps(payload).encode()
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Hub-Signature-256"] = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return requests.post(f"{rasa.url}/webhooks/facebook/webhook", data=body, headers=headers, timeout=60)
+
+
+def messenger_event(sender, text=None, echo=False, attachment=False):
+    message = {"mid": f"m.{uuid.uuid4().hex}"}
+    if text is not None:
+        message["text"] = text
+    if echo:
+        message["is_echo"] = True
+    if attachment:
+        message["attachments"] = [{"type": "image", "payload": {"url": "https://example.invalid/x.jpg"}}]
+    return {"sender": {"id": sender}, "recipient": {"id": "PAGE"}, "timestamp": 0, "message": message}
+
+
+def messenger_messages_to(providers, psid, minimum=1):
+    return providers.sent(lambda r: r["path"].endswith("/me/messages") and f'"id": "{psid}"' in r["body"], minimum)
+
+
+def test_messenger_subscription_check_and_forgery(rasa, providers, channel_settings):
+    url = f"{rasa.url}/webhooks/facebook/webhook"
+    good = requests.get(url, params={"hub.mode": "subscribe", "hub.verify_token": channel_settings["MESSENGER_VERIFY_TOKEN"], "hub.challenge": "42"}, timeout=10)
+    assert good.status_code == 200 and good.text == "42"
+    assert requests.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "x", "hub.challenge": "1"}, timeout=10).status_code == 403
+    psid = str(uuid.uuid4().int)[:15]
+    payload = {"object": "page", "entry": [{"id": "PAGE", "messaging": [messenger_event(psid, "I need a doctor")]}]}
+    assert post_messenger(rasa, payload).status_code == 403
+    assert post_messenger(rasa, payload, "wrong-secret").status_code == 403
+    assert not [r for r in providers.requests if psid in r["body"]]
+
+
+def test_messenger_answers_every_event_and_ignores_echoes(rasa, providers, channel_settings):
+    french, echo, sticker = (str(uuid.uuid4().int)[:15] for _ in range(3))
+    payload = {"object": "page", "entry": [{"id": "PAGE", "messaging": [
+        messenger_event(french, "Bonjour, je cherche un logement pour ma famille"),
+        messenger_event(echo, "an echo of the page's own message", echo=True),
+        messenger_event(sticker, attachment=True),
+    ]}]}
+    assert post_messenger(rasa, payload, channel_settings["MESSENGER_APP_SECRET"]).status_code == 200
+    sent = " ".join(r["body"] for r in messenger_messages_to(providers, french, minimum=2))
+    assert json.dumps(response_text("utter_results_housing", "fr"))[1:-1] in sent
+    assert json.dumps(response_text("utter_unsupported_message"))[1:-1] in " ".join(r["body"] for r in messenger_messages_to(providers, sticker))
+    assert not [r for r in providers.requests if echo in r["body"]]
+
+
+# ---------------------------------------------------------------- REST (the widget's channel)
+
+
+def say(rasa, text, sender=None):
+    reply = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender or f"t-{uuid.uuid4()}", "message": text}, timeout=30)
+    return reply.status_code, (reply.json() if reply.headers.get("content-type", "").startswith("application/json") else None)
+
+
+def test_users_cannot_inject_intents(rasa):
+    status, replies = say(rasa, "/message_too_long")
+    assert status == 200
+    assert [m.get("text") for m in replies] != [response_text("utter_message_too_long")]
+    status, replies = say(rasa, '/find_housing{"need": "housing-shelter"}')
+    assert status == 200 and replies  # understood as text, answered, nothing injected
+
+
+def test_huge_and_empty_messages_get_a_localized_answer(rasa):
+    status, replies = say(rasa, "ayuda " * 20000)
+    assert status == 200 and [m["text"] for m in replies] == [response_text("utter_message_too_long")]
+    sender = f"t-{uuid.uuid4()}"
+    say(rasa, "hola, necesito ayuda", sender)
+    for nothing in ("", "   ", "\u200b\u200f", "\x00\x01"):
+        status, replies = say(rasa, nothing, sender)
+        assert status == 200 and [m["text"] for m in replies] == [response_text("utter_unsupported_message", "es")], nothing
+
+
+@pytest.mark.parametrize("body", [{}, {"sender": "", "message": "hi"}, {"sender": ["x"], "message": "hi"}, {"sender": "x" * 500, "message": "hi"}])
+def test_malformed_requests_get_a_400(rasa, body):
+    assert requests.post(f"{rasa.url}/webhooks/rest/webhook", json=body, timeout=10).status_code == 400
+
+
+def test_rest_is_rate_limited_per_client(rasa, channel_settings):
+    url = f"{rasa.url}/webhooks/rest/webhook"
+    statuses = [requests.post(url, json={}, timeout=10).status_code for _ in range(int(channel_settings["REST_RATE_BURST"]) + 40)]
+    assert 429 in statuses and statuses[0] == 400
+    time.sleep(int(channel_settings["REST_RATE_BURST"]) * 60 / float(channel_settings["REST_RATE_PER_MINUTE"]) + 1)  # let the bucket refill for other tests
+
+
+# ---------------------------------------------------------------- Socket.IO with session persistence
+
+
+def test_socketio_with_session_persistence_delivers_replies(rasa):
+    import asyncio
+
+    import socketio
+
+    async def conversation():
+        client = socketio.AsyncClient()
+        replies, confirmed = [], asyncio.Event()
+        got_reply = asyncio.Event()
+
+        @client.on("session_confirm")
+        async def on_confirm(session_id):
+            confirmed.set()
+
+        @client.on("bot_uttered")
+        async def on_reply(message):
+            replies.append(message.get("text"))
+            got_reply.set()
+
+        # Long-polling: this python-engineio needs a newer aiohttp for its websocket client.
+        await client.connect(rasa.url, socketio_path="/socket.io", transports=["polling"])
+        session_id = uuid.uuid4().hex
+        await client.emit("session_request", {"session_id": session_id})
+        await asyncio.wait_for(confirmed.wait(), 10)
+        await client.emit("user_uttered", {"message": "hola, buenos días", "session_id": session_id})
+        await asyncio.wait_for(got_reply.wait(), 20)
+        await client.disconnect()
+        return replies
+
+    assert asyncio.run(conversation()) == [response_text("utter_greet", "es")]

@@ -1,0 +1,42 @@
+"""The text every channel hands to Rasa (bot/channels/guard.py)."""
+import pytest
+
+from bot.channels.guard import MAX_MESSAGE_CHARACTERS, MESSAGE_TOO_LONG, UNSUPPORTED_MESSAGE, sanitize, trigger
+from bot.channels.rate_limit import RateLimiter
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("I need a doctor", "I need a doctor"),
+        ("  بدي دكتور  ", "بدي دكتور"),
+        ("/restart", "restart"),
+        ('//inform{"slot": "x"}', 'inform{"slot": "x"}'),
+        ("/message_too_long", "message_too_long"),
+        ("hello\x00world\x07", "hello world"),
+        ("👍", "👍"),
+        ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+    ],
+)
+def test_user_text_is_cleaned_but_kept(text, expected):
+    assert sanitize(text) == expected
+
+
+@pytest.mark.parametrize("nothing", ["", "   ", "\u200b", "\u200f\u200e", "\x00\x01", "/", None, 42, ["x"], {"text": "x"}])
+def test_no_text_is_an_unsupported_message(nothing):
+    assert sanitize(nothing) == trigger(UNSUPPORTED_MESSAGE)
+
+
+def test_long_text_is_capped_before_nlu():
+    assert sanitize("a" * MAX_MESSAGE_CHARACTERS) == "a" * MAX_MESSAGE_CHARACTERS
+    assert sanitize("a" * (MAX_MESSAGE_CHARACTERS + 1)) == trigger(MESSAGE_TOO_LONG)
+
+
+def test_rate_limiter_allows_a_burst_then_refuses_then_refills(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr("bot.channels.rate_limit.time.monotonic", lambda: now[0])
+    limiter = RateLimiter(per_minute=60, burst=3)
+    assert [limiter.allow("a") for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("b")  # per client
+    now[0] += 1.0
+    assert limiter.allow("a") and not limiter.allow("a")

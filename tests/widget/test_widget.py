@@ -1,0 +1,344 @@
+"""The chat widget in a real browser (the system's Chromium, driven by Playwright), on the directory's demo page.
+
+What a user would notice: service cards for a question, Arabic right to left, keyboard-only use, the conversation
+kept across reloads and deleted on request, no accessibility blockers, bot text never run as HTML, nothing
+loaded from other hosts, a clear message when the assistant is down.
+"""
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import requests
+import yaml
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+from servers import ROOT
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+I18N = json.loads((ROOT / "bot" / "widget" / "i18n.json").read_text(encoding="utf-8"))
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+WEBHOOK = "**/webhooks/rest/webhook"
+STORE_KEY = "newcomer-chat"
+REPLY_TIMEOUT_MS = 60_000
+INJECTED = '<img src=x onerror="window.__pwned=1">'
+
+
+def ui(language: str, key: str) -> str:
+    return I18N[language][key].replace("{emergency}", "112")
+
+
+def responses_in(language: str) -> set:
+    """Every reply text of the domain in one language."""
+    return {
+        v["text"] for variations in DOMAIN["responses"].values() for v in variations
+        if any(c.get("value") == language for c in v.get("condition") or [])
+    }
+
+
+def service_names(directory_api: str, category: str) -> set:
+    page = requests.get(f"{directory_api}/services", params={"taxonomy_term_id": category, "status": "active", "per_page": 100}, timeout=10).json()
+    return {s["name"] for s in page["contents"]}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1024, "height": 900}, locale="en-US", timezone_id="Europe/Zurich")
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def artifacts():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def open_chat(page, directory):
+    page.goto(directory.url + "/")
+    page.wait_for_selector('.nc-chat[data-ready="true"]')
+    return page.locator(".nc-chat")
+
+
+def wait_for_reply(page, bot_messages_before: int) -> None:
+    page.wait_for_function(
+        """n => document.querySelectorAll('.nc-msg--bot').length > n
+                && document.querySelector('.nc-chat').dataset.pending === '0'""",
+        arg=bot_messages_before,
+        timeout=REPLY_TIMEOUT_MS,
+    )
+
+
+def ask(page, text: str) -> None:
+    before = page.locator(".nc-msg--bot").count()
+    page.locator("#nc-chat-input").fill(text)
+    page.locator("#nc-chat-input").press("Enter")
+    wait_for_reply(page, before)
+
+
+def stored(page):
+    raw = page.evaluate(f"() => window.sessionStorage.getItem({STORE_KEY!r})")
+    return json.loads(raw) if raw else None
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_english_job_question_shows_employment_service_cards(page, directory, rasa, directory_api):
+    page.set_viewport_size({"width": 360, "height": 780})
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/webhooks/rest/webhook") and r.method == "POST" else None)
+    open_chat(page, directory)
+    ask(page, "I'm looking for a job")
+
+    names = service_names(directory_api, "employment")
+    cards = page.locator(".nc-log .nc-card")
+    expect(cards.first).to_be_visible()
+    shown = [n.strip() for n in cards.locator(".nc-card-name").all_text_contents()]
+    matching = [i for i, name in enumerate(shown) if name in names]
+    assert matching, (shown, names)
+    for i in matching:
+        card = cards.nth(i)
+        assert card.locator('a[href^="tel:+"]').count() == 1
+        labels = card.locator("dt").all_text_contents()
+        assert "Opening hours" in labels and "Address" in labels, labels
+        expect(card.locator(".nc-badge--open, .nc-badge--closed")).to_have_text(re.compile("^(Open now|Closed now)$"))
+        map_link = card.get_by_role("link", name="Show on map")
+        if map_link.count():
+            assert re.match(r"^https://www\.openstreetmap\.org/\?mlat=-?[\d.]+&mlon=-?[\d.]+#map=17/-?[\d.]+/-?[\d.]+$", map_link.get_attribute("href"))
+    # The plain-text version of each card is replaced by the rich card, not shown twice.
+    bubbles = page.locator(".nc-msg--bot .nc-bubble").all_text_contents()
+    assert not any(b.split("\n")[0] in names for b in bubbles), bubbles
+    assert bubbles[0] == DOMAIN["responses"]["utter_results_employment"][0]["text"]
+    # Before a language is picked the widget asks for cards only and lets the bot detect the language.
+    assert sent and sent[0]["metadata"] == {"cards": True} and sent[0]["message"] == "I'm looking for a job"
+    assert no_horizontal_scroll(page)
+    page.screenshot(path=str(ARTIFACTS / "widget-ltr-360.png"), full_page=True)
+
+
+def test_arabic_conversation_reads_right_to_left(page, directory, rasa):
+    page.set_viewport_size({"width": 360, "height": 780})
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/webhooks/rest/webhook") and r.method == "POST" else None)
+    root = open_chat(page, directory)
+    page.get_by_label("Language", exact=True).select_option("ar")
+    expect(root).to_have_attribute("dir", "rtl")
+    expect(root).to_have_attribute("lang", "ar")
+    expect(page.get_by_label(I18N["ar"]["input_label"], exact=True)).to_be_visible()
+
+    ask(page, "بدي دكتور")
+    bubbles = page.locator(".nc-msg--bot .nc-bubble").all_text_contents()
+    assert bubbles and bubbles[0] in responses_in("ar"), bubbles
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.nc-chat')).direction") == "rtl"
+    assert sent[-1]["metadata"] == {"language": "ar", "cards": True}
+    cards = page.locator(".nc-log .nc-card")
+    if cards.count():
+        assert I18N["ar"]["opening_hours"] in cards.first.locator("dt").all_text_contents()
+        expect(cards.first).to_have_attribute("dir", "rtl")
+    assert page.locator('.nc-bubble:not([dir="auto"])').count() == 0
+    assert no_horizontal_scroll(page)
+    page.screenshot(path=str(ARTIFACTS / "widget-rtl-360.png"), full_page=True)
+
+
+def test_keyboard_only_conversation_and_deletion(page, directory, rasa):
+    open_chat(page, directory)
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "nc-chat-input":
+            break
+    else:
+        pytest.fail("the message field cannot be reached with Tab")
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none", "no visible focus"
+    page.keyboard.type("hello")
+    before = page.locator(".nc-msg--bot").count()
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    first_sender = stored(page)["sender"]
+    assert page.locator(".nc-log .nc-msg").count() >= 2
+
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent") == I18N["en"]["delete"]:
+            break
+    else:
+        pytest.fail("the delete button cannot be reached with Tab")
+    assert page.evaluate("() => document.activeElement.tagName") == "BUTTON"
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none", "no visible focus"
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".nc-log .nc-msg")).to_have_count(0)
+    assert page.evaluate("() => window.sessionStorage.length") == 0
+    assert page.evaluate("() => window.localStorage.length") == 0
+    expect(page.locator(".nc-status")).to_have_text(I18N["en"]["deleted"])
+
+    # The next message starts a new conversation under a new sender id.
+    page.locator("#nc-chat-input").focus()
+    page.keyboard.type("hello")
+    before = page.locator(".nc-msg--bot").count()
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    assert stored(page)["sender"] != first_sender
+
+
+def test_conversation_is_kept_across_reload(page, directory, rasa):
+    root = open_chat(page, directory)
+    page.get_by_label("Language", exact=True).select_option("es")
+    ask(page, "Necesito un dentista")
+    texts = page.locator(".nc-log .nc-msg").all_inner_texts()
+    cards = page.locator(".nc-log .nc-card").count()
+    sender = stored(page)["sender"]
+    assert len(texts) >= 2
+
+    page.reload()
+    page.wait_for_selector('.nc-chat[data-ready="true"]')
+    assert page.locator(".nc-log .nc-msg").all_inner_texts() == texts
+    assert page.locator(".nc-log .nc-card").count() == cards
+    assert stored(page)["sender"] == sender
+    expect(page.get_by_label(I18N["es"]["language_label"], exact=True)).to_have_value("es")
+    expect(root).to_have_attribute("lang", "es")
+
+
+def test_no_serious_accessibility_violations(page, directory, rasa):
+    open_chat(page, directory)
+    ask(page, "I'm looking for a job")
+    expect(page.locator(".nc-log .nc-card").first).to_be_visible()
+    problems = []
+    for language in ("en", "ar"):
+        if language != "en":
+            page.locator("#nc-chat-language").select_option(language)
+        results = Axe().run(page)
+        problems += [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        if problems:
+            print(results.generate_report())
+    assert not problems, [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in problems]
+
+
+def test_bot_and_directory_text_is_never_run_as_html(page, directory):
+    replies = [
+        {"recipient_id": "x", "text": f"Hello <script>window.__pwned=2</script> {INJECTED}"},
+        {"recipient_id": "x", "text": "PLAIN TEXT CARD"},
+        {"recipient_id": "x", "custom": {
+            "type": "service", "id": "1", "name": f"Evil {INJECTED}", "description": INJECTED, "status": "active",
+            "address": {"address_1": INJECTED, "city": "Port Meridian"}, "latitude": 46.2, "longitude": 6.14,
+            "phone": "+41 22 555 01 99", "url": "javascript:window.__pwned=3", "email": INJECTED,
+            "schedules": [{"byday": "MO,TU,WE,TH,FR", "opens_at": "09:00", "closes_at": "17:00"}],
+            "languages": ["en", "ar"], "documents": [INJECTED], "appointment_only": True,
+        }},
+        {"recipient_id": "x", "text": "Pick one", "buttons": [{"title": INJECTED, "payload": "/greet"}]},
+    ]
+    page.route(WEBHOOK, lambda route: route.fulfill(
+        status=200, content_type="application/json", headers={"Access-Control-Allow-Origin": "*"}, body=json.dumps(replies)))
+    open_chat(page, directory)
+    ask(page, f"<script>window.__pwned=4</script>{INJECTED}")
+
+    for attempt in ("first render", "after reload"):
+        log = page.locator(".nc-log")
+        assert page.evaluate("() => window.__pwned") is None, attempt
+        assert log.locator("img, script, iframe").count() == 0, attempt
+        expect(log.locator(".nc-msg--user .nc-bubble")).to_have_text(f"<script>window.__pwned=4</script>{INJECTED}")
+        expect(log.locator(".nc-msg--bot .nc-bubble").first).to_have_text(f"Hello <script>window.__pwned=2</script> {INJECTED}")
+        expect(log.locator(".nc-card-name")).to_have_text(f"Evil {INJECTED}")
+        expect(log.get_by_role("button", name=INJECTED)).to_be_visible()
+        assert log.get_by_text("PLAIN TEXT CARD").count() == 0
+        assert log.locator('a[href^="javascript:"]').count() == 0
+        expect(log.locator('a[href^="tel:"]')).to_have_attribute("href", "tel:+41225550199")
+        page.reload()
+        page.wait_for_selector('.nc-chat[data-ready="true"]')
+
+
+@pytest.mark.parametrize("utc_time,expected", [("2024-01-01T08:30:00Z", "open_now"), ("2024-01-01T16:30:00Z", "closed_now")])
+def test_open_now_uses_the_city_time_and_localized_days(browser, directory, utc_time, expected):
+    # The browser is in New York: 08:30Z is 03:30 there but 09:30 in the city (Europe/Zurich), 16:30Z is 17:30 in the city.
+    context = browser.new_context(locale="fr-FR", timezone_id="America/New_York")
+    try:
+        page = context.new_page()
+        page.clock.set_fixed_time(utc_time)
+        card = {"type": "service", "name": "Test service", "schedules": [{"byday": "MO,TU,WE,TH,FR", "opens_at": "09:00", "closes_at": "17:00"}], "languages": ["ar", "uk"]}
+        page.route(WEBHOOK, lambda route: route.fulfill(
+            status=200, content_type="application/json", headers={"Access-Control-Allow-Origin": "*"},
+            body=json.dumps([{"recipient_id": "x", "text": "Test service"}, {"recipient_id": "x", "custom": card}])))
+        open_chat(page, directory)
+        page.locator("#nc-chat-language").select_option("fr")
+        ask(page, "bonjour")
+        shown = page.locator(".nc-card")
+        expect(shown.locator(".nc-badge")).to_have_text(I18N["fr"][expected])
+        expect(shown.locator(".nc-hours")).to_contain_text("lun.")
+        expect(shown.locator(".nc-hours")).to_contain_text("09:00–17:00")
+        expect(shown.locator("dd").last).to_have_text("arabe et ukrainien")
+    finally:
+        context.close()
+
+
+def test_no_request_leaves_loopback(page, directory, rasa):
+    urls = []
+    page.on("request", lambda request: urls.append(request.url))
+    open_chat(page, directory)
+    ask(page, "I'm looking for a job")
+    page.locator("#nc-chat-language").select_option("ar")
+    ask(page, "بدي دكتور")
+    page.reload()
+    page.wait_for_selector('.nc-chat[data-ready="true"]')
+    assert any(u.endswith("/webhooks/rest/webhook") for u in urls)
+    outside = [u for u in urls if urlparse(u).hostname not in ("127.0.0.1", "localhost")]
+    assert not outside, outside
+
+
+def test_unreachable_assistant_gets_a_localized_message(page, directory):
+    page.route(WEBHOOK, lambda route: route.abort("connectionrefused"))
+    open_chat(page, directory)
+    page.locator("#nc-chat-language").select_option("fr")
+    page.locator("#nc-chat-input").fill("bonjour")
+    page.locator("#nc-chat-input").press("Enter")
+    expect(page.locator(".nc-log .nc-msg--notice .nc-bubble")).to_have_text(ui("fr", "error_unreachable"))
+    expect(page.locator(".nc-log .nc-msg--user")).to_have_count(1)
+    expect(page.locator(".nc-chat")).to_have_attribute("data-pending", "0")
+
+
+def test_widget_still_works_in_english_without_its_translations(page, directory):
+    page.route("**/widget/i18n.json", lambda route: route.abort())
+    page.route(WEBHOOK, lambda route: route.abort("connectionrefused"))
+    open_chat(page, directory)
+    expect(page.get_by_label("Your message", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Send")).to_be_visible()
+    page.locator("#nc-chat-language").select_option("uk")
+    expect(page.locator(".nc-chat")).to_have_attribute("lang", "uk")
+    ask(page, "привіт")
+    expect(page.locator(".nc-log .nc-msg--notice .nc-bubble")).to_have_text(ui("en", "error_unreachable"))
+
+
+def test_direction_follows_the_replies_until_a_language_is_picked(page, directory):
+    replies = iter([
+        [{"recipient_id": "x", "text": "\u200fمرحبًا! Port Meridian"}],
+        [{"recipient_id": "x", "text": "Hello! How can I help?"}],
+    ])
+    sent = []
+    page.route(WEBHOOK, lambda route: (sent.append(route.request.post_data_json), route.fulfill(
+        status=200, content_type="application/json", headers={"Access-Control-Allow-Origin": "*"}, body=json.dumps(next(replies)))))
+    root = open_chat(page, directory)
+    expect(root).to_have_attribute("dir", "ltr")
+    ask(page, "السلام عليكم")
+    expect(root).to_have_attribute("dir", "rtl")
+    ask(page, "hello")
+    expect(root).to_have_attribute("dir", "ltr")
+    assert [m["metadata"] for m in sent] == [{"cards": True}, {"cards": True}]
