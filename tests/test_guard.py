@@ -40,3 +40,21 @@ def test_rate_limiter_allows_a_burst_then_refuses_then_refills(monkeypatch):
     assert limiter.allow("b")  # per client
     now[0] += 1.0
     assert limiter.allow("a") and not limiter.allow("a")
+
+
+def test_our_button_payloads_pass_but_nothing_else_with_a_slash():
+    assert sanitize("/find_health") == "/find_health"
+    assert sanitize(' /find_health ') == "/find_health"
+    assert sanitize('/find_health{"need": "health-dentist"}') == 'find_health{"need": "health-dentist"}'
+    assert sanitize("/restart") == "restart"
+
+
+def test_long_texts_are_split_at_boundaries():
+    from bot.channels.common import numbered_menu, split_text
+
+    card = "Name\nAddress: 1 Quay Street\nPhone: +442079460100"
+    parts = split_text("\n\n".join([card] * 100), 1600)
+    assert all(len(p) <= 1600 for p in parts) and len(parts) > 1
+    assert "".join(parts).replace("\n", "") == ("".join([card] * 100)).replace("\n", "")
+    assert split_text("x" * 5000, 2000) == ["x" * 2000, "x" * 2000, "x" * 1000]
+    assert numbered_menu("What do you need?", ["Work", "Health"]) == "What do you need?\n1. Work\n2. Health"

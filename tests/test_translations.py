@@ -100,3 +100,11 @@ def test_right_to_left_replies_start_every_line_with_a_rtl_mark(domain):
             if language_of(variation) in {"ar", "fa"}:
                 lines = variation["text"].split("\n")
                 assert all(line.startswith("\u200f") for line in lines), f"{name} ({language_of(variation)})"
+
+
+def test_buttons_exist_in_every_language_with_the_same_payloads(domain):
+    for name, variations in domain["responses"].items():
+        payloads = {language_of(v): [b["payload"] for b in v.get("buttons", [])] for v in variations}
+        assert len({tuple(p) for p in payloads.values()}) == 1, f"{name}: buttons differ between languages: {payloads}"
+        for variation in variations:
+            assert all(str(b.get("title", "")).strip() for b in variation.get("buttons", [])), name

@@ -2,7 +2,7 @@
 import hashlib
 import hmac
 import logging
-from typing import Any, Dict, Iterable, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 import aiohttp
 
@@ -26,6 +26,29 @@ def same_secret(expected: str, received: Optional[str]) -> bool:
 
 def hmac_sha256_hex(secret: str, body: bytes) -> str:
     return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def split_text(text: str, limit: int) -> List[str]:
+    """Parts of at most `limit` characters, cut at paragraph, then line, then word boundaries."""
+    if len(text) <= limit:
+        return [text]
+    parts: List[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
+        if cut <= 0:
+            cut = limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def numbered_menu(text: str, titles: List[str]) -> str:
+    """Buttons for channels without buttons (SMS): "1. Work" lines; replying "1" picks it."""
+    return text + "\n" + "\n".join(f"{number}. {title}" for number, title in enumerate(titles, start=1))
 
 
 class OutboundHttp:

@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel
 
-from .common import OutboundHttp, missing, setting
+from .common import OutboundHttp, missing, setting, split_text
 from .guard import UNSUPPORTED_MESSAGE, sanitize, trigger
 from .meta import MetaWebhookInput
 
@@ -25,9 +25,20 @@ class MessengerOutput(OutputChannel):
     def name(cls) -> Text:
         return "facebook"
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        payload = {"recipient": {"id": recipient_id}, "messaging_type": "RESPONSE", "message": {"text": text[:MESSENGER_TEXT_LIMIT]}}
+    async def _send(self, recipient_id: Text, message: Dict[str, Any]) -> None:
+        payload = {"recipient": {"id": recipient_id}, "messaging_type": "RESPONSE", "message": message}
         await self.http.post(self.url, "Messenger", json=payload, headers=self.headers)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        for part in split_text(text, MESSENGER_TEXT_LIMIT):
+            await self._send(recipient_id, {"text": part})
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        parts = split_text(text, MESSENGER_TEXT_LIMIT)
+        for part in parts[:-1]:
+            await self._send(recipient_id, {"text": part})
+        quick_replies = [{"content_type": "text", "title": b["title"][:20], "payload": b["payload"]} for b in buttons[:13]]
+        await self._send(recipient_id, {"text": parts[-1], "quick_replies": quick_replies})
 
 
 class VerifiedMessengerInput(MetaWebhookInput):
@@ -66,9 +77,9 @@ class VerifiedMessengerInput(MetaWebhookInput):
                 if not sender or message.get("is_echo"):
                     continue  # delivery/read receipts and the page's own messages
                 if "postback" in event:
-                    found.append((sender, sanitize((event["postback"] or {}).get("title"))))
+                    found.append((sender, sanitize((event["postback"] or {}).get("payload"))))
                 elif message.get("quick_reply"):
-                    found.append((sender, sanitize(message.get("text"))))
+                    found.append((sender, sanitize((message["quick_reply"] or {}).get("payload"))))
                 elif message.get("text"):
                     found.append((sender, sanitize(message["text"])))
                 elif message:

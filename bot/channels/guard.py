@@ -7,6 +7,8 @@
 - Messages with no text (a photo, a sticker, invisible characters) get a localized answer
   that only text is understood.
 The two answers are internal intents, triggered by the channel itself (never by the user).
+Button payloads are the one exception to the "/" rule: exactly "/<intent>" for the public
+intents our buttons carry (no entities), which is what a click on such a button sends anyway.
 """
 import os
 import re
@@ -20,6 +22,9 @@ MESSAGE_TOO_LONG = "message_too_long"
 UNSUPPORTED_MESSAGE = "unsupported_message"
 INTERNAL_INTENTS = (MESSAGE_TOO_LONG, UNSUPPORTED_MESSAGE)
 
+# What our buttons send (domain.yml): harmless, entity-free intents a user may choose directly.
+BUTTON_PAYLOADS = frozenset(f"/{intent}" for intent in ("find_employment", "find_education", "find_health", "find_housing", "emergency"))
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -32,6 +37,8 @@ def sanitize(text: Any) -> str:
     if not isinstance(text, str):
         return trigger(UNSUPPORTED_MESSAGE)
     cleaned = _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if cleaned in BUTTON_PAYLOADS:
+        return cleaned
     if len(cleaned) > MAX_MESSAGE_CHARACTERS:
         return trigger(MESSAGE_TOO_LONG)
     cleaned = cleaned.lstrip("/").strip()

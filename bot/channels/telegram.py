@@ -17,11 +17,12 @@ from rasa.core.channels.telegram import TelegramOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from .common import missing, same_secret, setting
+from .common import missing, same_secret, setting, split_text
 from .guard import UNSUPPORTED_MESSAGE, sanitize, trigger
 
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+TELEGRAM_TEXT_LIMIT = 4096
 
 
 class ConfigurableTelegramOutput(TelegramOutput):
@@ -30,6 +31,13 @@ class ConfigurableTelegramOutput(TelegramOutput):
     def __init__(self, access_token: Text, api_base_url: str = "") -> None:
         server = TelegramAPIServer.from_base(api_base_url.rstrip("/")) if api_base_url else TELEGRAM_PRODUCTION
         Bot.__init__(self, access_token, server=server)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        for part in split_text(text, TELEGRAM_TEXT_LIMIT):
+            await self.send_message(recipient_id, part)
+
+    # Buttons: Rasa's send_text_with_buttons renders an inline keyboard whose callback data is the
+    # payload; callback queries come back through the webhook below.
 
 
 class VerifiedTelegramInput(InputChannel):

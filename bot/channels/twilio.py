@@ -8,7 +8,7 @@ base URL. The same class serves SMS (`twilio`) and WhatsApp (`twilio_whatsapp`, 
 "whatsapp:").
 """
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -16,12 +16,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
-from .common import OutboundHttp, missing, setting
+from .common import OutboundHttp, missing, numbered_menu, setting, split_text
 from .guard import UNSUPPORTED_MESSAGE, sanitize, trigger
 
 logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://api.twilio.com"
 SIGNATURE_HEADER = "X-Twilio-Signature"
+TWILIO_TEXT_LIMIT = 1600
 
 
 class TwilioRestOutput(OutputChannel):
@@ -30,6 +31,9 @@ class TwilioRestOutput(OutputChannel):
         self.url = f"{api_base_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
         self.auth = (account_sid, auth_token)
         self.http = OutboundHttp()
+        # The last numbered menu sent to each number, so that a reply "2" means its second option.
+        # In process memory: with several Rasa replicas, route a number to one replica.
+        self.menus: Dict[str, List[str]] = {}
 
     @classmethod
     def name(cls) -> Text:
@@ -38,10 +42,22 @@ class TwilioRestOutput(OutputChannel):
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         import aiohttp
 
-        for part in text.split("\n\n"):
+        for part in split_text(text, TWILIO_TEXT_LIMIT):
             await self.http.post(
                 self.url, self.channel, data={"To": recipient_id, "From": self.from_number, "Body": part}, auth=aiohttp.BasicAuth(*self.auth)
             )
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        self.menus[recipient_id] = [button["payload"] for button in buttons]
+        await self.send_text_message(recipient_id, numbered_menu(text, [button["title"] for button in buttons]))
+
+    def choice(self, sender: str, body: str) -> Optional[str]:
+        """The payload of the numbered option `body` names, if it names one."""
+        options = self.menus.get(sender) or []
+        number = body.strip().rstrip(".)")
+        if number.isdigit() and 1 <= int(number) <= len(options):
+            return options[int(number) - 1]
+        return None
 
 
 class VerifiedTwilioInput(InputChannel):
@@ -105,7 +121,8 @@ class VerifiedTwilioInput(InputChannel):
                 return response.json({"error": "bad request"}, status=400)
             body = fields.get("Body")
             # A photo, voice note or location arrives with NumMedia > 0 and an empty Body.
-            text = sanitize(body.replace("¡", "@")) if body else trigger(UNSUPPORTED_MESSAGE)
+            choice = self.get_output_channel().choice(sender, body or "")
+            text = choice or (sanitize(body.replace("¡", "@")) if body else trigger(UNSUPPORTED_MESSAGE))
             await on_new_message(UserMessage(text, self.get_output_channel(), sender, input_channel=self.name()))
             return response.text("", status=204)
 

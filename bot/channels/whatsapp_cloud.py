@@ -8,13 +8,14 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel
 
-from .common import OutboundHttp, missing, setting
+from .common import OutboundHttp, missing, setting, split_text
 from .guard import UNSUPPORTED_MESSAGE, sanitize, trigger
 from .meta import MetaWebhookInput
 
 logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://graph.facebook.com/v19.0"
 WHATSAPP_TEXT_LIMIT = 4096
+INTERACTIVE_BODY_LIMIT = 1024
 
 
 class WhatsAppCloudOutput(OutputChannel):
@@ -27,9 +28,25 @@ class WhatsAppCloudOutput(OutputChannel):
     def name(cls) -> Text:
         return "whatsapp"
 
+    async def _send(self, recipient_id: Text, message: Dict[str, Any]) -> None:
+        await self.http.post(self.url, "WhatsApp", json={"messaging_product": "whatsapp", "to": recipient_id, **message}, headers=self.headers)
+
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        payload = {"messaging_product": "whatsapp", "to": recipient_id, "type": "text", "text": {"body": text[:WHATSAPP_TEXT_LIMIT]}}
-        await self.http.post(self.url, "WhatsApp", json=payload, headers=self.headers)
+        for part in split_text(text, WHATSAPP_TEXT_LIMIT):
+            await self._send(recipient_id, {"type": "text", "text": {"body": part}})
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        """Up to 3 options as reply buttons, more as a list (WhatsApp's interactive messages)."""
+        if len(text) > INTERACTIVE_BODY_LIMIT:
+            await self.send_text_message(recipient_id, text)
+            text = "☰"
+        if len(buttons) <= 3:
+            action = {"buttons": [{"type": "reply", "reply": {"id": b["payload"], "title": b["title"][:20]}} for b in buttons]}
+            interactive = {"type": "button", "body": {"text": text}, "action": action}
+        else:
+            rows = [{"id": b["payload"], "title": b["title"][:24]} for b in buttons[:10]]
+            interactive = {"type": "list", "body": {"text": text}, "action": {"button": "☰", "sections": [{"rows": rows}]}}
+        await self._send(recipient_id, {"type": "interactive", "interactive": interactive})
 
 
 class WhatsAppCloudInput(MetaWebhookInput):
@@ -73,8 +90,9 @@ class WhatsAppCloudInput(MetaWebhookInput):
                     if message.get("type") == "text":
                         found.append((sender, sanitize((message.get("text") or {}).get("body"))))
                     elif message.get("type") == "interactive":
-                        reply = (message.get("interactive") or {}).get("button_reply") or {}
-                        found.append((sender, sanitize(reply.get("title"))))
+                        interactive = message.get("interactive") or {}
+                        reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
+                        found.append((sender, sanitize(reply.get("id"))))
                     else:  # image, audio, sticker, location, ...
                         found.append((sender, trigger(UNSUPPORTED_MESSAGE)))
         return found

@@ -77,6 +77,19 @@ def test_telegram_photo_gets_a_text_only_answer(rasa, providers, channel_setting
     assert response_text("utter_unsupported_message") in " ".join(r["body"] for r in telegram_messages_to(providers, chat_id))
 
 
+def test_telegram_buttons_are_an_inline_keyboard_and_clicks_work(rasa, providers, channel_settings):
+    chat_id = uuid.uuid4().int % 10**9
+    secret = channel_settings["TELEGRAM_SECRET_TOKEN"]
+    assert post_telegram(rasa, telegram_update(chat_id, "Привіт!"), secret).status_code == 200
+    greeting = telegram_messages_to(providers, chat_id)[0]["body"]
+    assert response_text("utter_greet", "uk") in greeting and "inline_keyboard" in greeting and "/find_health" in greeting
+    click = {"update_id": chat_id + 1, "callback_query": {"id": "1", "from": {"id": chat_id, "is_bot": False, "first_name": "T"}, "chat_instance": "1",
+             "data": "/find_health", "message": {"message_id": 2, "date": 0, "chat": {"id": chat_id, "type": "private"}, "text": "x"}}}
+    assert post_telegram(rasa, click, secret).status_code == 200
+    sent = " ".join(r["body"] for r in telegram_messages_to(providers, chat_id, minimum=3))
+    assert response_text("utter_results_health", "uk") in sent
+
+
 # ---------------------------------------------------------------- Twilio (SMS and WhatsApp)
 
 
@@ -118,6 +131,17 @@ def test_twilio_media_only_message_gets_a_text_only_answer(rasa, providers, chan
     reply = post_twilio(rasa, "twilio", channel_settings, form, sign_with=channel_settings["TWILIO_AUTH_TOKEN"])
     assert reply.status_code == 204
     assert response_text("utter_unsupported_message") in " ".join(r["body"] for r in twilio_messages_to(providers, number))
+
+
+def test_sms_buttons_are_a_numbered_menu_and_a_number_picks(rasa, providers, channel_settings):
+    number = unique_number()
+    sign = channel_settings["TWILIO_AUTH_TOKEN"]
+    assert post_twilio(rasa, "twilio", channel_settings, {"From": number, "Body": "Bonjour"}, sign_with=sign).status_code == 204
+    menu = twilio_messages_to(providers, number)[0]["body"]
+    assert "1. Travail" in menu and "3. Santé" in menu
+    assert post_twilio(rasa, "twilio", channel_settings, {"From": number, "Body": "3"}, sign_with=sign).status_code == 204
+    sent = " ".join(r["body"] for r in twilio_messages_to(providers, number, minimum=3))
+    assert response_text("utter_results_health", "fr") in sent
 
 
 def test_twilio_whatsapp_answers_in_arabic(rasa, providers, channel_settings):
@@ -169,6 +193,21 @@ def test_whatsapp_refuses_unsigned_forged_or_altered_requests(rasa, providers, c
     secret = channel_settings["WHATSAPP_APP_SECRET"] if secret == "USE_REAL" else secret
     assert post_whatsapp(rasa, whatsapp_batch(text_message(wa_id, "I need a doctor")), secret, tamper).status_code == 403
     assert not [r for r in providers.requests if wa_id in r["body"]]
+
+
+def test_whatsapp_buttons_are_an_interactive_list_and_a_choice_works(rasa, providers, channel_settings):
+    wa_id = str(uuid.uuid4().int)[:12]
+    secret = channel_settings["WHATSAPP_APP_SECRET"]
+    assert post_whatsapp(rasa, whatsapp_batch(text_message(wa_id, "hola")), secret).status_code == 200
+    greeting = json.loads(whatsapp_messages_to(providers, wa_id)[0]["body"])
+    assert greeting["type"] == "interactive" and greeting["interactive"]["type"] == "list"
+    rows = greeting["interactive"]["action"]["sections"][0]["rows"]
+    assert [r["title"] for r in rows] == ["Trabajo", "Estudios y escuela", "Salud", "Vivienda"]
+    choice = {"from": wa_id, "id": "wamid.c", "timestamp": "0", "type": "interactive",
+              "interactive": {"type": "list_reply", "list_reply": {"id": rows[3]["id"], "title": rows[3]["title"]}}}
+    assert post_whatsapp(rasa, whatsapp_batch(choice), secret).status_code == 200
+    sent = " ".join(r["body"] for r in whatsapp_messages_to(providers, wa_id, minimum=3))
+    assert json.dumps(response_text("utter_results_housing", "es"))[1:-1] in sent
 
 
 def test_whatsapp_answers_every_message_of_a_batch(rasa, providers, channel_settings):
@@ -237,6 +276,20 @@ def test_messenger_answers_every_event_and_ignores_echoes(rasa, providers, chann
     assert json.dumps(response_text("utter_results_housing", "fr"))[1:-1] in sent
     assert json.dumps(response_text("utter_unsupported_message"))[1:-1] in " ".join(r["body"] for r in messenger_messages_to(providers, sticker))
     assert not [r for r in providers.requests if echo in r["body"]]
+
+
+def test_messenger_buttons_are_quick_replies_and_a_tap_works(rasa, providers, channel_settings):
+    psid = str(uuid.uuid4().int)[:15]
+    secret = channel_settings["MESSENGER_APP_SECRET"]
+    hello = {"object": "page", "entry": [{"id": "PAGE", "messaging": [messenger_event(psid, "Hello there")]}]}
+    assert post_messenger(rasa, hello, secret).status_code == 200
+    greeting = json.loads(messenger_messages_to(providers, psid)[0]["body"])
+    assert [q["payload"] for q in greeting["message"]["quick_replies"]] == ["/find_employment", "/find_education", "/find_health", "/find_housing"]
+    tap = messenger_event(psid, "Work")
+    tap["message"]["quick_reply"] = {"payload": "/find_employment"}
+    assert post_messenger(rasa, {"object": "page", "entry": [{"id": "PAGE", "messaging": [tap]}]}, secret).status_code == 200
+    sent = " ".join(r["body"] for r in messenger_messages_to(providers, psid, minimum=3))
+    assert json.dumps(response_text("utter_results_employment"))[1:-1] in sent
 
 
 # ---------------------------------------------------------------- REST (the widget's channel)
