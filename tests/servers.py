@@ -9,11 +9,22 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 LOG_DIR = ROOT / "var" / "test-logs"
 MODEL = ROOT / "models" / "newcomer.tar.gz"
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def response_text(name: str, language: str = "en") -> str:
+    """The text of a response in a language, as domain.yml has it (English is unconditioned)."""
+    for variation in DOMAIN["responses"][name]:
+        conditions = variation.get("condition") or []
+        if (language == "en" and not conditions) or any(c.get("value") == language for c in conditions):
+            return variation["text"]
+    raise KeyError(name)
 
 
 def free_port() -> int:

@@ -3,7 +3,7 @@
 both done before anything in the request is read."""
 import logging
 from abc import abstractmethod
-from typing import Any, Awaitable, Callable, Dict, List, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response

@@ -11,20 +11,9 @@ import uuid
 
 import pytest
 import requests
-import yaml
 from twilio.request_validator import RequestValidator
 
-from servers import ROOT
-
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-
-
-def response_text(name: str, language: str = "en") -> str:
-    for variation in DOMAIN["responses"][name]:
-        conditions = variation.get("condition") or []
-        if (language == "en" and not conditions) or any(c.get("value") == language for c in conditions):
-            return variation["text"]
-    raise KeyError(name)
+from servers import response_text
 
 
 def unique_number() -> str:

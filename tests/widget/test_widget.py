@@ -6,7 +6,6 @@ loaded from other hosts, a clear message when the assistant is down.
 """
 import json
 import re
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
