@@ -20,7 +20,9 @@ class FakeProviders:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 outer.requests.append({"path": self.path, "headers": dict(self.headers), "body": unquote_plus(raw.decode("utf-8", "replace"))})
-                if self.path.startswith("/bot"):
+                if self.path.endswith("/answerCallbackQuery"):
+                    status, body = 200, {"ok": True, "result": True}
+                elif self.path.startswith("/bot"):
                     status, body = 200, {"ok": True, "result": {"message_id": len(outer.requests), "date": 0, "chat": {"id": 1, "type": "private"}, "text": "ok"}}
                 elif "/Messages.json" in self.path:
                     status, body = 201, {"sid": f"SM{len(outer.requests)}"}

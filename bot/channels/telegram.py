@@ -103,9 +103,13 @@ class VerifiedTelegramInput(InputChannel):
             if not isinstance(payload, dict):
                 return response.json({"error": "bad request"}, status=400)
             try:
-                text, chat_id = self._text_and_chat(Update(**payload))
+                update = Update(**payload)
+                text, chat_id = self._text_and_chat(update)
             except Exception:  # noqa: BLE001 - a malformed update is the caller's problem
                 return response.json({"error": "bad request"}, status=400)
+            if update.callback_query is not None:
+                # Acknowledge the tap, or the user's app shows a spinner on the button.
+                await self.get_output_channel().answer_callback_query(update.callback_query.id)
             if chat_id is None:
                 return response.text("ignored")  # e.g. channel posts, member updates
             text = sanitize(text) if text is not None else trigger(UNSUPPORTED_MESSAGE)

@@ -77,6 +77,7 @@ def test_telegram_buttons_are_an_inline_keyboard_and_clicks_work(rasa, providers
     assert post_telegram(rasa, click, secret).status_code == 200
     sent = " ".join(r["body"] for r in telegram_messages_to(providers, chat_id, minimum=3))
     assert response_text("utter_results_health", "uk") in sent
+    assert providers.sent(lambda r: r["path"].endswith("/answerCallbackQuery") and "callback_query_id=1" in r["body"].replace('"callback_query_id": "1"', "callback_query_id=1"))
 
 
 # ---------------------------------------------------------------- Twilio (SMS and WhatsApp)
