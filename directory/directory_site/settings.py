@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "hsds",
 ]
 
@@ -113,6 +114,31 @@ REST_FRAMEWORK = {
 # Public API paging: HSDS clients may ask for any page size, we cap it.
 HSDS_DEFAULT_PER_PAGE = 20
 HSDS_MAX_PER_PAGE = 100
+
+# Content languages staff can translate service text into; the first is the default (the record itself).
+CONTENT_LANGUAGES = [c.strip() for c in os.environ.get("DIRECTORY_LANGUAGES", "en,es,fr,ar,uk,fa").split(",") if c.strip()]
+DEFAULT_CONTENT_LANGUAGE = CONTENT_LANGUAGES[0]
+
+
+def city_bounds():
+    """CITY_BOUNDS="south,west,north,east" in degrees; "off" disables the check. Default: the demo city."""
+    raw = os.environ.get("CITY_BOUNDS", "46.90,7.90,47.20,8.30").strip()
+    if raw.lower() in {"", "off", "none"}:
+        return None
+    try:
+        south, west, north, east = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise ImproperlyConfigured("CITY_BOUNDS must be 'south,west,north,east', e.g. 46.90,7.90,47.20,8.30.")
+    if not (south < north and west < east):
+        raise ImproperlyConfigured("CITY_BOUNDS: south must be below north and west below east.")
+    return south, west, north, east
+
+
+CITY_BOUNDS = city_bounds()
+# Phone numbers written without a country code are read as numbers of this country (ISO 3166 code).
+CITY_PHONE_REGION = os.environ.get("CITY_PHONE_REGION", "GB")
+# A service not verified (assured_date) for this many days is listed as stale for staff.
+STALE_AFTER_DAYS = int(os.environ.get("DIRECTORY_STALE_AFTER_DAYS", "180"))
 
 # What the demo page's chat box talks to.
 RASA_PUBLIC_URL = os.environ.get("RASA_PUBLIC_URL", "http://localhost:5005")

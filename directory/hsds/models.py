@@ -1,17 +1,37 @@
 """HSDS 3.0 core entities. Field names follow ../shared/hsds/schema/*.json."""
 import uuid
 
+from django.conf import settings
 from django.db import models
+
+from . import validation
 
 
 class HsdsModel(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # HSDS columns this directory has no field for (e.g. `tax_status`), kept so that an import
+    # followed by an export loses nothing.
+    extra = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         abstract = True
 
 
-class Organization(HsdsModel):
+class Versioned(models.Model):
+    """Optimistic concurrency: every save of an edit form or API write must name the version it read."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+class Organization(HsdsModel, Versioned):
     name = models.CharField(max_length=255)
     alternate_name = models.CharField(max_length=255, blank=True)
     description = models.TextField()
@@ -28,7 +48,7 @@ class Organization(HsdsModel):
         return self.name
 
 
-class Service(HsdsModel):
+class Service(HsdsModel, Versioned):
     class Status(models.TextChoices):
         ACTIVE = "active"
         INACTIVE = "inactive"
@@ -49,8 +69,8 @@ class Service(HsdsModel):
     eligibility_description = models.TextField(blank=True)
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    assured_date = models.DateField(null=True, blank=True)
-    assurer_email = models.EmailField(blank=True)
+    assured_date = models.DateField(null=True, blank=True, help_text="When staff last checked this service's details.")
+    assurer_email = models.EmailField(blank=True, help_text="Who checked it (verified by).")
     alert = models.TextField(blank=True)
     last_modified = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -60,8 +80,11 @@ class Service(HsdsModel):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        validation.check_age_range(self.minimum_age, self.maximum_age)
 
-class Location(HsdsModel):
+
+class Location(HsdsModel, Versioned):
     class LocationType(models.TextChoices):
         PHYSICAL = "physical"
         POSTAL = "postal"
@@ -79,6 +102,9 @@ class Location(HsdsModel):
 
     def __str__(self):
         return self.name or str(self.id)
+
+    def clean(self):
+        validation.check_coordinates(self.latitude, self.longitude)
 
 
 class Address(HsdsModel):
@@ -113,6 +139,12 @@ class Phone(HsdsModel):
     type = models.CharField(max_length=16, blank=True)
     description = models.TextField(blank=True)
 
+    def __str__(self):
+        return self.number
+
+    def clean(self):
+        self.number = validation.normalized_phone(self.number)
+
 
 class Schedule(HsdsModel):
     """A weekly opening-hours rule (RFC 5545 style, as HSDS)."""
@@ -131,6 +163,15 @@ class Schedule(HsdsModel):
     attending_type = models.CharField(max_length=64, blank=True)
     notes = models.TextField(blank=True)
 
+    def __str__(self):
+        return f"{self.byday} {self.opens_at or ''}-{self.closes_at or ''}".strip()
+
+    def clean(self):
+        self.byday = validation.normalized_days(self.byday)
+        self.freq = validation.checked_frequency(self.freq)
+        validation.check_hours(self.opens_at, self.closes_at)
+        validation.check_date_range(self.valid_from, self.valid_to)
+
 
 class Language(HsdsModel):
     """A language spoken at a service, location or phone line (ISO 639-1 code)."""
@@ -141,6 +182,12 @@ class Language(HsdsModel):
     name = models.CharField(max_length=64, blank=True)
     code = models.CharField(max_length=8, db_index=True)
     note = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.code
+
+    def clean(self):
+        self.code = validation.language_code(self.code)
 
 
 class RequiredDocument(HsdsModel):
@@ -200,3 +247,87 @@ class Attribute(HsdsModel):
         constraints = [
             models.UniqueConstraint(fields=["link_entity", "link_id", "taxonomy_term"], name="unique_attribute_link"),
         ]
+
+
+class ServiceTranslation(models.Model):
+    """A service's text in one more language; empty fields fall back to the default language."""
+
+    TRANSLATED_FIELDS = ("name", "description", "eligibility_description", "application_process", "fees_description", "required_documents")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=8, help_text="One of the directory's content languages (DIRECTORY_LANGUAGES).")
+    name = models.CharField(max_length=255, blank=True)
+    description = models.TextField(blank=True)
+    eligibility_description = models.TextField(blank=True)
+    application_process = models.TextField(blank=True)
+    fees_description = models.TextField(blank=True)
+    required_documents = models.TextField(blank=True, help_text="One document per line, in the order of the default language's list.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "language"], name="one_translation_per_language")]
+        ordering = ["language"]
+
+    def __str__(self):
+        return f"{self.service} [{self.language}]"
+
+    def clean(self):
+        validation.check_translation_language(self.language)
+
+
+class ChangeRecord(models.Model):
+    """One recorded change (HSDS `metadata`): who changed which field of which record, when, old → new."""
+
+    class Action(models.TextChoices):
+        CREATE = "create"
+        UPDATE = "update"
+        DELETE = "delete"
+        RETIRE = "retire"
+        RESTORE = "restore"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    resource_id = models.UUIDField(db_index=True)
+    resource_type = models.CharField(max_length=64)
+    # The service (or organization) the changed record belongs to, so its history shows phone and hours edits too.
+    owner_id = models.UUIDField(null=True, blank=True, db_index=True)
+    last_action_date = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_action_type = models.CharField(max_length=16, choices=Action.choices)
+    field_name = models.CharField(max_length=64, blank=True)
+    previous_value = models.TextField(blank=True)
+    replacement_value = models.TextField(blank=True)
+    updated_by = models.CharField(max_length=255)
+    via = models.CharField(max_length=16, help_text="admin, api, import or system")
+
+    class Meta:
+        ordering = ["-last_action_date", "resource_type", "field_name"]
+        indexes = [models.Index(fields=["resource_type", "resource_id"])]
+
+    def __str__(self):
+        return f"{self.last_action_type} {self.resource_type} {self.field_name}".strip()
+
+
+class ExtraRecord(models.Model):
+    """A row of an HSDS table this directory does not model (funding, programs, ...), kept for export."""
+
+    entity = models.CharField(max_length=64)
+    record_id = models.CharField(max_length=64)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entity", "record_id"], name="unique_extra_record")]
+        ordering = ["entity", "record_id"]
+
+
+class StaffProfile(models.Model):
+    """A staff member's role; editors change only the organisations assigned to them."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator"
+        EDITOR = "editor"
+        VIEWER = "viewer"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    organizations = models.ManyToManyField(Organization, blank=True, related_name="editors")
+
+    def __str__(self):
+        return f"{self.user} ({self.role})"
