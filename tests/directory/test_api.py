@@ -199,5 +199,61 @@ def test_unknown_ids_get_a_json_404(directory_api, path):
 
 
 def test_public_api_is_read_only(directory_api):
+    # Writing services needs a staff token (tests/directory/test_write_api.py); the rest is read-only.
     response = requests.post(f"{directory_api}/services", json={"name": "x"}, timeout=10)
-    assert response.status_code == 405
+    assert response.status_code == 401
+    for path in ("organizations", "taxonomies", "taxonomy_terms", "service_at_locations"):
+        assert requests.post(f"{directory_api}/{path}", json={"name": "x"}, timeout=10).status_code == 405
+
+
+def test_full_records_carry_their_history_as_metadata(directory_api, hsds_schema):
+    _, page = get(directory_api, "services", per_page=3)
+    response, detail = get(directory_api, f"services/{page['contents'][0]['id']}")
+    assert response.headers["ETag"] == f'"{1}"' or response.headers["ETag"].strip('"').isdigit()
+    assert_valid(detail, hsds_schema("service"))
+    assert detail["metadata"], "the demo load is recorded"
+    assert len(detail["metadata"]) <= 50
+    assert {"service", "phone"} <= {entry["resource_type"] for entry in detail["metadata"]}
+    assert any(entry["resource_id"] == detail["id"] and entry["last_action_type"] == "create" for entry in detail["metadata"])
+    _, full = get(directory_api, "services", per_page=3, full="true")
+    assert all(item["metadata"] for item in full["contents"])
+    _, organization = get(directory_api, f"organizations/{detail['organization_id']}")
+    assert_valid(organization, hsds_schema("organization"))
+    assert organization["metadata"][0]["resource_type"] == "organization"
+
+
+def test_freshness_fields_are_in_service_responses(directory_api, hsds_schema):
+    _, page = get(directory_api, "services", per_page=100, full="true")
+    assured = [s for s in page["contents"] if "assured_date" in s]
+    for item in assured:
+        assert_valid(item, hsds_schema("service"))
+        assert len(item["assured_date"]) == 10
+
+
+def test_openapi_documents_the_profile_extensions_and_write_api(directory_api):
+    document = requests.get(f"{directory_api}/openapi.json", timeout=10).json()
+
+    def refs(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$ref" and value.startswith("#/"):
+                    yield value
+                else:
+                    yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    for ref in refs(document):
+        target = document
+        for part in ref[2:].split("/"):
+            assert part in target, f"unresolved {ref}"
+            target = target[part]
+    parameters = lambda operation: {p.get("$ref", "").rsplit("/", 1)[-1] for p in operation.get("parameters", [])}  # noqa: E731
+    for path in ("/services", "/services/{id}", "/service_at_locations", "/service_at_locations/{id}", "/organizations/{id}"):
+        assert {"lang", "accept_language"} <= parameters(document["paths"][path]["get"]), path
+    assert {"post"} <= set(document["paths"]["/services"])
+    assert {"get", "put", "patch", "delete"} <= set(document["paths"]["/services/{id}"])
+    assert {"401", "403", "412", "429"} <= set(document["paths"]["/services/{id}"]["patch"]["responses"])
+    assert "tokenAuth" in document["components"]["securitySchemes"]
+    assert "translations" in document["components"]["schemas"]["ServiceWrite"]["properties"]

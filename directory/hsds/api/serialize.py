@@ -1,13 +1,127 @@
 """Model → HSDS 3.0 JSON shapes (schema/compiled/*.json).
 
-Plain functions rather than DRF serializers: the nesting rules differ per endpoint and the
-shapes are read-only here. Optional fields that are empty are left out, as HSDS examples do.
+Plain functions rather than DRF serializers: the nesting rules differ per endpoint. Optional
+fields that are empty are left out, as HSDS examples do.
+
+Profile extensions: service text (name, description, eligibility_description, application_process,
+fees_description, required_documents) comes in the language the client asked for (`lang`
+parameter or `Accept-Language`, see `negotiate_language`), field by field falling back to the
+default language; full records carry the audit trail as HSDS `metadata`, newest first.
 """
 from collections import defaultdict
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db.models import F, Prefetch
+from django.db.models.functions import RowNumber
+from django.db.models.expressions import Window
 
+from hsds import audit
 from hsds import models as m
+
+# Newest changes shown in a record's `metadata`; the whole history stays in the staff admin.
+METADATA_LIMIT = 50
+# Language tags that mean one of the content languages (Dari is written with the Persian content).
+LANGUAGE_ALIASES = {"prs": "fa", "fas": "fa", "per": "fa", "ara": "ar", "ukr": "uk", "spa": "es", "fre": "fr", "fra": "fr", "eng": "en"}
+MAX_ACCEPT_LANGUAGE_ITEMS = 20
+
+
+def _supported(tag: str):
+    """The content language a tag such as `ar-SY`, `fa_AF` or `prs` stands for, or None."""
+    primary = tag.strip().lower().replace("_", "-").split("-")[0]
+    primary = LANGUAGE_ALIASES.get(primary, primary)
+    return primary if primary in settings.CONTENT_LANGUAGES else None
+
+
+def _from_accept_language(header: str):
+    """The best content language in an Accept-Language header (q-values honoured, q=0 excluded)."""
+    choices = []
+    for index, part in enumerate(header.split(",")[:MAX_ACCEPT_LANGUAGE_ITEMS]):
+        tag, _, rest = part.strip().partition(";")
+        if not tag.strip():
+            continue
+        quality = 1.0
+        for param in rest.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        choices.append((quality, -index, tag.strip()))
+    for quality, _, tag in sorted(choices, reverse=True):
+        if quality <= 0:
+            continue
+        if tag == "*":
+            return settings.DEFAULT_CONTENT_LANGUAGE
+        language = _supported(tag)
+        if language:
+            return language
+    return None
+
+
+def negotiate_language(request) -> str:
+    """`lang` parameter if it names a content language, else Accept-Language, else the default."""
+    raw = (request.query_params.get("lang") or "").strip()[:35]
+    if raw and _supported(raw):
+        return _supported(raw)
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:500]
+    return _from_accept_language(header) or settings.DEFAULT_CONTENT_LANGUAGE
+
+
+def translation_prefetch(lang: str, path: str = "") -> list:
+    """Prefetch only the requested language's translation (one query per list, none for the default)."""
+    if not lang or lang == settings.DEFAULT_CONTENT_LANGUAGE:
+        return []
+    return [
+        Prefetch(
+            f"{path}translations",
+            queryset=m.ServiceTranslation.objects.filter(language=lang),
+            to_attr="selected_translations",
+        )
+    ]
+
+
+def _translation(svc: m.Service, lang: str):
+    if not lang or lang == settings.DEFAULT_CONTENT_LANGUAGE:
+        return None
+    prefetched = getattr(svc, "selected_translations", None)
+    if prefetched is None:
+        return svc.translations.filter(language=lang).first()
+    return prefetched[0] if prefetched else None
+
+
+def _text(translation, field: str, default: str) -> str:
+    value = getattr(translation, field, "") if translation is not None else ""
+    return value if value and value.strip() else default
+
+
+def _documents(translation, documents: list) -> list:
+    """Translated document names by position; a missing or empty line keeps the default text."""
+    lines = (translation.required_documents.splitlines() if translation is not None else [])
+    return [lines[i].strip() if i < len(lines) and lines[i].strip() else d for i, d in enumerate(documents)]
+
+
+def metadata_by_record(ids, limit: int = METADATA_LIMIT) -> dict:
+    """HSDS `metadata` of many records (their own changes and their phones', hours', ...) in one query."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = (
+        m.ChangeRecord.objects.filter(owner_id__in=ids)
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("owner_id")],
+                order_by=[F("last_action_date").desc(), F("resource_type").asc(), F("field_name").asc()],
+            )
+        )
+        .filter(position__lte=limit)
+        .order_by("owner_id", "position")
+    )
+    grouped = defaultdict(list)
+    for change in rows:
+        grouped[change.owner_id].append(audit.as_hsds_metadata(change))
+    return grouped
 
 
 def _compact(data: dict, required: tuple = ()) -> dict:
@@ -212,16 +326,14 @@ def attributes_by_link(entity: str, ids) -> dict:
 
 
 LOCATION_PREFETCH = ("languages", "addresses", "phones", "schedules")
+SERVICE_PREFETCH = ("phones", "schedules", "languages", "required_documents")
 
 
-def service_queryset(full: bool):
-    queryset = m.Service.objects.select_related("organization")
+def service_queryset(full: bool, lang: str = ""):
+    queryset = m.Service.objects.select_related("organization").prefetch_related(*translation_prefetch(lang))
     if full:
         queryset = queryset.prefetch_related(
-            "phones",
-            "schedules",
-            "languages",
-            "required_documents",
+            *SERVICE_PREFETCH,
             Prefetch(
                 "service_at_locations",
                 queryset=m.ServiceAtLocation.objects.select_related("location").prefetch_related(
@@ -232,7 +344,18 @@ def service_queryset(full: bool):
     return queryset
 
 
-def service_at_location(sal: m.ServiceAtLocation, full: bool) -> dict:
+def service_at_locations(rows, full: bool, lang: str = "") -> list:
+    """A page of service_at_locations; categories and changes of their services in one query each."""
+    service_ids = {sal.service_id for sal in rows}
+    attributes = attributes_by_link("service", service_ids) if full else {}
+    metadata = metadata_by_record(service_ids) if full else {}
+    return [
+        service_at_location(sal, full, lang, attributes.get(sal.service_id, []), metadata.get(sal.service_id, []))
+        for sal in rows
+    ]
+
+
+def service_at_location(sal: m.ServiceAtLocation, full: bool, lang: str = "", attributes: list = None, metadata: list = None) -> dict:
     """List items carry flat location and service; the full shape nests everything."""
     data = _compact(
         {"id": str(sal.id), "service_id": str(sal.service_id), "location_id": str(sal.location_id), "description": sal.description},
@@ -249,29 +372,33 @@ def service_at_location(sal: m.ServiceAtLocation, full: bool) -> dict:
                 "metadata": [],
             }
         )
-        attributes = attributes_by_link("service", [sal.service_id]).get(sal.service_id, [])
-        data["service"] = service(sal.service, full=True, attributes=attributes, with_locations=False)
+        if attributes is None:
+            attributes = attributes_by_link("service", [sal.service_id]).get(sal.service_id, [])
+        if metadata is None:
+            metadata = metadata_by_record([sal.service_id]).get(sal.service_id, [])
+        data["service"] = service(sal.service, full=True, attributes=attributes, with_locations=False, lang=lang, metadata=metadata)
     else:
-        data["service"] = service(sal.service, full=False)
+        data["service"] = service(sal.service, full=False, lang=lang)
     return data
 
 
-def service(svc: m.Service, full: bool, attributes: list = None, with_locations: bool = True) -> dict:
+def service(svc: m.Service, full: bool, attributes: list = None, with_locations: bool = True, lang: str = "", metadata: list = None) -> dict:
+    translation = _translation(svc, lang)
     data = _compact(
         {
             "id": str(svc.id),
             "organization_id": str(svc.organization_id),
-            "name": svc.name,
+            "name": _text(translation, "name", svc.name),
             "alternate_name": svc.alternate_name,
-            "description": svc.description,
+            "description": _text(translation, "description", svc.description),
             "url": svc.url,
             "email": svc.email,
             "status": svc.status,
             "interpretation_services": svc.interpretation_services,
-            "application_process": svc.application_process,
-            "fees_description": svc.fees_description,
+            "application_process": _text(translation, "application_process", svc.application_process),
+            "fees_description": _text(translation, "fees_description", svc.fees_description),
             "wait_time": svc.wait_time,
-            "eligibility_description": svc.eligibility_description,
+            "eligibility_description": _text(translation, "eligibility_description", svc.eligibility_description),
             "minimum_age": svc.minimum_age,
             "maximum_age": svc.maximum_age,
             "assured_date": _iso(svc.assured_date),
@@ -283,6 +410,8 @@ def service(svc: m.Service, full: bool, attributes: list = None, with_locations:
         required=("id", "name", "status"),
     )
     if full:
+        documents = list(svc.required_documents.all())
+        document_names = _documents(translation, [d.document for d in documents])
         data.update(
             {
                 "phones": [phone(x) for x in svc.phones.all()],
@@ -292,12 +421,12 @@ def service(svc: m.Service, full: bool, attributes: list = None, with_locations:
                 "funding": [],
                 "cost_options": [],
                 "required_documents": [
-                    _compact({"id": str(d.id), "service_id": str(d.service_id), "document": d.document, "uri": d.uri, "attributes": [], "metadata": []}, required=("id",))
-                    for d in svc.required_documents.all()
+                    _compact({"id": str(d.id), "service_id": str(d.service_id), "document": name, "uri": d.uri, "attributes": [], "metadata": []}, required=("id",))
+                    for d, name in zip(documents, document_names)
                 ],
                 "contacts": [],
                 "attributes": attributes if attributes is not None else [],
-                "metadata": [],
+                "metadata": metadata if metadata is not None else [],
             }
         )
         if with_locations:
@@ -324,6 +453,18 @@ def nested_service_at_location(sal: m.ServiceAtLocation) -> dict:
     )
 
 
-def services(page_of_services, full: bool) -> list:
-    attributes = attributes_by_link("service", [s.id for s in page_of_services]) if full else {}
-    return [service(s, full=full, attributes=attributes.get(s.id, [])) for s in page_of_services]
+def services(page_of_services, full: bool, lang: str = "") -> list:
+    ids = [s.id for s in page_of_services]
+    attributes = attributes_by_link("service", ids) if full else {}
+    metadata = metadata_by_record(ids) if full else {}
+    return [
+        service(s, full=full, attributes=attributes.get(s.id, []), lang=lang, metadata=metadata.get(s.id, []))
+        for s in page_of_services
+    ]
+
+
+def full_service(svc: m.Service, lang: str = "") -> dict:
+    """One fully nested service with its categories and recent changes (detail and write responses)."""
+    attributes = attributes_by_link("service", [svc.id]).get(svc.id, [])
+    metadata = metadata_by_record([svc.id]).get(svc.id, [])
+    return service(svc, full=True, attributes=attributes, lang=lang, metadata=metadata)

@@ -1,12 +1,13 @@
 from django.urls import path, re_path
 
-from . import views
+from . import views, write
 
 urlpatterns = [
     path("", views.ApiRootView.as_view(), name="api-root"),
     path("openapi.json", views.OpenApiView.as_view(), name="api-openapi"),
-    path("services", views.ServiceListView.as_view(), name="services"),
-    path("services/<str:service_id>", views.ServiceDetailView.as_view(), name="service"),
+    # Reads are public; POST, PUT, PATCH and DELETE need a staff token (write.py).
+    path("services", write.ServiceCollectionView.as_view(), name="services"),
+    path("services/<str:service_id>", write.ServiceItemView.as_view(), name="service"),
     path("service_at_locations", views.ServiceAtLocationListView.as_view(), name="service-at-locations"),
     path("service_at_locations/<str:sal_id>", views.ServiceAtLocationDetailView.as_view(), name="service-at-location"),
     path("organizations", views.OrganizationListView.as_view(), name="organizations"),

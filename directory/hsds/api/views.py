@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.http import Http404
+from django.utils.cache import patch_vary_headers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -122,6 +123,9 @@ def filter_services(request, queryset, service_field: str = ""):
         neighbourhood = lambda word: m.ServiceAtLocation.objects.filter(  # noqa: E731
             Q(location__addresses__region__icontains=word) | Q(location__name__icontains=word)
         ).values("service_id")
+        translated = lambda word: m.ServiceTranslation.objects.filter(  # noqa: E731
+            words_match(("name", "description", "eligibility_description"), word)
+        ).values("service_id")
         for word in text.split()[:10]:
             queryset = queryset.filter(
                 words_match(
@@ -130,40 +134,64 @@ def filter_services(request, queryset, service_field: str = ""):
                 )
                 | Q(**{f"{id_field}__in": term_links(word)})
                 | Q(**{f"{id_field}__in": neighbourhood(word)})
+                | Q(**{f"{id_field}__in": translated(word)})
             )
     return queryset
 
 
-class ServiceListView(APIView):
+class LocalizedView(APIView):
+    """Service text in the requested language (profile extension: `lang` or Accept-Language)."""
+
+    lang = ""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.lang = serialize.negotiate_language(request)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.lang and response.status_code < 400:
+            response["Content-Language"] = self.lang
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+
+def etag(record) -> str:
+    """The record's version as an entity tag; writes may send it back in If-Match."""
+    return f'"{record.version}"'
+
+
+class ServiceListView(LocalizedView):
     def get(self, request):
         full = params.boolean(request.query_params, "full")
-        queryset = filter_services(request, serialize.service_queryset(full))
-        return paged(request, queryset, lambda rows: serialize.services(rows, full=full))
+        queryset = filter_services(request, serialize.service_queryset(full, lang=self.lang))
+        return paged(request, queryset, lambda rows: serialize.services(rows, full=full, lang=self.lang))
 
 
-class ServiceDetailView(APIView):
+class ServiceDetailView(LocalizedView):
     def get(self, request, service_id):
-        svc = get_or_404(serialize.service_queryset(full=True), service_id)
-        attributes = serialize.attributes_by_link("service", [svc.id]).get(svc.id, [])
-        return Response(serialize.service(svc, full=True, attributes=attributes))
+        svc = get_or_404(serialize.service_queryset(full=True, lang=self.lang), service_id)
+        return Response(serialize.full_service(svc, lang=self.lang), headers={"ETag": etag(svc)})
 
 
-def service_at_location_queryset():
+def service_at_location_queryset(lang: str = "", full: bool = True):
     return m.ServiceAtLocation.objects.select_related("service__organization", "location").prefetch_related(
-        *[f"location__{name}" for name in serialize.LOCATION_PREFETCH], "phones", "schedules"
+        *[f"location__{name}" for name in serialize.LOCATION_PREFETCH], "phones", "schedules",
+        *[f"service__{name}" for name in serialize.SERVICE_PREFETCH if full], *serialize.translation_prefetch(lang, "service__"),
     ).order_by("service__name", "id")
 
 
-class ServiceAtLocationListView(APIView):
+class ServiceAtLocationListView(LocalizedView):
     def get(self, request):
         full = params.boolean(request.query_params, "full")
-        queryset = filter_services(request, service_at_location_queryset(), service_field="service")
-        return paged(request, queryset, lambda rows: [serialize.service_at_location(r, full=full) for r in rows])
+        queryset = filter_services(request, service_at_location_queryset(self.lang, full), service_field="service")
+        return paged(request, queryset, lambda rows: serialize.service_at_locations(rows, full=full, lang=self.lang))
 
 
-class ServiceAtLocationDetailView(APIView):
+class ServiceAtLocationDetailView(LocalizedView):
     def get(self, request, sal_id):
-        return Response(serialize.service_at_location(get_or_404(service_at_location_queryset(), sal_id), full=True))
+        sal = get_or_404(service_at_location_queryset(self.lang), sal_id)
+        return Response(serialize.service_at_location(sal, full=True, lang=self.lang))
 
 
 class OrganizationListView(APIView):
@@ -176,7 +204,7 @@ class OrganizationListView(APIView):
         return paged(request, queryset, lambda rows: [serialize.organization(o) for o in rows])
 
 
-class OrganizationDetailView(APIView):
+class OrganizationDetailView(LocalizedView):
     def get(self, request, organization_id):
         org = get_or_404(m.Organization.objects.all(), organization_id)
         data = serialize.organization(org)
@@ -189,11 +217,14 @@ class OrganizationDetailView(APIView):
                 "programs": [],
                 "organization_identifiers": [],
                 "attributes": [],
-                "metadata": [],
-                "services": [serialize.service(s, full=False) for s in org.services.select_related("organization")],
+                "metadata": serialize.metadata_by_record([org.id]).get(org.id, []),
+                "services": [
+                    serialize.service(s, full=False, lang=self.lang)
+                    for s in org.services.select_related("organization").prefetch_related(*serialize.translation_prefetch(self.lang))
+                ],
             }
         )
-        return Response(data)
+        return Response(data, headers={"ETag": etag(org)})
 
 
 class TaxonomyListView(APIView):
