@@ -6,5 +6,6 @@ from hsds.views import ChatPageView
 urlpatterns = [
     path("", ChatPageView.as_view(), name="chat"),
     path("api/", include("hsds.api.urls")),
+    path("admin/", include("hsds.staff_views")),  # staff pages: stale services, missing translations
     path("admin/", admin.site.urls),
 ]
