@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -257,6 +258,25 @@ def test_stale_if_match_or_version_is_a_412(directory_api, tokens, created):
     assert call("DELETE", url, {**auth(tokens, "editor"), "If-Match": '"1"'}).status_code == 412
     assert call("GET", url).json()["alert"] == "Closed on Friday"
     assert call("PATCH", url, {**auth(tokens, "editor"), "If-Match": '"2"'}, json={"alert": ""}).status_code == 200
+
+
+def test_concurrent_writers_of_one_version_do_not_overwrite_each_other(directory_api, tokens, created):
+    url = f"{directory_api}/services/{created['id']}"
+
+    def write(i):
+        headers = {**auth(tokens, "editor"), "If-Match": '"1"'}
+        return call("PATCH", url, headers, json={"alert": f"writer {i}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = sorted(pool.map(write, range(4)))
+    assert statuses == [200, 412, 412, 412]
+    assert call("GET", url).headers["ETag"] == '"2"'
+
+
+def test_odd_field_names_are_reported_safely(directory_api, tokens, created):
+    response = call("PATCH", f"{directory_api}/services/{created['id']}", auth(tokens, "editor"), json={"اسم": "x", "a\nb": 1, "c,d": 2})
+    assert response.status_code == 200
+    assert "\\u0627" in response.headers["Ignored-Fields"] and "a?b" in response.headers["Ignored-Fields"]
 
 
 def test_delete_retires_and_patch_restores(directory_api, directory_database, tokens, created, hsds_schema):

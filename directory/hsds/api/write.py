@@ -22,6 +22,7 @@ import uuid
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models as dj, transaction
+from django.db.models import F
 from django.http import Http404
 from rest_framework import status
 from rest_framework.authentication import TokenAuthentication
@@ -107,6 +108,12 @@ class WriteMixin:
         if status_code == status.HTTP_201_CREATED:
             headers["Location"] = self.request.build_absolute_uri(f"/api/services/{svc.id}")
         return Response(serialize.full_service(svc, lang=self.lang), status=status_code, headers=headers)
+
+
+def printable(name: str) -> str:
+    """A field name safe for a response header (clients may send any JSON key)."""
+    text = str(name)[:80].encode("ascii", "backslashreplace").decode("ascii")
+    return "".join(c if c.isprintable() and c != "," else "?" for c in text)
 
 
 def payload(request) -> dict:
@@ -202,7 +209,7 @@ class ServiceWriter:
     def note_ignored(self, data: dict, allowed: tuple, where: str = "") -> None:
         for name in data:
             if name not in allowed:
-                self.ignored.append(f"{where}{name}")
+                self.ignored.append(printable(f"{where}{name}"))
 
     # -- the service and its organisation -----------------------------------------------------
     def apply_service(self) -> None:
@@ -320,7 +327,7 @@ class ServiceWriter:
         if self.replace:
             self.dropped_translations.extend(t for lang, t in existing.items() if lang not in given)
         for lang, fields in given.items():
-            where = f"translations.{lang}."
+            where = f"translations.{printable(lang)}."
             if fields is None:
                 if lang in existing:
                     self.dropped_translations.append(existing[lang])
@@ -393,8 +400,13 @@ class ServiceItemView(WriteMixin, views.ServiceDetailView):
     """GET: the public detail. PUT/PATCH: update; DELETE: retire (status inactive)."""
 
     def editable_service(self, service_id) -> m.Service:
+        """The service, locked for this transaction so that two writers cannot both pass the version check."""
         try:
-            svc = m.Service.objects.select_for_update().get(id=uuid.UUID(service_id))
+            record_id = uuid.UUID(service_id)
+            # A no-op write first: it takes SQLite's write lock (select_for_update is a no-op there)
+            # and PostgreSQL's row lock, so a concurrent writer reads the version only after we commit.
+            m.Service.objects.filter(id=record_id).update(version=F("version"))
+            svc = m.Service.objects.select_for_update().get(id=record_id)
         except (ValueError, m.Service.DoesNotExist):
             raise Http404("No record has this id.")
         if not roles.can_change(self.request.user, svc):
