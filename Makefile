@@ -38,7 +38,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help run test venv browser db train model eval lock clean
+.PHONY: help run test venv browser db train model eval lock clean import export
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -83,6 +83,15 @@ train: venv ## Train the assistant's model now
 
 eval: venv model ## Evaluate understanding on the held-out sets (docs/nlu-evaluation.md)
 	$(PY) -m bot.evaluation
+
+import: venv ## Import an HSDS package: FILE=x.zip|folder|x.xlsx (dry run, applied only if clean; DRY_RUN=1 stops there)
+	@test -n "$(FILE)" || { echo "usage: make import FILE=package.zip|folder|workbook.xlsx [DRY_RUN=1] [IMPORT_AS=username]" >&2; exit 2; }
+	$(PY) directory/manage.py import_hsds "$(FILE)" --dry-run $(if $(IMPORT_AS),--as "$(IMPORT_AS)")
+	@if [ -z "$(DRY_RUN)" ]; then echo "Dry run clean: applying."; $(PY) directory/manage.py import_hsds "$(FILE)" $(if $(IMPORT_AS),--as "$(IMPORT_AS)"); fi
+
+export: venv ## Export the directory as an HSDS package: FILE=x.zip (CSV files + datapackage.json) or FILE=x.xlsx
+	@test -n "$(FILE)" || { echo "usage: make export FILE=directory.zip|directory.xlsx" >&2; exit 2; }
+	$(PY) directory/manage.py export_hsds "$(FILE)"
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs the network to PyPI)
 	@PYTHON=$$(scripts/find-python310) || exit 1; rm -rf /tmp/newcomer-lock && $$PYTHON -m venv /tmp/newcomer-lock && \

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", ChatPageView.as_view(), name="chat"),
     path("api/", include("hsds.api.urls")),
     path("admin/", include("hsds.staff_views")),  # staff pages: stale services, missing translations
+    path("admin/", include("hsds.import_views")),  # staff pages: HSDS import (preview, apply) and export
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,161 @@
+"""Staff pages for HSDS bulk import and export (/admin/import/, /admin/export/).
+
+Import: upload → dry-run preview (counts per table, row errors in plain words) → Apply. Between
+preview and apply the upload is kept under var/imports/ with a random name bound to the staff
+member's session, and deleted after the apply (or at once when the preview found errors).
+Administrators and editors may import (editors only rows of their own organisations); every staff
+role may export.
+"""
+import io
+import logging
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import roles, tabular
+
+log = logging.getLogger(__name__)
+IMPORT_DIR = Path(getattr(settings, "IMPORT_UPLOAD_DIR", settings.PROJECT_DIR / "var" / "imports"))
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+KEEP_SECONDS = 24 * 3600
+SESSION_KEY = "hsds_import_uploads"
+SUFFIXES = {".zip": ".zip", ".xlsx": ".xlsx"}
+
+
+def _context(request, **extra):
+    return {**admin.site.each_context(request), **extra}
+
+
+def _may_import(user) -> bool:
+    return roles.role_of(user) in (roles.ADMINISTRATOR, roles.EDITOR)
+
+
+def _upload_path(token: str, suffix: str) -> Path:
+    return IMPORT_DIR / f"{token}{suffix}"
+
+
+def _forget_old_uploads() -> None:
+    """Uploads previewed but never applied are removed after a day."""
+    if not IMPORT_DIR.exists():
+        return
+    limit = time.time() - KEEP_SECONDS
+    for item in IMPORT_DIR.iterdir():
+        try:
+            if item.is_file() and item.stat().st_mtime < limit:
+                item.unlink()
+        except OSError:
+            pass
+
+
+def _delete(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _who(request) -> str:
+    return request.user.get_username()
+
+
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    if not _may_import(request.user):
+        raise PermissionDenied("Only administrators and editors may import.")
+    if request.method == "GET":
+        return render(request, "staff/import.html", _context(request, title="Import HSDS data"))
+    upload = request.FILES.get("file")
+    problem = None
+    suffix = Path(upload.name).suffix.lower() if upload else ""
+    if upload is None:
+        problem = "Choose a file to import."
+    elif suffix not in SUFFIXES:
+        problem = f"'{upload.name}' is neither a .zip of CSV files nor an .xlsx workbook."
+    elif upload.size > MAX_UPLOAD_BYTES:
+        problem = f"'{upload.name}' is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+    if problem:
+        return render(request, "staff/import.html", _context(request, title="Import HSDS data", problem=problem), status=400)
+    _forget_old_uploads()
+    IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(16)
+    stored = _upload_path(token, SUFFIXES[suffix])
+    with open(stored, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    stored.chmod(0o600)
+    try:
+        report = tabular.preview(stored, user=request.user, who=_who(request))
+    except tabular.PackageError as error:
+        _delete(stored)
+        return render(request, "staff/import.html", _context(request, title="Import HSDS data", problem=str(error)), status=400)
+    except Exception:
+        _delete(stored)
+        raise
+    if report.ok:
+        uploads = request.session.get(SESSION_KEY, {})
+        uploads[token] = {"suffix": SUFFIXES[suffix], "name": upload.name[:200]}
+        request.session[SESSION_KEY] = uploads
+    else:
+        _delete(stored)   # cannot be applied: nothing to keep
+    return render(request, "staff/import_preview.html", _context(
+        request, title="Import preview", report=report, token=token if report.ok else "", filename=upload.name,
+    ))
+
+
+@require_POST
+def import_apply(request):
+    if not _may_import(request.user):
+        raise PermissionDenied("Only administrators and editors may import.")
+    token = request.POST.get("token", "")
+    uploads = request.session.get(SESSION_KEY, {})
+    entry = uploads.get(token)
+    if entry is None or not token.isalnum():
+        return render(request, "staff/import.html", _context(
+            request, title="Import HSDS data",
+            problem="That preview is no longer available (already applied, or expired). Upload the file again.",
+        ), status=400)
+    stored = _upload_path(token, entry["suffix"])
+    try:
+        if not stored.exists():
+            raise tabular.PackageError("The uploaded file is no longer on the server. Upload it again.")
+        report = tabular.apply(stored, user=request.user, who=_who(request))
+    except tabular.PackageError as error:
+        return render(request, "staff/import.html", _context(request, title="Import HSDS data", problem=str(error)), status=400)
+    finally:
+        _delete(stored)
+        uploads.pop(token, None)
+        request.session[SESSION_KEY] = uploads
+    log.info("HSDS import by %s of %s: applied=%s, %d change(s), %d error(s)",
+             _who(request), entry["name"], report.applied, report.changes, len(report.errors))
+    return render(request, "staff/import_preview.html", _context(
+        request, title="Import applied" if report.applied else "Import not applied", report=report, token="", filename=entry["name"],
+    ), status=200 if report.applied else 409)
+
+
+def export_download(request):
+    if roles.role_of(request.user) is None:
+        raise PermissionDenied("Only directory staff may export.")
+    fmt = request.GET.get("format", "zip").lower()
+    if fmt not in ("zip", "xlsx"):
+        return HttpResponseBadRequest("format must be zip or xlsx")
+    content_type = "application/zip" if fmt == "zip" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    buffer = io.BytesIO()
+    tabular.export(buffer, fmt)
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="hsds-directory-{time.strftime("%Y%m%d")}.{fmt}"'
+    return response
+
+
+urlpatterns = [
+    path("import/", admin.site.admin_view(import_page), name="hsds-import"),
+    path("import/apply/", admin.site.admin_view(import_apply), name="hsds-import-apply"),
+    path("export/", admin.site.admin_view(export_download), name="hsds-export"),
+]

@@ -1,0 +1,486 @@
+"""HSDS bulk import and export: the tabular package (CSV zip, folder, XLSX), in-process and on the command line.
+
+In-process tests work in Django's own throw-away test database (as test_admin.py does); the
+command-line tests run manage.py and `make import` against a temporary SQLite file. Neither touches
+the database the servers of the other test modules use.
+"""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DIRECTORY = ROOT / "directory"
+EXAMPLE = ROOT.parent / "shared" / "hsds" / "examples" / "csv"
+SCHEMA = ROOT.parent / "shared" / "hsds" / "schema"
+if str(DIRECTORY) not in sys.path:
+    sys.path.insert(0, str(DIRECTORY))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory_site.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+
+from hsds import import_views, tabular  # noqa: E402
+from hsds import models as m  # noqa: E402
+from hsds.demo_loader import load_demo_city, load_taxonomy, stable_id  # noqa: E402
+from hsds.tabular.tables import TABLES  # noqa: E402
+
+User = get_user_model()
+COUNSELLING = "ac148810-d857-441c-9679-408f346de14b"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def test_database():
+    """Django's test database (in memory for SQLite) with the demo city, once for this module."""
+    try:
+        setup_test_environment()
+        own_environment = True
+    except RuntimeError:  # another module set it up already
+        own_environment = False
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    load_taxonomy()
+    load_demo_city()
+    # What export must keep beyond the modeled fields: a translation, unmodeled columns and tables.
+    service = m.Service.objects.order_by("id").first()
+    m.ServiceTranslation.objects.create(service=service, language="ar", name="خدمة", description="وصف\nسطر ثان")
+    service.extra = {"fees": "none", "program_id": "e7ec2e57-4540-43fa-b2c7-6be5a0ef7f42"}
+    service.save()
+    m.ExtraRecord.objects.create(entity="funding", record_id="f-1", data={"service_id": str(service.id), "source": "City grant, 2026"})
+    yield
+    connection.creation.destroy_test_db(old_name, verbosity=0)
+    if own_environment:
+        teardown_test_environment()
+
+
+@pytest.fixture(autouse=True)
+def rollback():
+    """Each test's writes (imports and wipes included) are rolled back, like django.test.TestCase."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def wipe():
+    call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def city():
+    """The demo city's first service (it has a translation and unmodeled HSDS columns)."""
+    return m.Service.objects.order_by("id").first()
+
+
+def export_bytes(fmt="zip") -> bytes:
+    buffer = io.BytesIO()
+    tabular.export(buffer, fmt)
+    return buffer.getvalue()
+
+
+def tables_of(zip_bytes: bytes) -> dict:
+    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
+        return {name: archive.read(name).decode("utf-8") for name in archive.namelist()}
+
+
+def unpack(zip_bytes: bytes, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
+        archive.extractall(folder)
+    return folder
+
+
+def read_csv(path: Path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return reader.fieldnames, list(reader)
+
+
+def write_csv(path: Path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def edit_csv(path: Path, change):
+    header, rows = read_csv(path)
+    rows = change(rows) or rows
+    write_csv(path, header, rows)
+
+
+def snapshot():
+    return {
+        "changes": m.ChangeRecord.objects.count(),
+        "services": {s.id: (s.name, s.version) for s in m.Service.objects.all()},
+        "phones": sorted(m.Phone.objects.values_list("id", "number")),
+        "extra": m.ExtraRecord.objects.count(),
+    }
+
+
+def staff(username, role, organizations=()):
+    user = User.objects.create_user(username, password="pw-" + username, is_staff=True)
+    profile = m.StaffProfile.objects.create(user=user, role=role)
+    profile.organizations.set(organizations)
+    return user
+
+
+# --- the package shape ------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not SCHEMA.exists(), reason="../shared/hsds is not beside the project")
+def test_tables_follow_the_hsds_schema_column_order():
+    for table in TABLES:
+        if not table.hsds:
+            continue
+        schema = json.loads((SCHEMA / f"{table.entity}.json").read_text(encoding="utf-8"))
+        columns = [name for name, spec in schema["properties"].items() if spec.get("type") not in ("array", "object") and "$ref" not in spec]
+        assert table.columns == columns, table.name
+        assert table.filename == schema["path"]
+
+
+def test_export_is_an_hsds_data_package(city, tmp_path):
+    files = tables_of(export_bytes("zip"))
+    descriptor = json.loads(files["datapackage.json"])
+    assert descriptor["profile"] == "tabular-data-package"
+    paths = [resource["path"] for resource in descriptor["resources"]]
+    assert set(paths) | {"datapackage.json"} == set(files)
+    for table in TABLES:
+        assert table.filename in paths
+    for resource in descriptor["resources"]:
+        header = next(csv.reader(io.StringIO(files[resource["path"]])))
+        assert [field["name"] for field in resource["schema"]["fields"]] == header
+    if EXAMPLE.exists():
+        for example in EXAMPLE.glob("*.csv"):
+            assert next(csv.reader(io.StringIO(files[example.name]))) == next(csv.reader(open(example, encoding="utf-8")))
+    services = list(csv.DictReader(io.StringIO(files["services.csv"])))
+    assert len(services) == m.Service.objects.count()
+    mine = next(row for row in services if row["id"] == str(city.id))
+    assert mine["fees"] == "none" and mine["program_id"] == "e7ec2e57-4540-43fa-b2c7-6be5a0ef7f42"
+    translations = list(csv.DictReader(io.StringIO(files["service_translations.csv"])))
+    assert translations[0]["language"] == "ar" and translations[0]["description"] == "وصف\nسطر ثان"
+    assert "City grant, 2026" in files["funding.csv"]
+
+
+# --- dry run and errors -------------------------------------------------------------------------------
+
+def test_dry_run_reports_row_errors_in_plain_words_and_changes_nothing(city, tmp_path):
+    folder = unpack(export_bytes(), tmp_path / "package")
+    (folder / "datapackage.json").unlink()   # read by table names, like the official example
+    header, phones = read_csv(folder / "phones.csv")
+    phones[12]["number"] = "+33 12"
+    write_csv(folder / "phones.csv", header, phones)
+    edit_csv(folder / "schedules.csv", lambda rows: rows[0].update(opens_at="18:00:00", closes_at="09:00") or rows)
+    edit_csv(folder / "services.csv", lambda rows: rows[1].update(status="open", organization_id="00000000-0000-4000-8000-000000000000", url="not a web address") or rows)
+    edit_csv(folder / "languages.csv", lambda rows: rows[0].update(code="arabic") or rows)
+    edit_csv(folder / "locations.csv", lambda rows: rows[0].update(latitude="8.1", longitude="47.0") or rows)
+    new_service = "9b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11"
+    header, services = read_csv(folder / "services.csv")
+    write_csv(folder / "services.csv", header, services + [{**services[0], "id": new_service, "name": ""}])
+    header, phones = read_csv(folder / "phones.csv")
+    write_csv(folder / "phones.csv", header, phones + [{**phones[0], "id": "8b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11", "service_id": new_service}])
+    before = snapshot()
+
+    report = tabular.preview(folder)
+
+    assert snapshot() == before
+    messages = [str(problem) for problem in report.errors]
+    assert "row 14 of phones.csv: '+33 12' is not a valid phone number (write it with the country code, e.g. +44 20 7946 0100)." in messages
+    assert "row 2 of schedules.csv: Closing time 09:00 must be after opening time 18:00." in messages
+    assert any(text.startswith("row 3 of services.csv: 'open' is not a valid status; use one of: active, inactive") for text in messages)
+    assert "row 3 of services.csv: organization_id '00000000-0000-4000-8000-000000000000' does not exist (it is neither in organizations.csv of this package nor in the directory)" in messages
+    assert "row 2 of languages.csv: 'arabic' is not a language code (use ISO 639-1 such as 'ar' or 'uk')." in messages
+    assert any(text.startswith("row 2 of locations.csv: 8.10000, 47.00000 is outside the city") and "swapped" in text for text in messages)
+    # Rows referring to a row with errors say so rather than "does not exist".
+    assert f"row {len(services) + 2} of services.csv: name is required (the cell is empty)" in messages
+    assert (f"row {len(phones) + 2} of phones.csv: service_id refers to '{new_service}', whose own row "
+            f"(row {len(services) + 2} of services.csv) has errors") in messages
+    assert report.tables["phones"].errors == 2 and report.tables["phones"].unchanged == len(phones) - 1
+    assert not report.applied and "Nothing was changed" in report.as_text()
+
+
+def test_a_bad_row_in_the_last_table_leaves_the_database_unchanged(city, tmp_path):
+    folder = unpack(export_bytes(), tmp_path / "package")
+    edit_csv(folder / "services.csv", lambda rows: rows[0].update(name="Renamed by the import") or rows)
+    header, phones = read_csv(folder / "phones.csv")
+    phones.append({**phones[0], "id": "5b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11", "number": "+44 20 7946 0999"})
+    write_csv(folder / "phones.csv", header, phones)
+    header, rows = read_csv(folder / "attributes.csv")   # attributes: the last directory table imported
+    rows.append({**rows[-1], "id": "6b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11", "taxonomy_term_id": "7b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11"})
+    write_csv(folder / "attributes.csv", header, rows)
+    before = snapshot()
+
+    report = tabular.apply(folder, who="tester")
+
+    assert not report.applied
+    assert [str(e) for e in report.errors] == [
+        f"row {len(rows) + 1} of attributes.csv: taxonomy_term_id '7b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11' does not exist "
+        "(it is neither in taxonomy_terms.csv of this package nor in the directory)"
+    ]
+    assert report.tables["services"].updated == 1 and report.tables["phones"].created == 1
+    assert snapshot() == before
+
+
+def test_reimporting_the_same_file_changes_nothing(city, tmp_path):
+    package = tmp_path / "directory.zip"
+    package.write_bytes(export_bytes())
+    before = snapshot()
+    report = tabular.apply(package, who="tester")
+    assert report.ok and report.applied and report.changes == 0
+    assert all(c.created == c.updated == 0 for c in report.tables.values())
+    assert report.tables["services"].unchanged == m.Service.objects.count()
+    assert snapshot() == before   # no ChangeRecord, no version bump
+
+    # Change one service in the file: exactly that is applied; a second import of it is a no-op.
+    folder = unpack(package.read_bytes(), tmp_path / "edited")
+    edit_csv(folder / "phones.csv", lambda rows: [r.update(number='"+44 20 7946 0555"') for r in rows if r["service_id"] == str(city.id)] and rows)
+    first = tabular.apply(folder, who="tester")
+    assert first.applied and first.changes == 1 and first.tables["phones"].updated == 1
+    after_first = snapshot()
+    assert after_first["changes"] == before["changes"] + 1
+    second = tabular.apply(folder, who="tester")
+    assert second.applied and second.changes == 0 and snapshot() == after_first
+    assert city.phones.get().number == "+442079460555"
+
+
+@pytest.mark.parametrize("fmt", ["zip", "xlsx"])
+def test_export_wipe_import_export_round_trips(city, tmp_path, fmt):
+    first = export_bytes("zip")
+    package = tmp_path / f"directory.{fmt}"
+    package.write_bytes(first if fmt == "zip" else export_bytes("xlsx"))
+    wipe()
+    assert not m.Service.objects.exists()
+
+    report = tabular.apply(package, who="tester")
+
+    assert report.ok and report.applied, report.as_text()
+    second = export_bytes("zip")
+    assert tables_of(second) == tables_of(first)
+    assert m.ServiceTranslation.objects.get(service_id=city.id, language="ar").description == "وصف\nسطر ثان"
+
+
+def test_xlsx_cells_stay_text(city, tmp_path):
+    city.description = "=1+2 is not a formula"
+    city.save()
+    workbook_path = tmp_path / "directory.xlsx"
+    workbook_path.write_bytes(export_bytes("xlsx"))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(workbook_path)["services"]
+    header = [c.value for c in sheet[1]]
+    values = [row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == str(city.id)][0]
+    assert values[header.index("description")] == "=1+2 is not a formula"
+    assert values[header.index("minimum_age")] in (None, "")
+    report = tabular.preview(workbook_path)
+    assert report.ok and report.changes == 0
+
+
+# --- the official example -----------------------------------------------------------------------------
+
+@pytest.mark.skipif(not EXAMPLE.exists(), reason="../shared/hsds is not beside the project")
+@override_settings(CITY_BOUNDS=None)   # its location is at 100, 101: outside any city
+def test_the_official_example_imports_cleanly():
+    wipe()
+    report = tabular.preview(EXAMPLE)
+    assert report.errors == [], report.as_text()
+    assert "datapackage.json is not a valid package descriptor" in report.as_text()
+    assert tabular.apply(EXAMPLE, who="tester").applied
+
+    service = m.Service.objects.get(id=COUNSELLING)
+    assert service.name == "Community Counselling" and service.organization.name == "Example Organization Inc."
+    assert service.phones.get().number == "+441234234567"
+    schedule = service.schedules.get()
+    assert (schedule.byday, schedule.opens_at.isoformat(), schedule.closes_at.isoformat()) == ("TH,FR", "10:00:00", "18:00:00")
+    assert schedule.extra["byweekno"] == "41,42" and schedule.extra["timezone"] == "3"
+    assert list(service.languages.values_list("code", flat=True)) == ["ur"]
+    assert service.required_documents.get().document.startswith("Any official identification document")
+    assert service.service_at_locations.get().location.addresses.get().postal_code == "ABC 1234"
+    assert service.extra["program_id"] == "e7ec2e57-4540-43fa-b2c7-6be5a0ef7f42"
+    assert m.Organization.objects.get().extra["tax_id"] == "tax_id"
+    kept = set(m.ExtraRecord.objects.values_list("entity", flat=True))
+    assert kept == {"accessibility", "contacts", "cost_options", "funding", "organization_identifiers", "programs",
+                    "service_areas", "meta_table_descriptions", "metadata"}
+    assert m.ChangeRecord.objects.filter(resource_id=COUNSELLING, last_action_type="create", updated_by="tester", via="import").exists()
+
+    # Exported again: every value of the example comes back (phones in E.164).
+    files = tables_of(export_bytes())
+    for path in EXAMPLE.glob("*.csv"):
+        expected = list(csv.DictReader(open(path, encoding="utf-8", newline="")))
+        exported = {row["id"]: row for row in csv.DictReader(io.StringIO(files[path.name]))}
+        for row in expected:
+            if path.name == "phones.csv":
+                row["number"] = "+441234234567"
+            assert exported[row["id"]] == row, path.name
+    assert tabular.apply(EXAMPLE, who="tester").changes == 0
+
+
+# --- audit and roles -----------------------------------------------------------------------------------
+
+def test_import_change_records_name_the_importer_and_via_import(city, tmp_path):
+    editor = staff("amira", "editor", [city.organization])
+    folder = unpack(export_bytes(), tmp_path / "package")
+    edit_csv(folder / "services.csv", lambda rows: [r.update(description="Updated by import") for r in rows if r["id"] == str(city.id)] and rows)
+    report = tabular.apply(folder, user=editor, who=editor.username)
+    assert report.applied and report.changes == 1
+    change = m.ChangeRecord.objects.get(resource_id=city.id, field_name="description")
+    assert (change.updated_by, change.via, change.replacement_value) == ("amira", "import", "Updated by import")
+
+
+def test_editors_import_only_their_own_organisations(city, tmp_path):
+    editor = staff("amira", "editor", [city.organization])
+    other = m.Service.objects.exclude(organization=city.organization).order_by("id").first()
+    folder = unpack(export_bytes(), tmp_path / "package")
+    header, services = read_csv(folder / "services.csv")
+    index = next(i for i, r in enumerate(services) if r["id"] == str(other.id))
+    services[index]["name"] = "Not yours"
+    write_csv(folder / "services.csv", header, services)
+    before = snapshot()
+    report = tabular.apply(folder, user=editor, who=editor.username)
+    assert not report.applied and snapshot() == before
+    assert [str(e) for e in report.errors] == [
+        f"row {index + 2} of services.csv: you may only import records of your own organisations (it belongs to {other.organization.name})"
+    ]
+
+
+# --- staff pages -----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def uploads(tmp_path, monkeypatch):
+    folder = tmp_path / "imports"
+    monkeypatch.setattr(import_views, "IMPORT_DIR", folder)
+    return folder
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_staff_pages_preview_then_apply_and_export(city, uploads):
+    administrator = User.objects.create_superuser("root", password="pw-root")
+    viewer = staff("vera", "viewer")
+    # Viewers export but never import; anonymous visitors are sent to the login page.
+    assert Client().get("/admin/import/").status_code == 302
+    assert client_for(viewer).get("/admin/import/").status_code == 403
+    assert client_for(viewer).post("/admin/import/apply/", {"token": "x"}).status_code == 403
+    download = client_for(viewer).get("/admin/export/?format=xlsx")
+    assert download.status_code == 200 and download["Content-Disposition"].endswith('.xlsx"')
+    package = client_for(viewer).get("/admin/export/?format=zip")
+    assert package.status_code == 200 and "datapackage.json" in tables_of(package.content)
+    assert client_for(viewer).get("/admin/export/?format=pdf").status_code == 400
+
+    folder = unpack(package.content, uploads.parent / "edited")
+    edit_csv(folder / "services.csv", lambda rows: [r.update(alert="Closed on Monday") for r in rows if r["id"] == str(city.id)] and rows)
+    edited = io.BytesIO()
+    with zipfile.ZipFile(edited, "w") as archive:
+        for path in folder.iterdir():
+            archive.write(path, path.name)
+    edited.seek(0)
+    edited.name = "edited.zip"
+
+    client = client_for(administrator)
+    assert client.get("/admin/import/").status_code == 200
+    page = client.post("/admin/import/", {"file": edited})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Applying would create or update <strong>1</strong> record" in body and 'value="Apply"' in body
+    stored = list(uploads.iterdir())
+    assert len(stored) == 1 and len(stored[0].stem) == 32
+    assert m.Service.objects.get(id=city.id).alert == ""
+    token = stored[0].stem
+    assert client_for(viewer).post("/admin/import/apply/", {"token": token}).status_code == 403
+
+    applied = client.post("/admin/import/apply/", {"token": token})
+    assert applied.status_code == 200 and "Applied." in applied.content.decode()
+    assert m.Service.objects.get(id=city.id).alert == "Closed on Monday"
+    assert m.ChangeRecord.objects.get(resource_id=city.id, field_name="alert").updated_by == "root"
+    assert list(uploads.iterdir()) == []
+    assert client.post("/admin/import/apply/", {"token": token}).status_code == 400   # once only
+
+    bad = io.BytesIO(b"id,name\n")
+    bad.name = "notes.txt"
+    assert client.post("/admin/import/", {"file": bad}).status_code == 400
+
+
+def test_staff_preview_shows_row_errors_and_offers_no_apply(city, uploads):
+    editor = staff("amira", "editor", [city.organization])
+    package = export_bytes()
+    folder = unpack(package, uploads.parent / "bad")
+    edit_csv(folder / "phones.csv", lambda rows: rows[0].update(number="+33 12") or rows)
+    upload = io.BytesIO()
+    with zipfile.ZipFile(upload, "w") as archive:
+        for path in folder.iterdir():
+            archive.write(path, f"export/{path.name}")   # a package inside a folder of the zip
+    upload.seek(0)
+    upload.name = "bad.zip"
+    page = client_for(editor).post("/admin/import/", {"file": upload})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "&#x27;+33 12&#x27; is not a valid phone number" in body and 'value="Apply"' not in body
+    assert list(uploads.iterdir()) == []
+
+
+# --- command line ------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def command_env(tmp_path_factory):
+    database = tmp_path_factory.mktemp("cli") / "directory.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=DIRECTORY, env=env, check=True)
+    return env
+
+
+def manage(env, *args, **extra_env):
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=DIRECTORY, env={**env, **extra_env},
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.skipif(not EXAMPLE.exists(), reason="../shared/hsds is not beside the project")
+def test_command_line_exit_codes(command_env, tmp_path):
+    # Default city bounds: the example's location (100, 101) is outside the city: rejected, exit 1.
+    outside = manage(command_env, "import_hsds", str(EXAMPLE))
+    assert outside.returncode == 1, outside.stdout + outside.stderr
+    assert "row 2 of locations.csv: 100.00000, 101.00000 is outside the city" in outside.stdout
+    assert "Nothing was changed" in outside.stdout
+
+    unknown = manage(command_env, "import_hsds", str(EXAMPLE), "--as", "nobody", CITY_BOUNDS="off")
+    assert unknown.returncode == 2 and "there is no user 'nobody'" in unknown.stderr
+    missing = manage(command_env, "import_hsds", str(tmp_path / "nothing.zip"))
+    assert missing.returncode == 2
+
+    # make import: the dry run first, then the apply (only because it is clean).
+    made = subprocess.run(["make", "--no-print-directory", "-o", "venv", "import", f"FILE={EXAMPLE}"], cwd=ROOT,
+                          env={**command_env, "CITY_BOUNDS": "off"}, capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "Applied: 21 record(s) created or updated." in made.stdout
+    again = subprocess.run(["make", "--no-print-directory", "-o", "venv", "import", f"FILE={EXAMPLE}", "DRY_RUN=1"], cwd=ROOT,
+                           env={**command_env, "CITY_BOUNDS": "off"}, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "Dry run: nothing was changed. Applying would create or update 0 record(s)" in again.stdout
+    assert "Applied" not in again.stdout
+
+    out = tmp_path / "directory.xlsx"
+    exported = subprocess.run(["make", "--no-print-directory", "-o", "venv", "export", f"FILE={out}"], cwd=ROOT, env=command_env,
+                              capture_output=True, text=True, timeout=300)
+    assert exported.returncode == 0 and out.exists(), exported.stderr
+    assert manage(command_env, "export_hsds", str(tmp_path / "directory.pdf")).returncode != 0
+
+    broken = tmp_path / "broken.csv.zip"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("services.csv", f"id,organization_id,name,status\n{COUNSELLING},,Nameless org,active\n")
+    failed = subprocess.run(["make", "--no-print-directory", "-o", "venv", "import", f"FILE={broken}"], cwd=ROOT,
+                            env={**command_env, "CITY_BOUNDS": "off"}, capture_output=True, text=True, timeout=300)
+    assert failed.returncode != 0
+    assert "row 2 of services.csv: organization_id is required (the cell is empty)" in failed.stdout
+    assert "Dry run clean" not in failed.stdout
