@@ -147,6 +147,7 @@ class RoleAwareAdmin(admin.ModelAdmin):
         if allowed is not None:
             if db_field.related_model is m.Organization:
                 kwargs["queryset"] = m.Organization.objects.filter(id__in=allowed)
+                kwargs["required"] = db_field.name == "organization"  # an editor's records belong to their organisation
             elif db_field.related_model is m.Location:
                 kwargs["queryset"] = m.Location.objects.filter(organization_id__in=allowed)
             elif db_field.related_model is m.Service:

@@ -488,3 +488,23 @@ def test_create_staff_command(city):
         run_command("bob", "--role", "viewer", "--password-from-env", "TEST_MISSING_PASSWORD")
     output = run_command("vic", "--role", "viewer")
     assert "No password yet" in output and "API token" not in output and not Token.objects.filter(user__username="vic").exists()
+
+
+def test_locations_are_scoped_versioned_and_never_deleted(city):
+    ours = m.Location.objects.create(organization=city["ours"], name="Harbour Surgery", latitude="47.01", longitude="8.01")
+    theirs = m.Location.objects.create(organization=city["theirs"], name="Hilltop Surgery")
+    editor, admin = client_for(city["editor"]), client_for(city["admin"])
+    assert editor.get(f"/admin/hsds/location/{theirs.pk}/change/").status_code == 404
+    url = f"/admin/hsds/location/{ours.pk}/change/"
+    editor_page, admin_page = editor.get(url), admin.get(url)
+    assert editor.post(url, form_data(editor_page, "location_form", name="Harbour Surgery East")).status_code == 302
+    response = admin.post(url, form_data(admin_page, "location_form", name="Harbour Surgery West"))
+    assert response.status_code == 200 and "Someone else changed this location since you opened it" in response.text
+    ours.refresh_from_db()
+    assert ours.name == "Harbour Surgery East"
+    assert audit.history(ours.pk).filter(field_name="name", updated_by="eddie", via="admin").exists()
+    assert admin.get(f"/admin/hsds/location/{ours.pk}/delete/").status_code == 403
+    # An editor's new location must belong to their organisation.
+    page = editor.get("/admin/hsds/location/add/")
+    response = editor.post("/admin/hsds/location/add/", form_data(page, "location_form", name="Nowhere", organization=""))
+    assert response.status_code == 200 and not m.Location.objects.filter(name="Nowhere").exists()
