@@ -410,8 +410,66 @@ def test_ids_conflicts_and_unknown_services(directory_api, tokens, orgs):
 
 
 def test_other_endpoints_stay_read_only(directory_api, tokens):
-    for path in ("organizations", "taxonomies", "taxonomy_terms", "service_at_locations"):
+    for path in ("taxonomies", "taxonomy_terms", "service_at_locations"):
         assert call("POST", f"{directory_api}/{path}", auth(tokens, "admin"), json={"name": "x"}).status_code == 405
+    some_organization = call("GET", f"{directory_api}/organizations").json()["contents"][0]["id"]
+    assert call("DELETE", f"{directory_api}/organizations/{some_organization}", auth(tokens, "admin")).status_code == 405
+
+
+def test_organizations_administrators_add_editors_change_their_own(directory_api, tokens, orgs, hsds_schema):
+    body = {"name": f"Partner association {uuid.uuid4().hex[:6]}", "description": "Added by an integration.", "website": "https://partner.example",
+            "phones": [{"number": "+44 20 7946 0555"}], "services": [{"name": "ignored"}]}
+    assert call("POST", f"{directory_api}/organizations", auth(tokens, "editor"), json=body).status_code == 403
+    created = call("POST", f"{directory_api}/organizations", auth(tokens, "admin"), json=body)
+    assert created.status_code == 201, created.text
+    assert "services" in created.headers["Ignored-Fields"]
+    assert_valid(created.json(), hsds_schema("organization"))
+    assert created.json()["phones"][0]["number"] == "+442079460555"
+    assert call("GET", created.headers["Location"]).json()["name"] == body["name"]
+
+    own = f"{directory_api}/organizations/{orgs['own']}"
+    before = call("GET", own)
+    response = call("PATCH", own, {**auth(tokens, "editor"), "If-Match": before.headers["ETag"]}, json={"alternate_name": "Our short name"})
+    assert response.status_code == 200, response.text
+    assert_valid(response.json(), hsds_schema("organization"))
+    assert response.json()["alternate_name"] == "Our short name"
+    assert response.json()["metadata"][0]["updated_by"] == tokens["editor"]["username"]
+    assert call("PATCH", own, {**auth(tokens, "editor"), "If-Match": before.headers["ETag"]}, json={"alternate_name": "x"}).status_code == 412
+    other = f"{directory_api}/organizations/{orgs['other']}"
+    assert call("PATCH", other, auth(tokens, "editor"), json={"alternate_name": "x"}).status_code == 403
+    bad = call("PATCH", own, auth(tokens, "editor"), json={"website": "not a url", "email": "nobody"})
+    assert bad.status_code == 400 and {"website", "email"} <= set(bad.json()["fields"])
+    assert call("PATCH", own, auth(tokens, "editor"), json={"alternate_name": before.json().get("alternate_name", "")}).status_code == 200
+
+
+def test_locations_are_created_and_linked(directory_api, tokens, orgs, created, hsds_schema):
+    location_schema = hsds_schema("service")["properties"]["service_at_locations"]["items"]["properties"]["location"]
+    body = {
+        "organization_id": orgs["own"], "name": "Annex office", "latitude": 47.05, "longitude": 8.1,
+        "addresses": [{"address_1": "1 Test Street", "city": "Port Meridian", "state_province": "Meridian", "postal_code": "PM1 1AA", "country": "GB"}],
+        "schedules": [{"byday": "TU", "opens_at": "10:00", "closes_at": "16:00"}],
+    }
+    response = call("POST", f"{directory_api}/locations", auth(tokens, "editor"), json=body)
+    assert response.status_code == 201, response.text
+    location = response.json()
+    assert_valid(location, location_schema)
+    assert location["addresses"][0]["city"] == "Port Meridian" and location["organization_id"] == orgs["own"]
+    public = call("GET", response.headers["Location"])
+    assert public.status_code == 200 and public.headers["ETag"] == '"1"'
+
+    link = call("PATCH", f"{directory_api}/services/{created['id']}", auth(tokens, "editor"), json={"service_at_locations": [{"location_id": location["id"]}]})
+    assert link.status_code == 200
+    assert link.json()["service_at_locations"][0]["location"]["name"] == "Annex office"
+    assert_valid(link.json(), hsds_schema("service"))
+
+    outside = call("PATCH", response.headers["Location"], auth(tokens, "editor"), json={"latitude": 8.1, "longitude": 47.05})
+    assert outside.status_code == 400 and "swapped" in outside.json()["fields"]["latitude"][0]
+    assert call("POST", f"{directory_api}/locations", auth(tokens, "editor"), json={**body, "organization_id": orgs["other"]}).status_code == 403
+    assert call("POST", f"{directory_api}/locations", auth(tokens, "editor"), json={k: v for k, v in body.items() if k != "organization_id"}).status_code == 400
+    assert call("PATCH", response.headers["Location"], auth(tokens, "other-editor"), json={"name": "Mine now"}).status_code == 403
+    renamed = call("PATCH", response.headers["Location"], {**auth(tokens, "editor"), "If-Match": '"1"'}, json={"name": "Annex"})
+    assert renamed.status_code == 200 and renamed.json()["name"] == "Annex" and renamed.headers["ETag"] == '"2"'
+    assert renamed.json()["addresses"] == location["addresses"]
 
 
 @pytest.fixture(scope="module")

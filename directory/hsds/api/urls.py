@@ -10,8 +10,11 @@ urlpatterns = [
     path("services/<str:service_id>", write.ServiceItemView.as_view(), name="service"),
     path("service_at_locations", views.ServiceAtLocationListView.as_view(), name="service-at-locations"),
     path("service_at_locations/<str:sal_id>", views.ServiceAtLocationDetailView.as_view(), name="service-at-location"),
-    path("organizations", views.OrganizationListView.as_view(), name="organizations"),
-    path("organizations/<str:organization_id>", views.OrganizationDetailView.as_view(), name="organization"),
+    path("organizations", write.OrganizationCollectionView.as_view(), name="organizations"),
+    path("organizations/<str:organization_id>", write.OrganizationItemView.as_view(), name="organization"),
+    # Profile extension: locations to link services to (POST, PUT, PATCH need a token; GET one is public).
+    path("locations", write.LocationCollectionView.as_view(), name="locations"),
+    path("locations/<str:location_id>", write.LocationItemView.as_view(), name="location"),
     path("taxonomies", views.TaxonomyListView.as_view(), name="taxonomies"),
     path("taxonomies/<str:taxonomy_id>", views.TaxonomyDetailView.as_view(), name="taxonomy"),
     path("taxonomy_terms", views.TaxonomyTermListView.as_view(), name="taxonomy-terms"),

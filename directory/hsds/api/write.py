@@ -19,6 +19,7 @@
 - Every write is one transaction, recorded in the audit trail as the token's user via "api".
 """
 import uuid
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models as dj, transaction
@@ -100,6 +101,8 @@ class WriteMixin:
             return []
         return [TokenAuthentication()]
 
+    lang = ""
+
     def respond(self, svc: m.Service, ignored: list, status_code=status.HTTP_200_OK) -> Response:
         svc = serialize.service_queryset(full=True, lang=self.lang).get(id=svc.id)
         headers = {"ETag": views.etag(svc)}
@@ -172,9 +175,19 @@ def assign(instance, data: dict, allowed: tuple, replace: bool, errors: dict, wh
             value = value.strip()
             if value == "" and field.null:
                 value = None
+        if isinstance(field, dj.DecimalField) and isinstance(value, (int, float, str)) and not isinstance(value, bool):
+            value = rounded(value, field.decimal_places)
         setattr(instance, field.attname, value)
         given = True
     return given
+
+
+def rounded(value, places: int):
+    """Coordinates from GPS often carry more digits than stored: round them (JSON floats via their text)."""
+    try:
+        return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    except (InvalidOperation, ValueError):
+        return value  # full_clean explains what is wrong with it
 
 
 def collect(error: ValidationError, errors: dict, where: str, fields: tuple) -> None:
@@ -193,16 +206,22 @@ def values_of(instance, fields) -> dict:
     return {name: getattr(instance, instance._meta.get_field(name).attname) for name in fields}
 
 
-class ServiceWriter:
-    """Applies one HSDS service payload to a service (new or existing) after validating everything."""
+class RecordWriter:
+    """Applies one HSDS payload to a record (new or existing) and its nested lists, after validating everything.
 
-    def __init__(self, user, svc: m.Service, data: dict, replace: bool, creating: bool):
-        self.user, self.svc, self.data, self.replace, self.creating = user, svc, data, replace, creating
+    Nothing is saved unless every value passes; the caller runs it inside a transaction.
+    """
+
+    fields: tuple = ()  # writable fields of the record itself
+    nested: dict = {}  # payload key → (model, related name, writable fields, field naming the parent)
+    special: tuple = ("id", "version")
+    kind = "record"
+
+    def __init__(self, user, record, data: dict, replace: bool, creating: bool):
+        self.user, self.record, self.data, self.replace, self.creating = user, record, data, replace, creating
         self.errors, self.ignored = {}, []
-        self.children = []  # (instance, is_new)
-        self.doomed = []  # existing children to delete
-        self.translations = []  # (instance, is_new)
-        self.dropped_translations = []
+        self.children = []  # nested records to save
+        self.doomed = []  # nested records to delete
         self.changed = creating
 
     # -- field allow-list ---------------------------------------------------------------------
@@ -211,55 +230,67 @@ class ServiceWriter:
             if name not in allowed:
                 self.ignored.append(printable(f"{where}{name}"))
 
-    # -- the service and its organisation -----------------------------------------------------
-    def apply_service(self) -> None:
-        allowed = WRITABLE_SERVICE_FIELDS + SPECIAL_FIELDS + tuple(NESTED)
-        self.note_ignored(self.data, allowed)
+    # -- the record itself --------------------------------------------------------------------
+    def apply_record(self) -> None:
+        self.note_ignored(self.data, self.fields + self.special + tuple(self.nested))
         if "id" in self.data and not self.creating:
             self.ignored.append("id")
         if "version" in self.data and self.creating:
             self.ignored.append("version")
-        before = values_of(self.svc, WRITABLE_SERVICE_FIELDS)
-        assign(self.svc, self.data, WRITABLE_SERVICE_FIELDS, self.replace, self.errors, "")
+        before = values_of(self.record, self.fields)
+        assign(self.record, self.data, self.fields, self.replace, self.errors, "")
         self.apply_organization()
-        if "assured_date" in self.data and self.data.get("assured_date") and "assurer_email" not in self.data and self.user.email:
-            self.svc.assurer_email = self.user.email  # "verified by" defaults to who verified it
+        self.apply_extra()
         try:
-            self.svc.full_clean(exclude=["organization"])
+            self.record.full_clean(exclude=["organization", "parent_organization"])
         except ValidationError as error:
             collect(error, self.errors, "", ())
-        if values_of(self.svc, WRITABLE_SERVICE_FIELDS) != before:
+        if values_of(self.record, self.fields) != before:
             self.changed = True
 
+    def apply_extra(self) -> None:
+        """Record-specific rules (hook)."""
+
     def apply_organization(self) -> None:
+        """`organization_id`: editors may only name organisations assigned to them (403 otherwise)."""
+        if "organization_id" not in self.special:
+            return
         raw = self.data.get("organization_id")
+        allowed = roles.editable_organization_ids(self.user)
         if raw in (None, ""):
-            if self.creating:
-                self.errors["organization_id"] = ["Name the organisation that provides the service (organization_id)."]
+            if self.creating and (self.organization_required or allowed is not None):
+                self.errors["organization_id"] = [f"Name the organisation that provides the {self.kind} (organization_id)."]
             return
         try:
             org_id = uuid.UUID(str(raw))
         except ValueError:
             self.errors["organization_id"] = [f"'{str(raw)[:40]}' is not an organisation id (a UUID)."]
             return
-        if not self.creating and org_id == self.svc.organization_id:
+        if not self.creating and org_id == self.record.organization_id:
             return
         org = m.Organization.objects.filter(id=org_id).first()
         if org is None:
             self.errors["organization_id"] = ["No organisation has this id."]
             return
-        allowed = roles.editable_organization_ids(self.user)
         if allowed is not None and org.id not in allowed:
-            raise PermissionDenied("You may only add services to the organisations assigned to you.")
-        self.svc.organization = org
+            raise PermissionDenied(f"You may only add a {self.kind} to the organisations assigned to you.")
+        self.record.organization = org
         self.changed = True
 
+    organization_required = True
+
     # -- nested lists -------------------------------------------------------------------------
+    def existing_item(self, key: str, item: dict, existing: dict):
+        return existing.get(str(item.get("id"))) if item.get("id") else None
+
+    def check_item(self, key: str, item: dict, where: str) -> None:
+        """Item-specific rules (hook)."""
+
     def apply_nested(self) -> None:
-        for key, (model, related, fields) in NESTED.items():
+        for key, (model, related, fields, parent) in self.nested.items():
             if key not in self.data:
                 if self.replace and not self.creating:
-                    self.doomed.extend(getattr(self.svc, related).all())
+                    self.doomed.extend(getattr(self.record, related).all())
                 continue
             items = self.data[key]
             if items is None:
@@ -270,7 +301,8 @@ class ServiceWriter:
             if len(items) > MAX_NESTED_ITEMS:
                 self.errors[key] = [f"At most {MAX_NESTED_ITEMS} items."]
                 continue
-            existing = {} if self.creating else {str(x.id): x for x in getattr(self.svc, related).all()}
+            existing = {} if self.creating else {str(x.id): x for x in getattr(self.record, related).all()}
+            exclude = [f.name for f in model._meta.fields if f.is_relation and f.attname not in fields]
             kept = set()
             for index, item in enumerate(items):
                 where = f"{key}[{index}]."
@@ -278,32 +310,66 @@ class ServiceWriter:
                     self.errors[where.rstrip(".")] = ["Give an object."]
                     continue
                 self.note_ignored(item, fields + ("id",), where)
-                instance = existing.get(str(item.get("id"))) if item.get("id") else None
-                if instance is None and key == "service_at_locations":
-                    instance = next((x for x in existing.values() if str(x.location_id) == str(item.get("location_id"))), None)
+                instance = self.existing_item(key, item, existing)
                 is_new = instance is None or str(instance.id) in kept
                 if is_new:
-                    instance = model(service=self.svc)
+                    instance = model(**{parent: self.record})
                 kept.add(str(instance.id))
                 before = None if is_new else values_of(instance, fields)
-                if key == "service_at_locations":
-                    self.check_location(item, where)
+                self.check_item(key, item, where)
                 assign(instance, item, fields, True, self.errors, where)
                 try:
-                    instance.full_clean(exclude=["service", "location", "organization", "phone", "service_at_location"] if key != "service_at_locations" else ["service"])
+                    instance.full_clean(exclude=exclude)
                 except ValidationError as error:
                     collect(error, self.errors, where, fields)
                 if is_new or values_of(instance, fields) != before:
-                    self.children.append((instance, is_new))
+                    self.children.append((instance, parent))
                     self.changed = True
             self.doomed.extend(x for i, x in existing.items() if i not in kept)
         if self.doomed:
             self.changed = True
 
-    def check_location(self, item: dict, where: str) -> None:
-        raw = item.get("location_id")
+    def apply_more(self) -> None:
+        """Further nested content (hook)."""
+
+    # -- all together -------------------------------------------------------------------------
+    def run(self):
+        self.apply_record()
+        self.apply_nested()
+        self.apply_more()
+        if self.errors:
+            raise InvalidRecord(self.errors)
+        if self.changed:
+            self.record.save()
+        for child in self.doomed:
+            child.delete()
+        for child, parent in self.children:
+            setattr(child, parent, self.record)
+            child.save()
+        return self.record
+
+
+class ServiceWriter(RecordWriter):
+    fields = WRITABLE_SERVICE_FIELDS
+    nested = {key: (model, related, fields, "service") for key, (model, related, fields) in NESTED.items()}
+    special = SPECIAL_FIELDS
+    kind = "service"
+
+    def apply_extra(self) -> None:
+        if self.data.get("assured_date") and "assurer_email" not in self.data and self.user.email:
+            self.record.assurer_email = self.user.email  # "verified by" defaults to who verified it
+
+    def existing_item(self, key, item, existing):
+        instance = super().existing_item(key, item, existing)
+        if instance is None and key == "service_at_locations":
+            instance = next((x for x in existing.values() if str(x.location_id) == str(item.get("location_id"))), None)
+        return instance
+
+    def check_item(self, key, item, where) -> None:
+        if key != "service_at_locations":
+            return
         try:
-            location = m.Location.objects.filter(id=uuid.UUID(str(raw))).first()
+            location = m.Location.objects.filter(id=uuid.UUID(str(item.get("location_id")))).first()
         except ValueError:
             location = None
         if location is None:
@@ -314,23 +380,21 @@ class ServiceWriter:
             raise PermissionDenied("You may only link locations of the organisations assigned to you.")
 
     # -- translations (profile extension) -----------------------------------------------------
-    def apply_translations(self) -> None:
-        existing = {} if self.creating else {t.language: t for t in self.svc.translations.all()}
+    def apply_more(self) -> None:
+        existing = {} if self.creating else {t.language: t for t in self.record.translations.all()}
         if "translations" not in self.data:
             if self.replace:
-                self.dropped_translations.extend(existing.values())
+                self.doomed.extend(existing.values())
+                self.changed = self.changed or bool(existing)
             return
         given = self.data["translations"] or {}
         if not isinstance(given, dict):
             self.errors["translations"] = ['Give an object by language, e.g. {"ar": {"name": "..."}}.']
             return
-        if self.replace:
-            self.dropped_translations.extend(t for lang, t in existing.items() if lang not in given)
+        dropped = [t for lang, t in existing.items() if (self.replace and lang not in given) or (lang in given and given[lang] is None)]
         for lang, fields in given.items():
             where = f"translations.{printable(lang)}."
             if fields is None:
-                if lang in existing:
-                    self.dropped_translations.append(existing[lang])
                 continue
             if not isinstance(fields, dict):
                 self.errors[where.rstrip(".")] = ["Give an object of translated fields."]
@@ -346,7 +410,7 @@ class ServiceWriter:
             instance = existing.get(lang)
             is_new = instance is None
             if is_new:
-                instance = m.ServiceTranslation(service=self.svc, language=lang)
+                instance = m.ServiceTranslation(service=self.record, language=lang)
             before = None if is_new else values_of(instance, TRANSLATED_FIELDS)
             assign(instance, fields, TRANSLATED_FIELDS, self.replace or is_new, self.errors, where)
             try:
@@ -354,26 +418,89 @@ class ServiceWriter:
             except ValidationError as error:
                 collect(error, self.errors, where, TRANSLATED_FIELDS + ("language",))
             if is_new or values_of(instance, TRANSLATED_FIELDS) != before:
-                self.translations.append((instance, is_new))
+                self.children.append((instance, "service"))
                 self.changed = True
-        if self.dropped_translations:
+        if dropped:
+            self.doomed.extend(dropped)
             self.changed = True
 
-    # -- all together -------------------------------------------------------------------------
-    def run(self) -> m.Service:
-        self.apply_service()
-        self.apply_nested()
-        self.apply_translations()
-        if self.errors:
-            raise InvalidRecord(self.errors)
-        if self.changed:
-            self.svc.save()
-        for record in self.doomed + self.dropped_translations:
-            record.delete()
-        for record, _ in self.children + self.translations:
-            record.service = self.svc
-            record.save()
-        return self.svc
+
+WRITABLE_ORGANIZATION_FIELDS = ("name", "alternate_name", "description", "email", "website", "uri")
+WRITABLE_LOCATION_FIELDS = ("location_type", "url", "name", "alternate_name", "description", "transportation", "latitude", "longitude")
+WRITABLE_ADDRESS_FIELDS = (
+    "attention", "address_1", "address_2", "city", "region", "state_province", "postal_code", "country", "address_type",
+)
+
+
+class OrganizationWriter(RecordWriter):
+    fields = WRITABLE_ORGANIZATION_FIELDS
+    nested = {"phones": (m.Phone, "phones", WRITABLE_PHONE_FIELDS, "organization")}
+    kind = "organization"
+
+
+class LocationWriter(RecordWriter):
+    fields = WRITABLE_LOCATION_FIELDS
+    nested = {
+        "addresses": (m.Address, "addresses", WRITABLE_ADDRESS_FIELDS, "location"),
+        "phones": (m.Phone, "phones", WRITABLE_PHONE_FIELDS, "location"),
+        "schedules": (m.Schedule, "schedules", WRITABLE_SCHEDULE_FIELDS, "location"),
+        "languages": (m.Language, "languages", WRITABLE_LANGUAGE_FIELDS, "location"),
+    }
+    special = ("id", "version", "organization_id")
+    kind = "location"
+    organization_required = False  # administrators may add shared locations; editors must name their organisation
+
+
+# -- views --------------------------------------------------------------------------------------
+
+def new_record(model, data: dict):
+    record = model()
+    raw_id = data.get("id")
+    if raw_id not in (None, ""):
+        try:
+            record.id = uuid.UUID(str(raw_id))
+        except ValueError:
+            raise InvalidRecord({"id": [f"'{str(raw_id)[:40]}' is not a UUID; leave it out to get one."]})
+    if model.objects.filter(id=record.id).exists():
+        raise Conflict(f"A record with id {record.id} exists already; update it with PUT or PATCH.")
+    return record
+
+
+def locked(model, raw_id: str, user):
+    """The record, locked for this transaction so that two writers cannot both pass the version check."""
+    try:
+        record_id = uuid.UUID(raw_id)
+        # A no-op write first: it takes SQLite's write lock (select_for_update is a no-op there)
+        # and PostgreSQL's row lock, so a concurrent writer reads the version only after we commit.
+        model.objects.filter(id=record_id).update(version=F("version"))
+        record = model.objects.select_for_update().get(id=record_id)
+    except (ValueError, model.DoesNotExist):
+        raise Http404("No record has this id.")
+    if not roles.can_change(user, record):
+        raise PermissionDenied(f"This {model._meta.model_name} belongs to an organisation that is not assigned to you.")
+    return record
+
+
+class ItemWriteMixin(WriteMixin):
+    """PUT and PATCH of one record with If-Match; subclasses name the model and writer."""
+
+    model = None
+    writer = None
+
+    def update(self, request, record_id, replace: bool):
+        data = payload(request)
+        with audit.acting_as(request.user.username, "api"), transaction.atomic():
+            record = locked(self.model, record_id, request.user)
+            check_version(request, data, record)
+            writer = self.writer(request.user, record, data, replace=replace, creating=False)
+            writer.run()
+        return self.respond(record, writer.ignored)
+
+    def put(self, request, **kwargs):
+        return self.update(request, next(iter(kwargs.values())), replace=True)
+
+    def patch(self, request, **kwargs):
+        return self.update(request, next(iter(kwargs.values())), replace=False)
 
 
 class ServiceCollectionView(WriteMixin, views.ServiceListView):
@@ -381,59 +508,96 @@ class ServiceCollectionView(WriteMixin, views.ServiceListView):
 
     def post(self, request):
         data = payload(request)
-        svc = m.Service()
-        raw_id = data.get("id")
-        if raw_id not in (None, ""):
-            try:
-                svc.id = uuid.UUID(str(raw_id))
-            except ValueError:
-                raise InvalidRecord({"id": [f"'{str(raw_id)[:40]}' is not a UUID; leave it out to get one."]})
         with audit.acting_as(request.user.username, "api"), transaction.atomic():
-            if m.Service.objects.filter(id=svc.id).exists():
-                raise Conflict(f"A service with id {svc.id} exists already; update it with PUT or PATCH /api/services/{svc.id}.")
+            svc = new_record(m.Service, data)
             writer = ServiceWriter(request.user, svc, data, replace=True, creating=True)
             writer.run()
         return self.respond(svc, writer.ignored, status.HTTP_201_CREATED)
 
 
-class ServiceItemView(WriteMixin, views.ServiceDetailView):
+class ServiceItemView(ItemWriteMixin, views.ServiceDetailView):
     """GET: the public detail. PUT/PATCH: update; DELETE: retire (status inactive)."""
 
-    def editable_service(self, service_id) -> m.Service:
-        """The service, locked for this transaction so that two writers cannot both pass the version check."""
-        try:
-            record_id = uuid.UUID(service_id)
-            # A no-op write first: it takes SQLite's write lock (select_for_update is a no-op there)
-            # and PostgreSQL's row lock, so a concurrent writer reads the version only after we commit.
-            m.Service.objects.filter(id=record_id).update(version=F("version"))
-            svc = m.Service.objects.select_for_update().get(id=record_id)
-        except (ValueError, m.Service.DoesNotExist):
-            raise Http404("No record has this id.")
-        if not roles.can_change(self.request.user, svc):
-            raise PermissionDenied("This service belongs to an organisation that is not assigned to you.")
-        return svc
-
-    def update(self, request, service_id, replace: bool):
-        data = payload(request)
-        with audit.acting_as(request.user.username, "api"), transaction.atomic():
-            svc = self.editable_service(service_id)
-            check_version(request, data, svc)
-            writer = ServiceWriter(request.user, svc, data, replace=replace, creating=False)
-            writer.run()
-        return self.respond(svc, writer.ignored)
-
-    def put(self, request, service_id):
-        return self.update(request, service_id, replace=True)
-
-    def patch(self, request, service_id):
-        return self.update(request, service_id, replace=False)
+    model, writer = m.Service, ServiceWriter
 
     def delete(self, request, service_id):
         """Retire, never delete: the record, its history and its links stay; PATCH status restores it."""
         with audit.acting_as(request.user.username, "api"), transaction.atomic():
-            svc = self.editable_service(service_id)
+            svc = locked(m.Service, service_id, request.user)
             check_version(request, {}, svc)
             if svc.status not in audit.RETIRED_STATUSES:
                 svc.status = m.Service.Status.INACTIVE
                 svc.save()
         return self.respond(svc, [])
+
+
+class OrganizationCollectionView(WriteMixin, views.OrganizationListView):
+    """GET: the public list. POST: administrators add an organisation."""
+
+    def post(self, request):
+        if not roles.is_administrator(request.user):
+            raise PermissionDenied("Only administrators add organisations; ask one to add yours and assign it to you.")
+        data = payload(request)
+        with audit.acting_as(request.user.username, "api"), transaction.atomic():
+            org = new_record(m.Organization, data)
+            writer = OrganizationWriter(request.user, org, data, replace=True, creating=True)
+            writer.run()
+        return self.respond(org, writer.ignored, status.HTTP_201_CREATED)
+
+    def respond(self, org, ignored, status_code=status.HTTP_200_OK):
+        return organization_response(self, org, ignored, status_code)
+
+
+def organization_response(view, org, ignored, status_code):
+    response = views.OrganizationDetailView.get(view, view.request, str(org.id))
+    response.status_code = status_code
+    if ignored:
+        response["Ignored-Fields"] = ", ".join(sorted(set(ignored)))[:2000]
+    if status_code == status.HTTP_201_CREATED:
+        response["Location"] = view.request.build_absolute_uri(f"/api/organizations/{org.id}")
+    return response
+
+
+class OrganizationItemView(ItemWriteMixin, views.OrganizationDetailView):
+    """GET: the public detail. PUT/PATCH: editors of the organisation and administrators."""
+
+    model, writer = m.Organization, OrganizationWriter
+
+    def respond(self, org, ignored, status_code=status.HTTP_200_OK):
+        return organization_response(self, org, ignored, status_code)
+
+
+def location_queryset():
+    return m.Location.objects.prefetch_related(*serialize.LOCATION_PREFETCH)
+
+
+class LocationCollectionView(WriteMixin, views.APIView):
+    """POST: add a location (profile extension; link it to services with `service_at_locations`)."""
+
+    def post(self, request):
+        data = payload(request)
+        with audit.acting_as(request.user.username, "api"), transaction.atomic():
+            location = new_record(m.Location, data)
+            writer = LocationWriter(request.user, location, data, replace=True, creating=True)
+            writer.run()
+        return self.respond(location, writer.ignored, status.HTTP_201_CREATED)
+
+    def respond(self, location, ignored, status_code=status.HTTP_200_OK):
+        location = location_queryset().get(id=location.id)
+        headers = {"ETag": views.etag(location)}
+        if ignored:
+            headers["Ignored-Fields"] = ", ".join(sorted(set(ignored)))[:2000]
+        if status_code == status.HTTP_201_CREATED:
+            headers["Location"] = self.request.build_absolute_uri(f"/api/locations/{location.id}")
+        return Response(serialize.location(location), status=status_code, headers=headers)
+
+
+class LocationItemView(ItemWriteMixin, LocationCollectionView):
+    """GET: one location with its addresses, phones and hours (public). PUT/PATCH: staff."""
+
+    model, writer = m.Location, LocationWriter
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def get(self, request, location_id):
+        location = views.get_or_404(location_queryset(), location_id)
+        return Response(serialize.location(location), headers={"ETag": views.etag(location)})
