@@ -285,6 +285,42 @@ def test_xlsx_cells_stay_text(city, tmp_path):
     assert report.ok and report.changes == 0
 
 
+def test_a_hand_made_workbook_with_typed_cells(city, tmp_path):
+    """Numbers, dates and times typed in a spreadsheet, quoted phone numbers, empty cells as null."""
+    import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    services = workbook.active
+    services.title = "Services"
+    service_id = "4b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11"
+    services.append(["ID", "Organization_ID", "Name", "Status", "Minimum_Age", "Maximum_Age", "Assured_Date", "Email", "Fees"])
+    services.append([service_id, str(city.organization_id), "Evening language café", "active", 16, None,
+                     datetime.datetime(2026, 10, 1), "", "free"])
+    schedules = workbook.create_sheet("schedules")
+    schedules.append(["id", "service_id", "byday", "opens_at", "closes_at", "valid_from", "interval"])
+    schedules.append(["3b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11", service_id, "mo, we", datetime.time(18, 30), "21:00", None, 1])
+    phones = workbook.create_sheet("phones.csv")
+    phones.append(["id", "service_id", "number", "extension"])
+    phones.append(["2b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11", service_id, '"+44 20 7946 0321"', 12.0])
+    path = tmp_path / "hand-made.xlsx"
+    workbook.save(path)
+
+    report = tabular.apply(path, who="tester")
+
+    assert report.applied, report.as_text()
+    service = m.Service.objects.get(id=service_id)
+    assert (service.minimum_age, service.maximum_age, service.assured_date, service.email) == (16, None, datetime.date(2026, 10, 1), "")
+    assert service.extra == {"fees": "free"}
+    schedule = service.schedules.get()
+    assert (schedule.byday, schedule.opens_at, schedule.closes_at, schedule.valid_from) == ("MO,WE", datetime.time(18, 30), datetime.time(21, 0), None)
+    assert schedule.extra == {"interval": "1"}
+    phone = service.phones.get()
+    assert (phone.number, phone.extension) == ("+442079460321", 12)
+    assert tabular.apply(path, who="tester").changes == 0
+
+
 # --- the official example -----------------------------------------------------------------------------
 
 @pytest.mark.skipif(not EXAMPLE.exists(), reason="../shared/hsds is not beside the project")

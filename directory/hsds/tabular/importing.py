@@ -412,13 +412,18 @@ class _Importer:
         warnings: List[str] = []
         problems: List[str] = []
         failed: List[str] = []
+        stamp = None
         extra = dict(instance.extra or {})
         columns = model_columns(table)
         for column, model_field in columns.items():
             if column not in row:
                 continue
             if column == "last_modified":
-                continue   # auto_now; see import_all
+                try:   # auto_now on save; a created service gets this value at the end (import_all)
+                    stamp = None if _blank(row[column]) else parse_value(model_field, row[column], column)
+                except RowError as problem:
+                    problems += problem.messages
+                continue
             try:
                 if isinstance(model_field, dj.ForeignKey):
                     required = not model_field.null
@@ -463,8 +468,7 @@ class _Importer:
         self.check_owner(instance, existing)
         instance.save()
         self.saved(instance)
-        if existing is None and table.name == "services" and not _blank(row.get("last_modified")):
-            stamp = parse_value(m.Service._meta.get_field("last_modified"), row["last_modified"], "last_modified")
+        if existing is None and stamp is not None:
             self.created_services[instance.id] = stamp
         return ("created" if existing is None else "updated"), warnings
 
@@ -489,8 +493,8 @@ class _Importer:
             "schedules": ("service_id", "location_id", "service_at_location_id"),
             "languages": ("service_id", "location_id", "phone_id"),
         }.get(table.name)
-        if links and not any(getattr(instance, name) for name in links):
-            raise RowError(f"the row belongs to nothing: give one of {', '.join(links)}")
+        if links and not any(getattr(instance, name) for name in links) and not instance.extra.get("contact_id"):
+            raise RowError(f"the row belongs to nothing: give one of {', '.join(links)}" + (", contact_id" if table.name == "phones" else ""))
 
     def check_attribute_link(self, instance, warnings) -> List[str]:
         model = LINKABLE.get((instance.link_entity or "").strip().lower())

@@ -57,6 +57,8 @@ def read_package(path) -> Package:
     with archive:
         names = archive.namelist()
         if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+            if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
+                raise PackageError(f"{path.name} is too large once unpacked (more than 200 MB).")
             return _read_workbook(path)
         return _read_files(_ZipSource(archive))
 
