@@ -452,7 +452,7 @@ class MissingTranslationFilter(admin.SimpleListFilter):
 @admin.register(m.Service)
 class ServiceAdmin(VersionedAdmin):
     form = ServiceForm
-    list_display = ("name", "organization", "status_badge", "verified", "translated", "last_modified")
+    list_display = ("name", "organization", "status_badge", "verified", "translated")
     list_display_links = ("name",)
     list_filter = (CategoryFilter, ("organization", admin.RelatedOnlyFieldListFilter), LanguageSpokenFilter, "status",
                    StalenessFilter, MissingTranslationFilter)
