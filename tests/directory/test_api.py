@@ -209,7 +209,7 @@ def test_public_api_is_read_only(directory_api):
 def test_full_records_carry_their_history_as_metadata(directory_api, hsds_schema):
     _, page = get(directory_api, "services", per_page=3)
     response, detail = get(directory_api, f"services/{page['contents'][0]['id']}")
-    assert response.headers["ETag"] == f'"{1}"' or response.headers["ETag"].strip('"').isdigit()
+    assert response.headers["ETag"].startswith('"') and response.headers["ETag"].strip('"').isdigit()
     assert_valid(detail, hsds_schema("service"))
     assert detail["metadata"], "the demo load is recorded"
     assert len(detail["metadata"]) <= 50
@@ -219,7 +219,7 @@ def test_full_records_carry_their_history_as_metadata(directory_api, hsds_schema
     assert all(item["metadata"] for item in full["contents"])
     _, organization = get(directory_api, f"organizations/{detail['organization_id']}")
     assert_valid(organization, hsds_schema("organization"))
-    assert organization["metadata"][0]["resource_type"] == "organization"
+    assert any(entry["resource_type"] == "organization" for entry in organization["metadata"])
 
 
 def test_freshness_fields_are_in_service_responses(directory_api, hsds_schema):
