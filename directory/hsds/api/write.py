@@ -1,4 +1,8 @@
-"""Write API for integrations: services in the HSDS 3.0 shape, token-authenticated.
+"""Write API for integrations: services (and organisations, locations) in the HSDS 3.0 shape, token-authenticated.
+
+Endpoints: POST /api/services, PUT/PATCH/DELETE /api/services/{id}; POST /api/organizations
+(administrators), PUT/PATCH /api/organizations/{id}; POST /api/locations, GET/PUT/PATCH
+/api/locations/{id} (profile extension). The same rules hold for all of them:
 
 - Authentication: `Authorization: Token <key>` (DRF TokenAuthentication), only for writes; reads
   on the same URLs stay anonymous. No token → 401; a viewer, or an editor writing another
