@@ -35,7 +35,7 @@ from django.test.utils import setup_test_environment, teardown_test_environment 
 
 from hsds import import_views, tabular  # noqa: E402
 from hsds import models as m  # noqa: E402
-from hsds.demo_loader import load_demo_city, load_taxonomy, stable_id  # noqa: E402
+from hsds.demo_loader import load_demo_city, load_taxonomy  # noqa: E402
 from hsds.tabular.tables import TABLES  # noqa: E402
 
 User = get_user_model()
@@ -207,6 +207,9 @@ def test_dry_run_reports_row_errors_in_plain_words_and_changes_nothing(city, tmp
             f"(row {len(services) + 2} of services.csv) has errors") in messages
     assert report.tables["phones"].errors == 2 and report.tables["phones"].unchanged == len(phones) - 1
     assert not report.applied and "Nothing was changed" in report.as_text()
+    # One CSV file on its own is a package of one table.
+    alone = tabular.preview(folder / "phones.csv")
+    assert list(alone.tables) == ["phones"] and "row 14 of phones.csv: '+33 12' is not a valid phone number" in alone.as_text()
 
 
 def test_a_bad_row_in_the_last_table_leaves_the_database_unchanged(city, tmp_path):

@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from .. import audit, models as m, roles
 from .reading import Package, Sheet, read_package
 from .tables import (
-    BY_NAME, IMPORT_ORDER, LINKABLE, PARENT_COLUMNS, TRANSLATIONS_TABLE, Table, extra_columns, model_columns,
+    BY_NAME, IMPORT_ORDER, LINKABLE, PARENT_COLUMNS, TRANSLATIONS_TABLE, Table, model_columns,
 )
 
 TRUE_WORDS = {"true", "yes", "y", "1", "t"}
@@ -612,4 +612,4 @@ def _same(stored, incoming) -> bool:
     return before == after
 
 
-__all__ = ["Report", "Problem", "Counts", "preview", "apply", "run", "extra_columns"]
+__all__ = ["Report", "Problem", "Counts", "preview", "apply", "run"]

@@ -1,4 +1,4 @@
-"""Read an HSDS tabular package: a zip of CSV files, a directory of CSV files, or an XLSX workbook.
+"""Read an HSDS tabular package: a zip of CSV files, a directory of CSV files, an XLSX workbook (or one CSV file).
 
 A package's datapackage.json names its CSV files; when it is missing or not valid JSON (the official
 example's is a symlink stored as text), the CSV files are read by their HSDS table names.
@@ -46,6 +46,8 @@ def read_package(path) -> Package:
         return _read_files(_DirectorySource(path))
     if not path.exists():
         raise PackageError(f"{path} does not exist.")
+    if path.suffix.lower() == ".csv":   # one table on its own, named by its file name
+        return _read_files(_SingleFileSource(path))
     with open(path, "rb") as handle:
         magic = handle.read(4)
     if magic[:2] != b"PK":
@@ -75,6 +77,17 @@ class _DirectorySource:
         if self.root.resolve() not in target.parents or not target.is_file():
             return None
         return target.read_bytes()
+
+
+class _SingleFileSource:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def names(self) -> List[str]:
+        return [self.path.name]
+
+    def read(self, name: str) -> Optional[bytes]:
+        return self.path.read_bytes() if name == self.path.name else None
 
 
 class _ZipSource:

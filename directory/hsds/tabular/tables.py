@@ -160,12 +160,6 @@ def model_columns(table: Table) -> Dict[str, object]:
     return {column: fields[column] for column in table.columns if column in fields and column not in skip}
 
 
-def extra_columns(table: Table) -> List[str]:
-    """HSDS columns of a modeled table that the model keeps in `extra`."""
-    modeled = model_columns(table)
-    return [c for c in table.columns if c != "id" and c not in modeled]
-
-
 def as_cell(value) -> str:
     """A Python value as the text of a CSV cell (the inverse of the importer's parsing)."""
     if value is None:

@@ -6,7 +6,7 @@ in one transaction if it has no errors. Exit status: 0 clean (applied, or would 
 (nothing changed), 2 the file cannot be read or the user is unknown.
 """
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from hsds import roles, tabular
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Import an HSDS tabular package (zip of CSVs, folder of CSVs or XLSX): preview, then apply atomically."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="zip of CSV files, folder of CSV files, or XLSX workbook")
+        parser.add_argument("file", help="zip of CSV files, folder of CSV files, XLSX workbook, or one CSV file named after its table")
         parser.add_argument("--dry-run", action="store_true", help="Only show what would change; change nothing.")
         parser.add_argument("--as", dest="username", default="",
                             help="Import with this staff user's rights, named in the audit trail (default: the system, allowed everything).")
