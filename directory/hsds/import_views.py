@@ -99,14 +99,15 @@ def import_page(request):
     except Exception:
         _delete(stored)
         raise
-    if report.ok:
+    applicable = report.ok and report.changes > 0
+    if applicable:
         uploads = request.session.get(SESSION_KEY, {})
         uploads[token] = {"suffix": SUFFIXES[suffix], "name": upload.name[:200]}
         request.session[SESSION_KEY] = uploads
     else:
-        _delete(stored)   # cannot be applied: nothing to keep
+        _delete(stored)   # errors, or nothing to change: nothing to keep
     return render(request, "staff/import_preview.html", _context(
-        request, title="Import preview", report=report, token=token if report.ok else "", filename=upload.name,
+        request, title="Import preview", report=report, token=token if applicable else "", filename=upload.name,
     ))
 
 

@@ -430,6 +430,11 @@ def test_staff_pages_preview_then_apply_and_export(city, uploads):
 
     client = client_for(administrator)
     assert client.get("/admin/import/").status_code == 200
+    same = io.BytesIO(package.content)
+    same.name = "directory.zip"
+    unchanged = client.post("/admin/import/", {"file": same}).content.decode()
+    assert "Nothing to apply" in unchanged and 'value="Apply"' not in unchanged
+    assert not uploads.exists() or list(uploads.iterdir()) == []
     page = client.post("/admin/import/", {"file": edited})
     assert page.status_code == 200
     body = page.content.decode()
