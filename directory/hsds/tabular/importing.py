@@ -30,6 +30,9 @@ ELLIPSIS = "\u2026"
 # Codes and short values: too long is an error, never shortened.
 STRICT_COLUMNS = {"code", "language", "country", "postal_code", "number", "freq", "wkst", "byday", "type",
                   "link_entity", "status", "location_type", "address_type", "version"}
+# References from the HSDS tables we keep whole (ExtraRecord) to the records we model.
+EXTRA_REFERENCES = {"organization_id": m.Organization, "service_id": m.Service, "location_id": m.Location,
+                    "service_at_location_id": m.ServiceAtLocation}
 OWNER_KEYS = ("organization_id", "service_id", "location_id", "service_at_location_id")
 
 
@@ -529,6 +532,19 @@ class _Importer:
             raise RowError("the id is missing; every HSDS row needs an id")
         if len(record_id) > 64:
             raise RowError(f"the id '{record_id[:40]}...' is too long (at most 64 characters)")
+        problems, warnings = [], []
+        if table.hsds:
+            for column in table.required:
+                if column != "id" and column in row and _blank(row[column]):
+                    problems.append(f"{column} is required (the cell is empty)")
+            for column, model in EXTRA_REFERENCES.items():
+                if column in table.columns and not _blank(row.get(column)):
+                    try:
+                        self.reference(table, row, column, model, column in table.required, warnings)
+                    except RowError as problem:
+                        problems += problem.messages
+        if problems:
+            raise RowError(*problems)
         existing = m.ExtraRecord.objects.filter(entity=table.name, record_id=record_id).first()
         data = dict(existing.data) if existing else {}
         for column, text in row.items():
@@ -539,7 +555,7 @@ class _Importer:
             else:
                 data[column] = str(text)
         if existing is not None and existing.data == data:
-            return "unchanged"
+            return "unchanged", warnings
         if self.allowed is not None:
             owners = self.extra_owners(data) | (self.extra_owners(existing.data) if existing else set())
             if not owners or not owners <= self.allowed:
@@ -547,7 +563,7 @@ class _Importer:
         record = existing or m.ExtraRecord(entity=table.name, record_id=record_id)
         record.data = data
         record.save()
-        return "created" if existing is None else "updated"
+        return ("created" if existing is None else "updated"), warnings
 
     # editors ------------------------------------------------------------------------------------
     def check_owner(self, instance, existing):
