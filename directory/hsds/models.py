@@ -254,6 +254,8 @@ class ServiceTranslation(models.Model):
 
     TRANSLATED_FIELDS = ("name", "description", "eligibility_description", "application_process", "fees_description", "required_documents")
 
+    # A UUID like every HSDS record, so the audit trail (ChangeRecord.resource_id) can name it.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(max_length=8, help_text="One of the directory's content languages (DIRECTORY_LANGUAGES).")
     name = models.CharField(max_length=255, blank=True)

@@ -144,7 +144,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ServiceTranslation',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('language', models.CharField(help_text="One of the directory's content languages (DIRECTORY_LANGUAGES).", max_length=8)),
                 ('name', models.CharField(blank=True, max_length=255)),
                 ('description', models.TextField(blank=True)),
