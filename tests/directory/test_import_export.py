@@ -1,9 +1,10 @@
 """HSDS bulk import and export: the tabular package (CSV zip, folder, XLSX), in-process and on the command line.
 
-In-process tests work in Django's own throw-away test database (as test_admin.py does); the
-command-line tests run manage.py and `make import` against a temporary SQLite file. Neither touches
+In-process tests work in a throw-away SQLite database of their own (a temporary file, migrated at
+the start); the command-line tests run manage.py and `make import` against another temporary file. Neither touches
 the database the servers of the other test modules use.
 """
+import copy
 import csv
 import io
 import json
@@ -29,7 +30,8 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connections, transaction  # noqa: E402
+from django.db.utils import load_backend  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
@@ -43,14 +45,24 @@ COUNSELLING = "ac148810-d857-441c-9679-408f346de14b"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def test_database():
-    """Django's test database (in memory for SQLite) with the demo city, once for this module."""
+def test_database(tmp_path_factory):
+    """A throw-away SQLite database of this module's own, with the demo city.
+
+    A fresh connection object is swapped in for "default" (and the previous one put back afterwards),
+    so this module neither sees nor leaves records in another module's test database, whatever state
+    that module left its connection in.
+    """
     try:
         setup_test_environment()
         own_environment = True
     except RuntimeError:  # another module set it up already
         own_environment = False
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    previous = connections["default"]
+    settings_dict = copy.deepcopy(previous.settings_dict)
+    settings_dict.update(ENGINE="django.db.backends.sqlite3", NAME=str(tmp_path_factory.mktemp("import-export") / "directory.sqlite3"),
+                         OPTIONS={}, HOST="", PORT="", USER="", PASSWORD="")
+    connections["default"] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
+    call_command("migrate", interactive=False, verbosity=0)
     load_taxonomy()
     load_demo_city()
     # What export must keep beyond the modeled fields: a translation, unmodeled columns and tables.
@@ -60,7 +72,8 @@ def test_database():
     service.save()
     m.ExtraRecord.objects.create(entity="funding", record_id="f-1", data={"service_id": str(service.id), "source": "City grant, 2026"})
     yield
-    connection.creation.destroy_test_db(old_name, verbosity=0)
+    connections["default"].close()
+    connections["default"] = previous
     if own_environment:
         teardown_test_environment()
 

@@ -8,6 +8,7 @@ appended after the HSDS columns, so nothing is lost.
 import csv
 import io
 import json
+import re
 import zipfile
 from typing import Dict, List, Tuple
 
@@ -114,7 +115,7 @@ def export_xlsx(target) -> None:
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for table, columns, rows in collect_tables():
-        sheet = workbook.create_sheet(title=table.name[:31])
+        sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "_", table.name)[:31] or "sheet")
         header = []
         for column in columns:
             cell = WriteOnlyCell(sheet, value=column)

@@ -240,7 +240,6 @@ class _Importer:
         self.user = user
         self.allowed = roles.editable_organization_ids(user) if user is not None else None
         self.report = Report()
-        self.package_ids: Dict[str, Dict[str, int]] = {}    # table -> {id text: row number}
         self.failed_ids: Dict[str, Dict[str, int]] = {}     # table -> {id text: row number}
         self.created_services: Dict[uuid.UUID, datetime] = {}
         self.known: Dict[type, set] = {}
@@ -258,13 +257,6 @@ class _Importer:
 
     def import_all(self):
         sheets = self.package.sheets
-        for name, sheet in sheets.items():
-            ids = {}
-            for number, row in sheet.rows:
-                key = str(row.get("id", "")).strip().lower()
-                if key:
-                    ids.setdefault(key, number)
-            self.package_ids[name] = ids
         unknown = [name for name in sheets if name not in BY_NAME]
         for name in IMPORT_ORDER + unknown:
             sheet = sheets.get(name)
@@ -325,6 +317,10 @@ class _Importer:
                 for message in warnings:
                     self.warn(sheet, number, message)
             setattr(counts, outcome, getattr(counts, outcome) + 1)
+        # Parents were imported first; the messages follow the file's row order again.
+        first = next((i for i, e in enumerate(self.report.errors) if e.source == sheet.source), None)
+        if first is not None:
+            self.report.errors[first:] = sorted(self.report.errors[first:], key=lambda e: (e.row or 0))
 
     def prefetch(self, table: Table, sheet: Sheet):
         """The stored records this sheet's rows match, read in two queries (one copy to compare, one to change)."""
