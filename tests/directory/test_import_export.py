@@ -182,6 +182,7 @@ def test_export_is_an_hsds_data_package(city, tmp_path):
     assert mine["fees"] == "none" and mine["program_id"] == "e7ec2e57-4540-43fa-b2c7-6be5a0ef7f42"
     translations = list(csv.DictReader(io.StringIO(files["service_translations.csv"])))
     assert translations[0]["language"] == "ar" and translations[0]["description"] == "وصف\nسطر ثان"
+    assert translations[0]["id"] == str(m.ServiceTranslation.objects.get(service=city, language="ar").id)
     assert "City grant, 2026" in files["funding.csv"]
 
 

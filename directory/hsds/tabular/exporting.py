@@ -25,7 +25,7 @@ def collect_tables() -> List[Tuple[Table, List[str], List[Dict[str, str]]]]:
     for table in TABLES:
         if table.name == TRANSLATIONS_TABLE:
             rows = [
-                {"service_id": str(t.service_id), "language": t.language,
+                {"id": str(t.id), "service_id": str(t.service_id), "language": t.language,
                  **{f: getattr(t, f) for f in m.ServiceTranslation.TRANSLATED_FIELDS}}
                 for t in m.ServiceTranslation.objects.order_by("service_id", "language")
             ]

@@ -3,7 +3,7 @@
 Both run the same code inside one transaction, table by table in dependency order, row by row
 (`full_clean()` + `save()`, so the model validation and the audit trail apply as for any other
 write); the preview always rolls back, the apply commits only when no row has an error. Rows are
-matched by `id` (service translations by service_id + language); a row whose values equal the stored
+matched by `id` (service translations by id, else service_id + language); a row equal to the stored
 record is not saved, so re-importing the same file changes nothing. Columns missing from a file
 leave the stored values alone; empty cells clear them.
 """
@@ -337,7 +337,7 @@ class _Importer:
         self.editable = table.model.objects.in_bulk(ids)
 
     def row_key(self, table: Table, row: dict) -> str:
-        if table.name == TRANSLATIONS_TABLE:
+        if table.name == TRANSLATIONS_TABLE and _blank(row.get("id")):
             return f"{str(row.get('service_id', '')).strip().lower()}/{str(row.get('language', '')).strip().lower()}"
         return str(row.get("id", "")).strip().lower()
 
@@ -505,10 +505,19 @@ class _Importer:
         return []
 
     def import_translation(self, table: Table, row: dict):
+        record_id = parse_uuid(row.get("id"), "id")
         service_id, _ = self.reference(table, row, "service_id", m.Service, True, [])
         language = str(row.get("language", "")).strip().lower()
-        existing = m.ServiceTranslation.objects.filter(service_id=service_id, language=language).first()
-        instance = m.ServiceTranslation.objects.get(pk=existing.pk) if existing else m.ServiceTranslation(service_id=service_id, language=language)
+        translations = m.ServiceTranslation.objects
+        existing = (translations.filter(pk=record_id).first() if record_id else None) \
+            or translations.filter(service_id=service_id, language=language).first()
+        if existing is not None:
+            instance = translations.get(pk=existing.pk)
+            instance.service_id, instance.language = service_id, language
+        else:
+            instance = m.ServiceTranslation(service_id=service_id, language=language)
+            if record_id:
+                instance.id = record_id
         for column in m.ServiceTranslation.TRANSLATED_FIELDS:
             if column in row:
                 setattr(instance, column, "" if _blank(row[column]) else str(row[column]))

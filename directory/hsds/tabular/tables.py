@@ -105,10 +105,10 @@ TABLES: List[Table] = [
        None, ("id", "identifier_type", "identifier"), {"organization_id": UUID}),
     _t("taxonomies", "taxonomy", "id name description uri version", m.Taxonomy, ("id", "name", "description"), {"uri": URI}),
     _t(TRANSLATIONS_TABLE, "service_translation",
-       "service_id language name description eligibility_description application_process fees_description required_documents",
+       "id service_id language name description eligibility_description application_process fees_description required_documents",
        m.ServiceTranslation, ("service_id", "language"), {"service_id": UUID}, hsds=False,
-       description="Profile extension: a service's text in one more language (matched by service_id + language; "
-                   "required_documents holds one document per line, in the order of required_documents.csv)."),
+       description="Profile extension: a service's text in one more language (matched by id, else by service_id + "
+                   "language; required_documents holds one document per line, in the order of required_documents.csv)."),
 ]
 BY_NAME: Dict[str, Table] = {t.name: t for t in TABLES}
 
