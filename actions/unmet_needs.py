@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 NO_SERVICE, FALLBACK = "no_service", "fallback"
 EXAMPLE_MAX_CHARS = 200
+DEFAULT_CITY_TIMEZONE = "Europe/Zurich"  # the directory's default too (directory_site/settings.py)
 NEIGHBOURHOOD_ENTITY = "neighbourhood"  # not extracted by today's NLU: the field stays empty until it is
 
 _EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)*")
@@ -56,12 +57,12 @@ def scrub(text: str, limit: int = EXAMPLE_MAX_CHARS) -> str:
 
 
 def iso_week(now: Optional[datetime.datetime] = None) -> str:
-    """The ISO week, e.g. 2026-W48, in the city's time zone (CITY_TIMEZONE) when it is known."""
+    """The ISO week, e.g. 2026-W48, in the city's time zone (CITY_TIMEZONE, as the directory's default)."""
     if now is None:
         try:
-            zone = ZoneInfo(os.environ["CITY_TIMEZONE"]) if os.environ.get("CITY_TIMEZONE") else None
+            zone = ZoneInfo(os.environ.get("CITY_TIMEZONE") or DEFAULT_CITY_TIMEZONE)
         except (ZoneInfoNotFoundError, ValueError):
-            zone = None
+            zone = None  # the server's local time
         now = datetime.datetime.now(zone)
     year, week, _ = now.isocalendar()
     return f"{year}-W{week:02d}"
