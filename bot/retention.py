@@ -9,20 +9,38 @@ end with the process, so there is nothing to do there.
 import argparse
 import logging
 import os
+import re
 import time
 
+import yaml
 from rasa.core.tracker_store import TrackerStore
-from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.domain import Domain
+from rasa.utils.endpoints import EndpointConfig
 
 from bot.tracker_store import PrivateSQLTrackerStore, seconds_ago
 
 logger = logging.getLogger("bot.retention")
 
 
+def tracker_store_config(endpoints_path: str):
+    """Only the `tracker_store` section, so the job needs only the store's variables (not the action server's)."""
+    section = (yaml.safe_load(open(endpoints_path, encoding="utf-8")) or {}).get("tracker_store")
+    if not section:
+        return None
+
+    def expand(value):
+        if not isinstance(value, str):
+            return value
+        missing = [name for name in re.findall(r"\$\{(\w+)\}", value) if name not in os.environ]
+        if missing:
+            raise SystemExit(f"{endpoints_path}: set {', '.join(missing)} for the tracker store.")
+        return re.sub(r"\$\{(\w+)\}", lambda match: os.environ[match.group(1)], value)
+
+    return EndpointConfig.from_dict({key: expand(value) for key, value in section.items()})
+
+
 def run_once(endpoints_path: str, days: float) -> int:
-    endpoints = AvailableEndpoints.read_endpoints(endpoints_path)
-    store = TrackerStore.create(endpoints.tracker_store, Domain.empty())
+    store = TrackerStore.create(tracker_store_config(endpoints_path), Domain.empty())
     if not isinstance(store, PrivateSQLTrackerStore):
         logger.info("Tracker store %s keeps conversations in memory: nothing to delete.", type(store).__name__)
         return 0
