@@ -22,6 +22,9 @@ export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export DIRECTORY_API_URL ?= http://localhost:$(DIRECTORY_PORT)/api
 # Rasa presents this token to the action server, which then refuses other callers (empty: off, local only).
 export ACTION_SERVER_TOKEN ?=
+# The action server reports unmet needs to the directory with this shared token (generated once into var/).
+export DIRECTORY_ANALYTICS_TOKEN ?= $(shell mkdir -p var && { [ -s var/analytics-token ] || \
+  head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > var/analytics-token; } && cat var/analytics-token)
 # Messaging channels (credentials.yml): empty means off. See README, "Messaging channels".
 CHANNEL_VARIABLES := TELEGRAM_ACCESS_TOKEN TELEGRAM_SECRET_TOKEN TELEGRAM_WEBHOOK_URL TELEGRAM_API_BASE_URL \
   TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_SMS_NUMBER TWILIO_SMS_WEBHOOK_URL TWILIO_WHATSAPP_NUMBER \
