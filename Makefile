@@ -20,6 +20,11 @@ export RASA_CORS_ORIGINS ?= http://localhost:$(DIRECTORY_PORT) http://127.0.0.1:
 export RASA_PUBLIC_URL ?= http://localhost:$(RASA_PORT)
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export DIRECTORY_API_URL ?= http://localhost:$(DIRECTORY_PORT)/api
+# Rasa presents this token to the action server, which then refuses other callers (empty: off, local only).
+export ACTION_SERVER_TOKEN ?=
+# The action server reports unmet needs to the directory with this shared token (generated once into var/).
+export DIRECTORY_ANALYTICS_TOKEN ?= $(shell mkdir -p var && { [ -s var/analytics-token ] || \
+  head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > var/analytics-token; } && cat var/analytics-token)
 # Messaging channels (credentials.yml): empty means off. See README, "Messaging channels".
 CHANNEL_VARIABLES := TELEGRAM_ACCESS_TOKEN TELEGRAM_SECRET_TOKEN TELEGRAM_WEBHOOK_URL TELEGRAM_API_BASE_URL \
   TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_SMS_NUMBER TWILIO_SMS_WEBHOOK_URL TWILIO_WHATSAPP_NUMBER \
@@ -38,7 +43,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help run test venv browser db train model eval lock clean import export
+.PHONY: help run run-prod stop-prod prod-packages test venv browser db train model eval lock clean import export
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,7 +57,13 @@ run: venv db model ## Set up everything and start directory, action server and R
 	@echo ""
 	$(VENV)/bin/honcho start -f Procfile
 
-test: venv browser model ## Run every check: data validation, unit, action, browser and end-to-end tests
+run-prod: venv prod-packages model ## The production profile: PostgreSQL, Redis, nginx and RASA_REPLICAS (2) Rasa processes
+	scripts/run-production
+
+stop-prod: ## Stop the production profile's PostgreSQL and Redis
+	scripts/datastores stop
+
+test: venv browser prod-packages model ## Run every check: data validation, unit, action, browser and end-to-end tests
 	$(PY) -m pytest
 
 venv: $(INSTALLED) ## Create .venv with the pinned dependencies
@@ -69,6 +80,15 @@ browser: ## Install Debian's chromium for the browser tests (Playwright drives /
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "error: /usr/bin/chromium is missing; install it with: sudo apt-get install chromium" >&2; exit 1; fi; fi
+
+prod-packages: ## Install Debian's PostgreSQL, Redis and nginx (production profile and its tests)
+	@missing=""; \
+	  ls -d /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	    else echo "error: missing Debian packages:$$missing; install them with: sudo apt-get install$$missing" >&2; exit 1; fi; fi
 
 db: venv ## Create or migrate the directory database; load the demo city when it is empty
 	cd directory && ../$(PY) manage.py migrate --no-input -v 0 && ../$(PY) manage.py bootstrap_directory \

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from .base import NewcomerAction
 from .directory_client import DirectoryClient, DirectoryUnavailable
 from .service_card import card_values, structured
+from .unmet_needs import FALLBACK, NO_SERVICE, report as report_unmet_need
 
 logger = logging.getLogger(__name__)
 
@@ -58,20 +59,23 @@ class ActionFindServices(NewcomerAction):
         category = category_of(tracker)
         if category is None:
             dispatcher.utter_message(response="utter_fallback")
+            report_unmet_need(tracker, FALLBACK, language=self.language(tracker))
             return []
-        terms = [t for t in (sub_need_of(tracker, category), category) if t]
+        sub_need = sub_need_of(tracker, category)
+        terms = [t for t in (sub_need, category) if t]
         try:
             services = []
             for term in terms:  # the specific need first, then the whole category
                 services = await asyncio.to_thread(directory().search_services, term, SERVICES_PER_REPLY)
                 if services:
                     break
-        except DirectoryUnavailable as error:
+        except DirectoryUnavailable as error:  # not an unmet need: not reported
             logger.warning("directory unavailable: %s", error)
             dispatcher.utter_message(response="utter_directory_unavailable")
             return []
         if not services:
             dispatcher.utter_message(response="utter_no_services")
+            report_unmet_need(tracker, NO_SERVICE, category, sub_need, self.language(tracker))
             return []
         dispatcher.utter_message(response=f"utter_results_{category}")
         language = self.language(tracker)

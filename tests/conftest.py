@@ -7,6 +7,8 @@ import yaml
 from servers import ROOT, action_server, directory_server, free_port, prepare_directory_database, rasa_server
 
 HSDS_SCHEMA_DIR = ROOT.parent / "shared" / "hsds" / "schema"
+# Shared by the action server (reports unmet needs) and the directory (requires it): tests/analytics.
+ANALYTICS = {"DIRECTORY_ANALYTICS_TOKEN": "analytics-token-for-tests"}
 # Rasa's telemetry and error reports would try outside hosts; tests never leave loopback.
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 
@@ -27,7 +29,9 @@ def rasa_port() -> int:
 @pytest.fixture(scope="session")
 def directory(directory_database, rasa_port):
     """The real directory server (gunicorn) with the demo city, on a free loopback port."""
-    server = directory_server(directory_database, rasa_public_url=f"http://127.0.0.1:{rasa_port}").start()
+    server = directory_server(directory_database, rasa_public_url=f"http://127.0.0.1:{rasa_port}")
+    server.env.update(ANALYTICS)
+    server.start()
     yield server
     server.stop()
 
@@ -39,7 +43,9 @@ def directory_api(directory) -> str:
 
 @pytest.fixture(scope="session")
 def actions(directory_api):
-    server = action_server(directory_api).start()
+    server = action_server(directory_api)
+    server.env.update(ANALYTICS)
+    server.start()
     yield server
     server.stop()
 

@@ -48,9 +48,15 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "ServerProcess":
+        return self.launch().wait_until_ready()
+
+    def launch(self) -> "ServerProcess":
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    def wait_until_ready(self) -> "ServerProcess":
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -63,6 +69,13 @@ class ServerProcess:
             time.sleep(0.3)
         self.stop()
         raise RuntimeError(f"{self.name} not ready after {self.timeout} s; see {self.log_path}:\n{self.tail()}")
+
+    @staticmethod
+    def start_together(servers: List["ServerProcess"]) -> List["ServerProcess"]:
+        """Launch all, then wait for each: slow starters (Rasa) load side by side."""
+        for server in servers:
+            server.launch()
+        return [server.wait_until_ready() for server in servers]
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -100,30 +113,40 @@ def directory_server(database_url: str, port: Optional[int] = None, rasa_public_
     )
 
 
-def action_server(directory_api_url: str) -> ServerProcess:
+def action_server(directory_api_url: str, token: str = "", env: Optional[Dict[str, str]] = None) -> ServerProcess:
     port = free_port()
     return ServerProcess(
         "actions",
-        [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        [str(VENV_BIN / "python"), "-m", "actions.serve", "--port", str(port)],
         port,
         "/health",
-        env={"DIRECTORY_API_URL": directory_api_url, "SANIC_HOST": "127.0.0.1"},
+        env={"DIRECTORY_API_URL": directory_api_url, "SANIC_HOST": "127.0.0.1", "ACTION_SERVER_TOKEN": token, **(env or {})},
         timeout=90,
     )
 
 
-def rasa_server(action_server_url: str, cors_origin: str, port: Optional[int] = None, env: Optional[Dict[str, str]] = None) -> ServerProcess:
+def channels_off() -> Dict[str, str]:
+    """Every messaging channel's setting empty (the channel answers 503), as `make run` has them."""
+    import re
+
+    return {name: "" for name in re.findall(r"\$\{(\w+)\}", (ROOT / "credentials.yml").read_text(encoding="utf-8"))}
+
+
+def rasa_server(
+    action_server_url: str, cors_origin: str, port: Optional[int] = None, env: Optional[Dict[str, str]] = None,
+    endpoints: str = "endpoints.yml", name: str = "rasa",
+) -> ServerProcess:
     if not MODEL.exists():
         raise RuntimeError(f"No trained model at {MODEL}: run `make model` (make test does it first).")
     port = port or free_port()
     return ServerProcess(
-        "rasa",
+        name,
         [
             str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(port),
-            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", cors_origin,
+            "--credentials", "credentials.yml", "--endpoints", endpoints, "--cors", cors_origin,
         ],
         port,
         "/",
-        env={"ACTION_SERVER_URL": action_server_url, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})},
+        env={"ACTION_SERVER_URL": action_server_url, "ACTION_SERVER_TOKEN": "", "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})},
         timeout=180,
     )

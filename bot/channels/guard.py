@@ -23,7 +23,9 @@ UNSUPPORTED_MESSAGE = "unsupported_message"
 INTERNAL_INTENTS = (MESSAGE_TOO_LONG, UNSUPPORTED_MESSAGE)
 
 # What our buttons send (domain.yml): harmless, entity-free intents a user may choose directly.
-BUTTON_PAYLOADS = frozenset(f"/{intent}" for intent in ("find_employment", "find_education", "find_health", "find_housing", "emergency"))
+BUTTON_PAYLOADS = frozenset(
+    f"/{intent}" for intent in ("find_employment", "find_education", "find_health", "find_housing", "emergency", "delete_conversation")
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -7,6 +7,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from .failsafe import protect
 from .guard import sanitize_optional
 from .rate_limit import RateLimiter
 
@@ -42,7 +43,7 @@ class GuardedRestInput(RestInput):
         return metadata if isinstance(metadata, dict) else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        blueprint = super().blueprint(protect(on_new_message))
 
         @blueprint.middleware("request")
         async def check(request: Request):

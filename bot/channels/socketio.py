@@ -11,6 +11,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from .failsafe import protect
 from .guard import sanitize
 
 
@@ -24,7 +25,7 @@ class FixedSocketIOInput(SocketIOInput):
             message.text = sanitize(message.text)
             return await on_new_message(message)
 
-        blueprint = super().blueprint(guarded)
+        blueprint = super().blueprint(protect(guarded))
         sio = self.sio
 
         @sio.on("session_request", namespace=self.namespace)

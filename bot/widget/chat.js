@@ -47,8 +47,9 @@
     title: "Ask in your language", language_label: "Language", language_auto: "Detect automatically",
     log_label: "Conversation", you: "You:", assistant: "Assistant:", input_label: "Your message", send: "Send",
     typing: "The assistant is writing…", delete: "Delete my conversation",
-    deleted: "Your conversation was deleted from this browser.",
-    privacy_note: "Your conversation is kept only in this browser tab, until you close it or delete the conversation.",
+    deleted: "Your conversation was deleted, here and on the server.",
+    delete_failed: "Your conversation was deleted from this browser, but the server could not be reached. Please try again later.",
+    privacy_note: "Your conversation is kept in this browser tab and, for at most 30 days, on the city's server. You can delete it at any time.",
     address: "Address", show_on_map: "Show on map", opening_hours: "Opening hours", always_open: "Open every day, 24 hours",
     open_now: "Open now", closed_now: "Closed now", appointment_needed: "Appointment needed", phone: "Phone", call: "Call",
     languages_spoken: "Languages spoken", what_to_bring: "What to bring", website: "Website", email: "Email",
@@ -683,12 +684,11 @@
     });
   }
 
+  // The server erases a conversation when it receives this (bot/tracker_store.py).
+  var DELETE_COMMAND = "/delete_conversation";
+
   function deleteConversation() {
     var oldSender = state.sender;
-    // Server-side deletion (separate issue): when Rasa offers an endpoint to forget a conversation,
-    // call it HERE for `oldSender`, e.g. fetch(RASA_URL + "/conversations/" + encodeURIComponent(oldSender), {method: "DELETE"}),
-    // before the id is forgotten below. Until then only this browser's copy is removed.
-    void oldSender;
     generation += 1;
     if (storage) {
       try { storage.removeItem(STORE_KEY); } catch (e) { /* nothing stored */ }
@@ -698,7 +698,24 @@
     state = { sender: newSenderId(), language: state.language, dir: null, messages: [] };
     log.textContent = "";
     applyLanguage();
-    statusEl.textContent = t("deleted", uiLanguage());
+    setPending(1);
+    // After the messages already on their way, so that none of them re-creates the conversation.
+    queue = queue.then(function () {
+      return fetch(WEBHOOK, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender: oldSender, message: DELETE_COMMAND, metadata: metadata() }),
+        credentials: "omit"
+      }).then(function (response) {
+        if (!response.ok) throw new Error("Rasa answered " + response.status);
+        return "deleted";
+      }).catch(function () {
+        return "delete_failed";
+      }).then(function (outcome) {
+        setPending(-1);
+        statusEl.textContent = t(outcome, uiLanguage());
+      });
+    });
   }
 
   // ---------------------------------------------------------------- start

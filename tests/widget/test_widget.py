@@ -184,7 +184,11 @@ def test_keyboard_only_conversation_and_deletion(page, directory, rasa):
         pytest.fail("the delete button cannot be reached with Tab")
     assert page.evaluate("() => document.activeElement.tagName") == "BUTTON"
     assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none", "no visible focus"
-    page.keyboard.press("Enter")
+    with page.expect_request(lambda request: request.method == "POST" and "/webhooks/rest/webhook" in request.url) as erase:
+        page.keyboard.press("Enter")
+    # The server is asked to erase the old conversation (bot/tracker_store.py does it).
+    assert json.loads(erase.value.post_data)["sender"] == first_sender
+    assert json.loads(erase.value.post_data)["message"] == "/delete_conversation"
 
     expect(page.locator(".nc-log .nc-msg")).to_have_count(0)
     assert page.evaluate("() => window.sessionStorage.length") == 0

@@ -1,0 +1,197 @@
+"""Reports unmet needs (no matching service, message not understood) to the directory's analytics.
+
+What is sent is a count increment, never a conversation: ISO week, language, category, sub-need,
+neighbourhood, outcome and, for messages not understood, optionally an example phrasing scrubbed
+of numbers, e-mail addresses, links and @handles. No sender id, no timestamp.
+
+Best effort and off the user's path: `report()` only puts the report on a bounded in-memory queue;
+a daemon thread posts it with short timeouts. A report is retried only when it certainly did not
+arrive (connection refused / not established, or the directory's 503 "nothing was counted"), so a
+retry never counts twice. When the queue is full or the directory stays unreachable, the report is
+dropped with a warning (an under-count, never a delay for the user).
+
+    DIRECTORY_ANALYTICS_TOKEN  shared with the directory; unset: nothing is reported
+    DIRECTORY_ANALYTICS_URL    default: DIRECTORY_API_URL without its /api, plus /analytics/unmet-needs
+"""
+import datetime
+import logging
+import os
+import queue
+import re
+import threading
+import time
+import unicodedata
+from typing import Any, Dict, Optional
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import requests
+from rasa_sdk import Tracker
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+from .directory_client import DEFAULT_BASE_URL
+
+logger = logging.getLogger(__name__)
+
+NO_SERVICE, FALLBACK = "no_service", "fallback"
+EXAMPLE_MAX_CHARS = 200
+DEFAULT_CITY_TIMEZONE = "Europe/Zurich"  # the directory's default too (directory_site/settings.py)
+NEIGHBOURHOOD_ENTITY = "neighbourhood"  # not extracted by today's NLU: the field stays empty until it is
+
+_EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)*")
+_URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*[^\s.,;:!?)'\"]|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b(?:/\S*[^\s.,;:!?)'\"])?", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w@])@\w[\w.]*")
+# Any run of digits (all scripts: ۰-۹, ٠-٩ too) with the separators phone numbers and ids use.
+_NUMBER = re.compile(r"\+?\d(?:[\d\s().\-/]*\d)?")
+_SPACES = re.compile(r"\s+")
+
+
+def scrub(text: str, limit: int = EXAMPLE_MAX_CHARS) -> str:
+    """The message without numbers, e-mail addresses, links or @handles; spaces collapsed; capped.
+    The directory applies the same rules again (directory/analytics/scrub.py)."""
+    text = _EMAIL.sub("[email]", text or "")
+    text = _URL.sub("[link]", text)
+    text = _HANDLE.sub("[handle]", text)
+    text = _NUMBER.sub("[number]", text)
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)  # controls; keeps ZWNJ
+    return _SPACES.sub(" ", text).strip()[:limit].rstrip()
+
+
+def iso_week(now: Optional[datetime.datetime] = None) -> str:
+    """The ISO week, e.g. 2026-W48, in the city's time zone (CITY_TIMEZONE, as the directory's default)."""
+    if now is None:
+        try:
+            zone = ZoneInfo(os.environ.get("CITY_TIMEZONE") or DEFAULT_CITY_TIMEZONE)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = None  # the server's local time
+        now = datetime.datetime.now(zone)
+    year, week, _ = now.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def neighbourhood_of(tracker: Tracker) -> str:
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == NEIGHBOURHOOD_ENTITY and isinstance(entity.get("value"), str):
+            return entity["value"].strip()[:100]
+    return ""
+
+
+def default_url() -> str:
+    api = os.environ.get("DIRECTORY_API_URL", DEFAULT_BASE_URL).rstrip("/")
+    base = api[: -len("/api")] if api.endswith("/api") else api
+    return f"{base}/analytics/unmet-needs"
+
+
+def never_arrived(error: requests.RequestException) -> bool:
+    """True when the connection was never established (refused, connect timeout): safe to resend."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(error, requests.ConnectionError) and isinstance(reason, (NewConnectionError, ConnectTimeoutError))
+
+
+class Reporter:
+    """A bounded queue and one daemon thread that posts reports to the directory."""
+
+    def __init__(self, url: str, token: str, connect_timeout: float = 0.5, read_timeout: float = 1.5, attempts: int = 4, backoff: float = 0.5, capacity: int = 1000) -> None:
+        self.url, self.token = url, token
+        self.timeout = (connect_timeout, read_timeout)
+        self.attempts, self.backoff = attempts, backoff
+        self.queue: "queue.Queue[Dict[str, Any]]" = queue.Queue(maxsize=capacity)
+        self.session = requests.Session()
+        self.session.headers.update({"Authorization": f"Bearer {token}", "User-Agent": "newcomer-assistant/1.0"})
+        self.sent = self.dropped = 0
+        self._thread: Optional[threading.Thread] = None
+        self._lock = threading.Lock()
+
+    def submit(self, report: Dict[str, Any]) -> None:
+        """Never blocks and never raises."""
+        try:
+            self.queue.put_nowait(report)
+        except queue.Full:
+            self.dropped += 1
+            logger.warning("unmet-need report dropped: queue full")
+            return
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._work, name="unmet-needs-reporter", daemon=True)
+                self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            report = self.queue.get()
+            try:
+                self._deliver(report)
+            except Exception:  # noqa: BLE001 - the reporter thread must survive anything
+                self.dropped += 1
+                logger.exception("unmet-need report dropped")
+            finally:
+                self.queue.task_done()
+
+    def _deliver(self, report: Dict[str, Any]) -> None:
+        for attempt in range(self.attempts):
+            try:
+                response = self.session.post(self.url, json=report, timeout=self.timeout)
+            except requests.RequestException as error:
+                if not never_arrived(error):  # e.g. a read timeout: it may have been counted
+                    logger.warning("unmet-need report dropped: %s", type(error).__name__)
+                    break
+                reason = "directory unreachable"
+            else:
+                if response.status_code < 300:
+                    self.sent += 1
+                    return
+                if response.status_code != 503:  # 503: the directory counted nothing, retry
+                    logger.warning("unmet-need report refused: HTTP %s", response.status_code)
+                    break
+                reason = "HTTP 503"
+            if attempt + 1 < self.attempts:
+                time.sleep(self.backoff * (2 ** attempt))
+            else:
+                logger.warning("unmet-need report dropped after %d attempts: %s", self.attempts, reason)
+        self.dropped += 1
+
+    def drain(self, timeout: float = 10.0) -> bool:
+        """For tests: wait until every queued report has been handled."""
+        deadline = time.monotonic() + timeout
+        while self.queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return not self.queue.unfinished_tasks
+
+
+_reporter: Optional[Reporter] = None
+_reporter_lock = threading.Lock()
+
+
+def reporter() -> Optional[Reporter]:
+    """The process's reporter, or None when DIRECTORY_ANALYTICS_TOKEN is not set (analytics off)."""
+    global _reporter
+    token = os.environ.get("DIRECTORY_ANALYTICS_TOKEN", "")
+    if not token:
+        return None
+    with _reporter_lock:
+        if _reporter is None:
+            _reporter = Reporter(os.environ.get("DIRECTORY_ANALYTICS_URL") or default_url(), token)
+        return _reporter
+
+
+def report(tracker: Tracker, outcome: str, category: Optional[str] = None, need: Optional[str] = None, language: str = "en") -> None:
+    """Record one unmet need; returns at once whatever happens to the report."""
+    try:
+        target = reporter()
+        if target is None:
+            return
+        body: Dict[str, Any] = {
+            "week": iso_week(),
+            "language": language,
+            "category": category or "",
+            "need": need or "",
+            "neighbourhood": neighbourhood_of(tracker),
+            "outcome": outcome,
+        }
+        if outcome == FALLBACK:
+            example = scrub(tracker.latest_message.get("text") or "")
+            if example:
+                body["example"] = example
+        target.submit(body)
+    except Exception:  # noqa: BLE001 - analytics must never break a reply
+        logger.exception("unmet-need report not recorded")

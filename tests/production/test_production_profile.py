@@ -1,0 +1,231 @@
+"""The production profile, run for real: PostgreSQL and Redis started by scripts/datastores, the
+directory on PostgreSQL, the action server behind its token, two Rasa replicas sharing conversations
+(SQL tracker store + Redis lock store) behind nginx rendered by deploy/render_production.py.
+"""
+import os
+import secrets
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psycopg2
+import pytest
+import requests
+
+from servers import ROOT, VENV_BIN, ServerProcess, action_server, channels_off, directory_server, free_port, prepare_directory_database, rasa_server, response_text
+
+pytestmark = pytest.mark.timeout(900)
+
+RTL_MARK = "\u200f"
+
+
+class Datastores:
+    def __init__(self) -> None:
+        # Under /tmp, not pytest's private tmp dir: PostgreSQL runs as the `postgres` user when we are root.
+        self.data_dir = Path(tempfile.mkdtemp(prefix="newcomer-prod-"))
+        self.data_dir.chmod(0o755)
+        self.env = {
+            "PROD_DATA_DIR": str(self.data_dir),
+            "POSTGRES_HOST": "127.0.0.1",
+            "POSTGRES_PORT": str(free_port()),
+            "POSTGRES_USER": "newcomer",
+            "POSTGRES_PASSWORD": secrets.token_hex(16),
+            "POSTGRES_DIRECTORY_DB": "directory",
+            "POSTGRES_TRACKER_DB": "rasa_tracker",
+            "REDIS_HOST": "127.0.0.1",
+            "REDIS_PORT": str(free_port()),
+            "REDIS_PASSWORD": secrets.token_hex(16),
+        }
+
+    def run(self, command: str) -> None:
+        subprocess.run([str(ROOT / "scripts" / "datastores"), command], env={**os.environ, **self.env}, check=True, capture_output=True, timeout=120)
+
+    def database_url(self, name: str) -> str:
+        e = self.env
+        return f"postgres://{e['POSTGRES_USER']}:{e['POSTGRES_PASSWORD']}@127.0.0.1:{e['POSTGRES_PORT']}/{name}"
+
+    def tracker_events(self, sender: str) -> list:
+        with psycopg2.connect(self.database_url("rasa_tracker")) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT type_name, action_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+            return cursor.fetchall()
+
+
+@pytest.fixture(scope="module")
+def stores():
+    stores = Datastores()
+    stores.run("start")
+    yield stores
+    stores.run("stop")
+    shutil.rmtree(stores.data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def action_token() -> str:
+    return secrets.token_hex(16)
+
+
+@pytest.fixture(scope="module")
+def stack(stores, action_token):
+    directory_url = stores.database_url("directory")
+    prepare_directory_database(directory_url)
+    servers = [directory_server(directory_url).start()]
+    servers.append(action_server(servers[0].url + "/api", token=action_token).start())
+    env = {**channels_off(), **stores.env, "ACTION_SERVER_TOKEN": action_token, "REST_RATE_PER_MINUTE": "600", "REST_RATE_BURST": "100"}
+    servers += ServerProcess.start_together(
+        [rasa_server(servers[1].url + "/webhook", "http://127.0.0.1", env=env, endpoints="endpoints.production.yml", name=f"rasa{n}") for n in (1, 2)]
+    )
+    yield {"directory": servers[0], "actions": servers[1], "replicas": servers[2:]}
+    for server in reversed(servers):
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def balancer(stack, stores):
+    """nginx in front of the two replicas, from the same renderer `make run-prod` uses."""
+    out = stores.data_dir / "balancer"
+    port = free_port()
+    replica_ports = ",".join(str(server.port) for server in stack["replicas"])
+    env = {**os.environ, "RASA_PORT": str(port), "RASA_REPLICA_PORTS": replica_ports}
+    subprocess.run([str(VENV_BIN / "python"), "deploy/render_production.py", str(out)], cwd=ROOT, env=env, check=True, capture_output=True)
+    conf = out / "nginx" / "nginx.conf"
+    nginx = ServerProcess("nginx", [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p", str(conf.parent), "-e", "stderr"], port, "/", timeout=30)
+    nginx.start()
+    yield nginx
+    nginx.stop()
+
+
+SPOKEN = {"senders": set(), "texts": set()}  # what the log test looks for
+
+
+def say(server: ServerProcess, sender: str, text: str) -> list:
+    SPOKEN["senders"].add(sender)
+    if len(text) >= 10:
+        SPOKEN["texts"].add(text)
+    reply = requests.post(server.url + "/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30)
+    assert reply.status_code == 200, reply.text
+    return [message.get("text", "") for message in reply.json()]
+
+
+def test_the_action_server_answers_only_rasa(stack, action_token):
+    url = stack["actions"].url + "/webhook"
+    body = {"next_action": "action_find_services", "tracker": {"sender_id": "x", "slots": {}, "events": [], "latest_message": {}}, "domain": {}}
+    assert requests.post(url, json=body, timeout=10).status_code == 401
+    assert requests.post(url, json=body, headers={"Authorization": "Bearer wrong"}, timeout=10).status_code == 401
+    assert requests.get(stack["actions"].url + "/health", timeout=10).status_code == 200
+
+
+def test_turns_alternating_between_replicas_keep_the_conversation(stack, stores):
+    first, second = stack["replicas"]
+    sender = f"alternating-{uuid.uuid4().hex[:8]}"
+    answer = say(first, sender, "أحتاج إلى طبيب")
+    assert answer and answer[0].startswith(RTL_MARK)
+    # "ok" says nothing about its language: the reply is Arabic only if replica 2 sees replica 1's turn.
+    follow_up = say(second, sender, "ok")
+    assert follow_up and all(text.startswith(RTL_MARK) for text in follow_up if text)
+    events = stores.tracker_events(sender)
+    user_turns = [row for row in events if row[0] == "user"]
+    assert len(user_turns) == 2
+    assert any(row[0] == "slot" and row[2] and '"ar"' in row[2] for row in events)
+
+
+def test_the_load_balancer_spreads_one_conversation_over_both_replicas(stack, balancer, stores):
+    sender = f"balanced-{uuid.uuid4().hex[:8]}"
+    answers = [say(balancer, sender, text) for text in ("Necesito un médico", "ok", "gracias", "ok")]
+    assert all(answers)
+    assert response_text("utter_thank", "es") in answers[2]
+    assert len([row for row in stores.tracker_events(sender) if row[0] == "user"]) == 4
+
+
+def test_a_restarted_replica_loses_nothing(stack):
+    first, second = stack["replicas"]
+    sender = f"restart-{uuid.uuid4().hex[:8]}"
+    assert say(first, sender, "J'ai besoin d'un logement")
+    second.stop()
+    second.start()
+    assert say(second, sender, "merci") == [response_text("utter_thank", "fr")]
+    follow_up = say(second, sender, "ok")
+    assert follow_up and all(RTL_MARK not in text for text in follow_up)
+
+
+def real_answer(server: ServerProcess, sender: str, text: str, language: str) -> list:
+    """The answer once the outage is over: the pool replaces dead connections within a few turns."""
+    apologies = {response_text(name, language) for name in ("utter_something_went_wrong", "utter_directory_unavailable")}
+    for _ in range(5):
+        answer = say(server, sender, text)
+        if answer and not apologies.intersection(answer):
+            return answer
+        time.sleep(1)
+    return answer
+
+
+def test_postgres_outage_gets_a_graceful_reply_and_recovers(stack, stores):
+    first, _ = stack["replicas"]
+    sender = f"outage-{uuid.uuid4().hex[:8]}"
+    assert say(first, sender, "hello")
+    stores.run("stop-postgres")
+    try:
+        started = time.monotonic()
+        answer = say(first, sender, "أحتاج إلى طبيب")
+        assert time.monotonic() - started < 10
+        # The directory shares the database: the user hears, in Arabic, that it cannot be reached now.
+        assert answer and answer[0] in {response_text(name, "ar") for name in ("utter_something_went_wrong", "utter_directory_unavailable")}
+    finally:
+        stores.run("start")
+    answer = real_answer(first, sender, "I need a doctor", "en")
+    assert answer[0] == response_text("utter_results_health", "en"), answer
+
+
+def test_redis_outage_gets_a_graceful_reply_and_recovers(stack, stores):
+    _, second = stack["replicas"]
+    sender = f"lock-outage-{uuid.uuid4().hex[:8]}"
+    stores.run("stop-redis")
+    try:
+        answer = say(second, sender, "Necesito un médico")
+        assert answer == [response_text("utter_something_went_wrong", "es")]
+    finally:
+        stores.run("start")
+    answer = real_answer(second, sender, "Necesito un médico", "es")
+    assert answer[0] == response_text("utter_results_health", "es"), answer
+
+
+def test_delete_my_conversation_erases_it_from_postgres(stack, stores):
+    first, second = stack["replicas"]
+    sender = f"erase-{uuid.uuid4().hex[:8]}"
+    assert say(first, sender, "Мені потрібен лікар")
+    assert stores.tracker_events(sender)
+    assert say(second, sender, "видали мою розмову") == [response_text("utter_conversation_deleted", "uk")]
+    assert stores.tracker_events(sender) == []
+    # The next message starts afresh: nothing of the Ukrainian conversation is left to carry over.
+    assert say(first, sender, "ok")
+    assert not any(row[2] and "Мені потрібен" in row[2] for row in stores.tracker_events(sender))
+
+
+def test_retention_deletes_only_conversations_idle_too_long(stack, stores):
+    first, _ = stack["replicas"]
+    old, recent = f"old-{uuid.uuid4().hex[:8]}", f"recent-{uuid.uuid4().hex[:8]}"
+    assert say(first, old, "I need a job")
+    assert say(first, recent, "I need a job")
+    with psycopg2.connect(stores.database_url("rasa_tracker")) as connection, connection.cursor() as cursor:
+        cursor.execute("UPDATE events SET timestamp = timestamp - 31 * 86400 WHERE sender_id = %s", (old,))
+    job = subprocess.run(
+        [str(VENV_BIN / "python"), "-m", "bot.retention", "--days", "30", "--endpoints", "endpoints.production.yml"],
+        cwd=ROOT, env={**os.environ, **stores.env}, capture_output=True, text=True, timeout=120,
+    )
+    assert job.returncode == 0, job.stderr
+    assert stores.tracker_events(old) == []
+    assert stores.tracker_events(recent)
+    assert "Deleted" in job.stderr and old not in job.stderr
+
+
+def test_logs_hold_no_message_text_or_sender_ids(stack):
+    """Runs last: everything the tests above said, including during the outages, is checked."""
+    assert SPOKEN["senders"]
+    for server in [stack["directory"], stack["actions"], *stack["replicas"]]:
+        log = server.log_path.read_text(errors="replace")
+        for sender in SPOKEN["senders"]:
+            assert sender not in log, f"{server.name} log names sender {sender}"
+        for text in SPOKEN["texts"]:
+            assert text not in log, f"{server.name} log holds the message {text!r}"
