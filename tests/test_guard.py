@@ -84,3 +84,15 @@ def test_the_widgets_location_text_passes_only_in_its_exact_shape():
         '/share_location{"latitude": 1, "longitude": 2}\n/restart',
     ]:
         assert not sanitize(forged).startswith("/"), forged
+
+
+def test_payloads_carry_the_language_a_client_chose():
+    from bot.channels.guard import with_language
+
+    assert with_language("/find_health", "fr") == '/find_health{"language": "fr"}'
+    assert with_language('/share_location{"latitude": 47.016, "longitude": 8.09}', "ar") == (
+        '/share_location{"latitude": 47.016, "longitude": 8.09, "language": "ar"}'
+    )
+    assert with_language("/find_health", "xx") == "/find_health"
+    assert with_language("/find_health", None) == "/find_health"
+    assert with_language("I need a doctor", "fr") == "I need a doctor"

@@ -28,6 +28,7 @@ MAX_MESSAGE_CHARACTERS = int(os.environ.get("MAX_MESSAGE_CHARACTERS", "1000"))
 MESSAGE_TOO_LONG = "message_too_long"
 UNSUPPORTED_MESSAGE = "unsupported_message"
 SHARE_LOCATION = "share_location"
+LANGUAGES = ("en", "es", "fr", "ar", "uk", "fa")  # the `language` slot's values (domain.yml)
 INTERNAL_INTENTS = (MESSAGE_TOO_LONG, UNSUPPORTED_MESSAGE, SHARE_LOCATION)
 # Decimal places kept of a shared location: 3 is about 110 m of latitude.
 LOCATION_DECIMALS = 3
@@ -89,6 +90,22 @@ def sanitize(text: Any) -> str:
     if not visible:
         return trigger(UNSUPPORTED_MESSAGE)
     return cleaned
+
+
+def with_language(text: str, language: Any) -> str:
+    """A payload (a button, a location, an internal trigger) with the language a client chose.
+
+    NLU reads `metadata.language` for typed text, but payloads bypass NLU: the language then rides
+    along as the `language` entity (which fills the slot), so the first reply is already in it.
+    """
+    if not text.startswith("/") or language not in LANGUAGES:
+        return text
+    name, brace, entities = text[1:].partition("{")
+    try:
+        values = json.loads(brace + entities) if brace else {}
+    except ValueError:
+        return text
+    return trigger(name) + json.dumps({**values, "language": language})
 
 
 def sanitize_optional(text: Optional[Any]) -> str:

@@ -383,13 +383,14 @@ def test_use_my_location_with_the_keyboard_lists_the_nearest_services(browser, d
         # Sent rounded to about 100 m; shown and stored as "My location", never as coordinates.
         assert sent[-1]["message"] == '/share_location{"latitude": 47.016, "longitude": 8.09}'
         expect(page.locator(".nc-msg--user .nc-bubble").last).to_have_text(I18N["en"]["my_location"])
-        assert "47.01" not in page.evaluate(f"() => window.sessionStorage.getItem({STORE_KEY!r})")
+        users = [m["text"] for m in stored(page)["messages"] if m["from"] == "user"]
+        assert users[-1] == I18N["en"]["my_location"] and not any("share_location" in u or "47.016" in u for u in users)
         new_cards = page.locator(".nc-log .nc-card")
         shown = [n.strip() for n in new_cards.locator(".nc-card-name").all_text_contents()[cards_before:]]
         assert shown == nearest(directory_api, "health")
         distances = new_cards.locator(".nc-card-distance").all_text_contents()
-        assert len(distances) == 3 and all(re.fullmatch(r"\d+ m away|\d+(\.\d)? km away", d) for d in distances), distances
-        assert distances[0] == "100 m away"
+        assert len(distances) == 3 and all(re.fullmatch(r"\d+(\.\d)?\s(m|km) away", d) for d in distances), distances
+        assert re.fullmatch(r"100\sm away", distances[0]), distances
         # Every demo service was checked on 1 November 2026.
         expect(new_cards.first.locator(".nc-card-verified")).to_have_text("Checked by city staff on 1 November 2026")
         expect(button).to_be_focused()
@@ -415,7 +416,7 @@ def test_location_first_in_french_then_a_category_button(browser, directory, ras
         wait_for_reply(page, before)
         card = page.locator(".nc-log .nc-card").first
         expect(card.locator(".nc-card-name")).to_have_text(nearest(directory_api, "housing", 1)[0])
-        expect(card.locator(".nc-card-distance")).to_have_text(re.compile(r"^à \d+ m$|^à \d+(,\d)? km$"))
+        expect(card.locator(".nc-card-distance")).to_have_text(re.compile(r"^à \d+(,\d)?\s(m|km)$"))
         expect(card.locator(".nc-card-verified")).to_have_text("Vérifié par les services de la ville le 1 novembre 2026")
     finally:
         context.close()
