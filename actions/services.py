@@ -72,6 +72,13 @@ def waiting_point(tracker: Tracker) -> Optional[Point]:
     return valid_point(tracker.get_slot(LATITUDE_SLOT), tracker.get_slot(LONGITUDE_SLOT))
 
 
+def shared_just_before(tracker: Tracker) -> bool:
+    """Whether the user's previous message was the location share (the answer to "what kind of help?")."""
+    said = [e for e in tracker.events if e.get("event") == "user"]
+    previous = ((said[-2].get("parse_data") or {}).get("intent") or {}).get("name") if len(said) >= 2 else None
+    return previous == SHARE_LOCATION
+
+
 def last_search(tracker: Tracker):
     category = tracker.get_slot(CATEGORY_SLOT)
     if category not in CATEGORIES:
@@ -108,7 +115,8 @@ class ActionFindServices(NewcomerAction):
                 dispatcher.utter_message(response="utter_fallback")
                 return []
             need = sub_need_of(tracker, category)
-            near = waiting_point(tracker)
+            # The location waiting for this answer; one from an older exchange is stale: forgotten, not used.
+            near = waiting_point(tracker) if shared_just_before(tracker) else None
         await self.search(dispatcher, tracker, category, need, near)
         # A location is used for one search only; the search itself is remembered for a location shared next.
         return [SlotSet(CATEGORY_SLOT, category), SlotSet(NEED_SLOT, need)] + self.events_on_failure(tracker)

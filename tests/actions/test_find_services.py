@@ -13,10 +13,13 @@ from faulty_directory import FaultyDirectory
 from servers import free_port
 
 
-def tracker_for(intent: str, text: str, language: str = "en", entities=None, slots=None, metadata=None) -> Tracker:
+def tracker_for(intent: str, text: str, language: str = "en", entities=None, slots=None, metadata=None, before=()) -> Tracker:
+    """A tracker whose latest message is `intent`; `before`: the intents of the user's earlier messages."""
     latest = {"intent": {"name": intent, "confidence": 0.99}, "entities": entities or [], "text": text, "metadata": metadata or {}}
+    earlier = [{"event": "user", "text": "...", "parse_data": {"intent": {"name": name}, "entities": []}} for name in before]
     events = [
         {"event": "action", "name": "action_session_start"},
+        *earlier,
         {"event": "user", "text": text, "parse_data": latest},
         {"event": "slot", "name": "language", "value": language},
     ]
@@ -157,7 +160,7 @@ def test_location_first_asks_for_the_kind_of_help_then_searches_near_it(director
     kept = slot_events(events)
     assert (kept["latitude"], kept["longitude"]) == SOUTHFIELD
 
-    messages, events = run_action(tracker_for("find_housing", "/find_housing", language="fr", slots=kept))
+    messages, events = run_action(tracker_for("find_housing", "/find_housing", language="fr", slots=kept, before=["share_location"]))
     assert messages[0]["response"] == "utter_results_housing"
     first = messages[1]
     assert first["name"] == "Women First Women's Shelter" or kilometres(first["distance"]) <= 0.1, first
@@ -173,6 +176,18 @@ def test_location_cards_for_the_widget_carry_the_distance(directory_api, use_dir
     structured = [m["custom"] for m in messages[1:]]
     assert all(isinstance(card["distance_m"], int) for card in structured)
     assert [c["distance_m"] for c in structured] == sorted(c["distance_m"] for c in structured)
+
+
+def test_a_location_left_waiting_is_not_used_later(use_directory):
+    from urllib.parse import parse_qs, urlparse
+
+    with FaultyDirectory("one_service") as faulty:
+        use_directory(faulty.url)
+        kept = {"latitude": SOUTHFIELD[0], "longitude": SOUTHFIELD[1]}
+        messages, events = run_action(tracker_for("find_health", "doctor", slots=kept, before=["share_location", "greet"]))
+        assert messages[0]["response"] == "utter_results_health" and messages[1]["distance"] == ""
+        assert "lat" not in parse_qs(urlparse(faulty.paths[-1]).query)
+        assert slot_events(events)["latitude"] is None and slot_events(events)["longitude"] is None
 
 
 @pytest.mark.parametrize("latitude,longitude", [("abc", 8.0), (91, 8.0), (47.0, float("inf")), (None, None), (True, 8.0), ({"x": 1}, [2])])
