@@ -35,6 +35,10 @@ class NewcomerAction(Action, ABC):
         except Exception:  # noqa: BLE001 - a user must never get silence
             logger.exception("%s failed", self.name())
             dispatcher.utter_message(response="utter_something_went_wrong")
+        return self.events_on_failure(tracker)
+
+    def events_on_failure(self, tracker: Tracker) -> List[Dict[Text, Any]]:
+        """Events to apply even when `act` failed or ran out of time (e.g. forgetting what must not be kept)."""
         return []
 
     #: What the user gets when the budget runs out (usually a slow backend).

@@ -6,7 +6,7 @@ becomes DirectoryUnavailable so the assistant can answer gracefully.
 """
 import logging
 import os
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -76,13 +76,23 @@ class DirectoryClient:
         per_page: int = 3,
         status: Optional[str] = "active",
         language: Optional[str] = None,
+        lang: Optional[str] = None,
+        near: Optional[Tuple[float, float]] = None,
     ) -> List[Dict[str, Any]]:
-        """Fully nested services tagged with `taxonomy_term` (an HSDS term id or code) or its children."""
+        """Fully nested services tagged with `taxonomy_term` (an HSDS term id or code) or its children.
+
+        `language`: only services where that language is spoken; `lang`: the language to return the
+        content in, where the directory has translations; `near` (lat, lon): nearest first.
+        """
         params: Dict[str, Any] = {"taxonomy_term_id": taxonomy_term, "per_page": per_page, "full": "true"}
         if status:
             params["status"] = status
         if language:
             params["language"] = language
+        if lang:
+            params["lang"] = lang
+        if near is not None:
+            params["lat"], params["lon"] = f"{near[0]:.5f}", f"{near[1]:.5f}"
         page = self._get("services", params)
         contents = page.get("contents") if isinstance(page, dict) else None
         if not isinstance(contents, list) or not all(isinstance(s, dict) and s.get("name") for s in contents):

@@ -1,6 +1,12 @@
 """Turns an HSDS service into the values of the `utter_service_card` response."""
-from typing import Any, Dict, List
+import math
+from datetime import date
+from typing import Any, Dict, List, Optional
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from .geo import Point, service_distance_metres
 from .locales import fragments
 
 ALL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -46,8 +52,32 @@ def is_appointment_only(service: Dict[str, Any]) -> bool:
     return any((a.get("taxonomy_term") or {}).get("code") == "appointment-required" for a in service.get("attributes", []))
 
 
-def card_values(service: Dict[str, Any], language: str) -> Dict[str, str]:
+def distance_text(metres: float, text: Dict[str, Any]) -> str:
+    """'300 m' under a kilometre (rounded up to 100 m: shared locations are approximate), else '1.2 km'."""
+    if metres < 950:
+        return text["metres"].format(value=format_decimal(max(100, math.ceil(metres / 100) * 100), locale=text["locale"]))
+    kilometres = round(metres / 1000, 1) if metres < 9950 else round(metres / 1000)
+    return text["kilometres"].format(value=format_decimal(kilometres, format="#,##0.#", locale=text["locale"]))
+
+
+def assured_date(service: Dict[str, Any]) -> Optional[date]:
+    """When staff last checked the service (HSDS `assured_date`), if the directory says."""
+    raw = service.get("assured_date")
+    try:
+        return date.fromisoformat(raw[:10]) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+
+
+def extra_line(fragment: str) -> str:
+    """An optional line appended to a placeholder of the card ('' leaves the card as it was)."""
+    return "\n" + fragment if fragment else ""
+
+
+def card_values(service: Dict[str, Any], language: str, near: Optional[Point] = None) -> Dict[str, str]:
     text = fragments(language)
+    metres = service_distance_metres(service, near) if near is not None else None
+    checked = assured_date(service)
     hours = opening_hours(service.get("schedules", []), text)
     if is_appointment_only(service):
         hours = f"{hours} ({text['appointment_required']})"
@@ -60,16 +90,20 @@ def card_values(service: Dict[str, Any], language: str) -> Dict[str, str]:
         "phone": _first(service.get("phones", [])).get("number") or text["unknown"],
         "languages": text["list_separator"].join(text["languages"].get(code, code) for code in spoken) or text["unknown"],
         "documents": text["list_separator"].join(documents) or text["no_documents"],
+        "distance": extra_line(text["distance_away"].format(distance=distance_text(metres, text)) if metres is not None else ""),
+        "verified": extra_line(text["verified_on"].format(date=format_date(checked, format="long", locale=text["locale"])) if checked else ""),
     }
 
 
-def structured(service: Dict[str, Any]) -> Dict[str, Any]:
+def structured(service: Dict[str, Any], near: Optional[Point] = None) -> Dict[str, Any]:
     """Machine-readable card for clients that render services themselves (the web widget).
 
     Only facts from the directory; the client supplies its own translated labels.
     """
     location = _first(service.get("service_at_locations", [])).get("location", {})
     place = _first(location.get("addresses", []))
+    metres = service_distance_metres(service, near) if near is not None else None
+    checked = assured_date(service)
     return {
         "type": "service",
         "id": service.get("id"),
@@ -90,4 +124,6 @@ def structured(service: Dict[str, Any]) -> Dict[str, Any]:
         "appointment_only": is_appointment_only(service),
         "url": service.get("url"),
         "email": service.get("email"),
+        "distance_m": round(metres) if metres is not None else None,  # from the shared location, when there is one
+        "assured_date": checked.isoformat() if checked else None,  # when city staff last checked it
     }

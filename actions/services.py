@@ -1,13 +1,15 @@
-"""Finding services in the directory for the newcomer's need."""
+"""Finding services in the directory for the newcomer's need, nearest first when a location is shared."""
 import asyncio
 import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from .base import NewcomerAction
 from .directory_client import DirectoryClient, DirectoryUnavailable
+from .geo import Point, valid_point
 from .service_card import card_values, structured
 from .unmet_needs import FALLBACK, NO_SERVICE, report as report_unmet_need
 
@@ -16,6 +18,13 @@ logger = logging.getLogger(__name__)
 SERVICES_PER_REPLY = 3
 # Intent names carry the directory's top-level taxonomy code: find_<code>; `emergency` is its own term.
 INTENT_PREFIX = "find_"
+CATEGORIES = frozenset({"employment", "education", "health", "housing", "emergency"})
+# Internal intent: a channel turned a location share into /share_location{"latitude": .., "longitude": ..}.
+SHARE_LOCATION = "share_location"
+# Slots (domain.yml): the last search, so that a location shared after it searches near it; and a shared
+# location waiting for the user to say what kind of help they need (forgotten after the next search).
+CATEGORY_SLOT, NEED_SLOT = "search_category", "search_need"
+LATITUDE_SLOT, LONGITUDE_SLOT = "latitude", "longitude"
 
 _client: Optional[DirectoryClient] = None
 
@@ -33,8 +42,12 @@ def wants_structured_cards(tracker: Tracker) -> bool:
     return isinstance(metadata, dict) and metadata.get("cards") is True
 
 
+def intent_of(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
 def category_of(tracker: Tracker) -> Optional[str]:
-    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+    intent = intent_of(tracker)
     if intent.startswith(INTENT_PREFIX):
         return intent[len(INTENT_PREFIX):]
     return intent if intent == "emergency" else None
@@ -49,38 +62,86 @@ def sub_need_of(tracker: Tracker, category: str) -> Optional[str]:
     return None
 
 
+def shared_point(tracker: Tracker) -> Optional[Point]:
+    """The location of a share_location message, if it holds a real one."""
+    values = {e.get("entity"): e.get("value") for e in tracker.latest_message.get("entities") or [] if isinstance(e, dict)}
+    return valid_point(values.get(LATITUDE_SLOT), values.get(LONGITUDE_SLOT))
+
+
+def waiting_point(tracker: Tracker) -> Optional[Point]:
+    """A location shared earlier, kept only until the user said what they need."""
+    return valid_point(tracker.get_slot(LATITUDE_SLOT), tracker.get_slot(LONGITUDE_SLOT))
+
+
+def shared_just_before(tracker: Tracker) -> bool:
+    """Whether the user's previous message was the location share (the answer to "what kind of help?")."""
+    said = [e for e in tracker.events if e.get("event") == "user"]
+    previous = ((said[-2].get("parse_data") or {}).get("intent") or {}).get("name") if len(said) >= 2 else None
+    return previous == SHARE_LOCATION
+
+
+def last_search(tracker: Tracker):
+    category = tracker.get_slot(CATEGORY_SLOT)
+    if category not in CATEGORIES:
+        return None, None
+    need = tracker.get_slot(NEED_SLOT)
+    return category, need if isinstance(need, str) and need.startswith(f"{category}-") else None
+
+
+FORGET_LOCATION = [SlotSet(LATITUDE_SLOT, None), SlotSet(LONGITUDE_SLOT, None)]
+
+
 class ActionFindServices(NewcomerAction):
     timeout_response = "utter_directory_unavailable"
 
     def name(self) -> Text:
         return "action_find_services"
 
+    def events_on_failure(self, tracker: Tracker) -> List[Dict[Text, Any]]:
+        return FORGET_LOCATION if waiting_point(tracker) is not None else []
+
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        category = category_of(tracker)
-        if category is None:
-            dispatcher.utter_message(response="utter_fallback")
-            report_unmet_need(tracker, FALLBACK, language=self.language(tracker))
-            return []
-        sub_need = sub_need_of(tracker, category)
-        terms = [t for t in (sub_need, category) if t]
+        if intent_of(tracker) == SHARE_LOCATION:
+            near = shared_point(tracker)
+            if near is None:  # not a usable location: nothing to keep
+                dispatcher.utter_message(response="utter_fallback")
+                return FORGET_LOCATION
+            category, need = last_search(tracker)
+            if category is None:  # location first: ask what kind of help, then search near it
+                dispatcher.utter_message(response="utter_ask_category_near_you")
+                return [SlotSet(LATITUDE_SLOT, near[0]), SlotSet(LONGITUDE_SLOT, near[1])]
+        else:
+            category = category_of(tracker)
+            if category is None:
+                dispatcher.utter_message(response="utter_fallback")
+                report_unmet_need(tracker, FALLBACK, language=self.language(tracker))
+                return []
+            need = sub_need_of(tracker, category)
+            # The location waiting for this answer; one from an older exchange is stale: forgotten, not used.
+            near = waiting_point(tracker) if shared_just_before(tracker) else None
+        await self.search(dispatcher, tracker, category, need, near)
+        # A location is used for one search only; the search itself is remembered for a location shared next.
+        return [SlotSet(CATEGORY_SLOT, category), SlotSet(NEED_SLOT, need)] + self.events_on_failure(tracker)
+
+    async def search(self, dispatcher: CollectingDispatcher, tracker: Tracker, category: str, need: Optional[str], near: Optional[Point]) -> None:
+        language = self.language(tracker)
+        terms = [t for t in (need, category) if t]
         try:
             services = []
             for term in terms:  # the specific need first, then the whole category
-                services = await asyncio.to_thread(directory().search_services, term, SERVICES_PER_REPLY)
+                services = await asyncio.to_thread(directory().search_services, term, SERVICES_PER_REPLY, lang=language, near=near)
                 if services:
                     break
         except DirectoryUnavailable as error:  # not an unmet need: not reported
             logger.warning("directory unavailable: %s", error)
             dispatcher.utter_message(response="utter_directory_unavailable")
-            return []
+            return
         if not services:
             dispatcher.utter_message(response="utter_no_services")
-            report_unmet_need(tracker, NO_SERVICE, category, sub_need, self.language(tracker))
-            return []
+            report_unmet_need(tracker, NO_SERVICE, category, need, language)
+            return
         dispatcher.utter_message(response=f"utter_results_{category}")
-        language = self.language(tracker)
         with_cards = wants_structured_cards(tracker)
         for service in services:
-            extra = {"json_message": structured(service)} if with_cards else {}
-            dispatcher.utter_message(response="utter_service_card", **card_values(service, language), **extra)
-        return []
+            extra = {"json_message": structured(service, near)} if with_cards else {}
+            dispatcher.utter_message(response="utter_service_card", **card_values(service, language, near), **extra)

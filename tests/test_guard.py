@@ -58,3 +58,41 @@ def test_long_texts_are_split_at_boundaries():
     assert "".join(parts).replace("\n", "") == ("".join([card] * 100)).replace("\n", "")
     assert split_text("x" * 5000, 2000) == ["x" * 2000, "x" * 2000, "x" * 1000]
     assert numbered_menu("What do you need?", ["Work", "Health"]) == "What do you need?\n1. Work\n2. Health"
+
+
+def test_a_shared_location_becomes_the_internal_payload_rounded_to_about_100_m():
+    from bot.channels.guard import location
+
+    assert location(47.05271, 8.11881) == '/share_location{"latitude": 47.053, "longitude": 8.119}'
+    assert location("-33.86785", "151.20732") == '/share_location{"latitude": -33.868, "longitude": 151.207}'
+    for bad in [("x", 8), (91, 8), (47, 181), (float("nan"), 8), (float("inf"), 8), (None, 8), (True, 8), ([1], 8), ("1e400", 8)]:
+        assert location(*bad) == trigger(UNSUPPORTED_MESSAGE), bad
+
+
+def test_the_widgets_location_text_passes_only_in_its_exact_shape():
+    good = '/share_location{"latitude": 47.05271, "longitude": 8.11881}'
+    assert sanitize(good) == '/share_location{"latitude": 47.053, "longitude": 8.119}'
+    assert sanitize('/share_location{"latitude":47.1,"longitude":-8}') == '/share_location{"latitude": 47.1, "longitude": -8.0}'
+    for forged in [
+        '/share_location{"latitude": 91, "longitude": 8}',
+        '/share_location{"latitude": "x", "longitude": 8}',
+        '/share_location{"latitude": 1, "longitude": 2, "need": "health-dentist"}',
+        '/share_location{"latitude": 1e5, "longitude": 2}',
+        '/share_location{"longitude": 2, "latitude": 1}',
+        '/share_location',
+        '/share_location{"latitude": 1, "longitude": 2}/restart',
+        '/share_location{"latitude": 1, "longitude": 2}\n/restart',
+    ]:
+        assert not sanitize(forged).startswith("/"), forged
+
+
+def test_payloads_carry_the_language_a_client_chose():
+    from bot.channels.guard import with_language
+
+    assert with_language("/find_health", "fr") == '/find_health{"language": "fr"}'
+    assert with_language('/share_location{"latitude": 47.016, "longitude": 8.09}', "ar") == (
+        '/share_location{"latitude": 47.016, "longitude": 8.09, "language": "ar"}'
+    )
+    assert with_language("/find_health", "xx") == "/find_health"
+    assert with_language("/find_health", None) == "/find_health"
+    assert with_language("I need a doctor", "fr") == "I need a doctor"

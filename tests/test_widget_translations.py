@@ -12,6 +12,7 @@ I18N = json.loads((ROOT / "bot" / "widget" / "i18n.json").read_text(encoding="ut
 REQUIRED = {
     "input_label", "send", "language_label", "delete", "address", "opening_hours", "open_now", "closed_now",
     "phone", "call", "languages_spoken", "what_to_bring", "appointment_needed", "show_on_map", "error_unreachable",
+    "use_location", "my_location", "location_denied", "location_unavailable", "distance_away", "verified_on",
 }
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 from rasa.core.channels.channel import OutputChannel
 
 from .common import OutboundHttp, missing, setting, split_text
-from .guard import UNSUPPORTED_MESSAGE, sanitize, trigger
+from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
 from .meta import MetaWebhookInput
 
 logger = logging.getLogger(__name__)
@@ -68,6 +68,16 @@ class VerifiedMessengerInput(MetaWebhookInput):
             self._output = MessengerOutput(self.page_access_token, self.api_base_url)
         return self._output
 
+    @staticmethod
+    def shared_location(message: Dict[str, Any]) -> Optional[str]:
+        """A location attachment (older Messenger apps still send them) as the internal location payload."""
+        for attachment in message.get("attachments") or []:
+            if isinstance(attachment, dict) and attachment.get("type") == "location":
+                coordinates = ((attachment.get("payload") or {}).get("coordinates")) or {}
+                if isinstance(coordinates, dict):
+                    return location(coordinates.get("lat"), coordinates.get("long"))
+        return None
+
     def messages(self, payload: Dict[str, Any]) -> List[Tuple[str, str]]:
         found = []
         for entry in payload.get("entry") or []:
@@ -82,6 +92,8 @@ class VerifiedMessengerInput(MetaWebhookInput):
                     found.append((sender, sanitize((message["quick_reply"] or {}).get("payload"))))
                 elif message.get("text"):
                     found.append((sender, sanitize(message["text"])))
+                elif self.shared_location(message) is not None:
+                    found.append((sender, self.shared_location(message)))
                 elif message:
                     found.append((sender, trigger(UNSUPPORTED_MESSAGE)))
         return found

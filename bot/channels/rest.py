@@ -8,7 +8,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from .failsafe import protect
-from .guard import sanitize_optional
+from .guard import sanitize_optional, with_language
 from .rate_limit import RateLimiter
 
 MAX_SENDER_LENGTH = 128
@@ -33,7 +33,7 @@ class GuardedRestInput(RestInput):
         self.limiter = RateLimiter(per_minute, burst)
 
     def _extract_message(self, req: Request) -> Optional[Text]:
-        return sanitize_optional(req.json.get("message"))
+        return with_language(sanitize_optional(req.json.get("message")), (self.get_metadata(req) or {}).get("language"))
 
     def _extract_input_channel(self, req: Request) -> Text:
         return self.name()  # a client may not pose as another channel

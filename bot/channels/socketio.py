@@ -12,7 +12,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from .failsafe import protect
-from .guard import sanitize
+from .guard import sanitize, with_language
 
 
 class FixedSocketIOInput(SocketIOInput):
@@ -22,7 +22,8 @@ class FixedSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def guarded(message: UserMessage) -> Any:
-            message.text = sanitize(message.text)
+            metadata = message.metadata if isinstance(message.metadata, dict) else {}
+            message.text = with_language(sanitize(message.text), metadata.get("language"))
             return await on_new_message(message)
 
         blueprint = super().blueprint(protect(guarded))

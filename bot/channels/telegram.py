@@ -18,7 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from .common import missing, same_secret, setting, split_text
-from .guard import UNSUPPORTED_MESSAGE, sanitize, trigger
+from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
 
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -69,12 +69,17 @@ class VerifiedTelegramInput(InputChannel):
 
     @staticmethod
     def _text_and_chat(update: Update):
+        """(what to hand to Rasa, chat id); (None, None) for updates that are not a user's message."""
         if update.callback_query is not None and update.callback_query.message is not None:
-            return update.callback_query.data, update.callback_query.message.chat.id
+            return sanitize(update.callback_query.data), update.callback_query.message.chat.id
+        if update.edited_message is not None and update.edited_message.location is not None:
+            return None, None  # a live location moving: one search when it was shared is enough
         message = update.message or update.edited_message
         if message is None:
             return None, None
-        return message.text, message.chat.id
+        if message.location is not None:  # a location or a venue: search near it
+            return location(message.location.latitude, message.location.longitude), message.chat.id
+        return (sanitize(message.text) if message.text is not None else trigger(UNSUPPORTED_MESSAGE)), message.chat.id
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         telegram = Blueprint("telegram_webhook", __name__)
@@ -112,7 +117,6 @@ class VerifiedTelegramInput(InputChannel):
                 await self.get_output_channel().answer_callback_query(update.callback_query.id)
             if chat_id is None:
                 return response.text("ignored")  # e.g. channel posts, member updates
-            text = sanitize(text) if text is not None else trigger(UNSUPPORTED_MESSAGE)
             await on_new_message(UserMessage(text, self.get_output_channel(), str(chat_id), input_channel=self.name()))
             return response.text("success")
 

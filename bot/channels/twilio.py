@@ -17,7 +17,7 @@ from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
 from .common import OutboundHttp, missing, numbered_menu, setting, split_text
-from .guard import UNSUPPORTED_MESSAGE, sanitize, trigger
+from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
 
 logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://api.twilio.com"
@@ -120,9 +120,13 @@ class VerifiedTwilioInput(InputChannel):
             if not sender:
                 return response.json({"error": "bad request"}, status=400)
             body = fields.get("Body")
-            # A photo, voice note or location arrives with NumMedia > 0 and an empty Body.
+            # A photo or voice note arrives with NumMedia > 0 and an empty Body; a WhatsApp location
+            # with Latitude and Longitude fields: the search is then near it.
             choice = self.get_output_channel().choice(sender, body or "")
-            text = choice or (sanitize(body.replace("¡", "@")) if body else trigger(UNSUPPORTED_MESSAGE))
+            if fields.get("Latitude") or fields.get("Longitude"):
+                text = location(fields.get("Latitude"), fields.get("Longitude"))
+            else:
+                text = choice or (sanitize(body.replace("¡", "@")) if body else trigger(UNSUPPORTED_MESSAGE))
             await on_new_message(UserMessage(text, self.get_output_channel(), sender, input_channel=self.name()))
             return response.text("", status=204)
 

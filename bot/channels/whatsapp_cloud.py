@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 from rasa.core.channels.channel import OutputChannel
 
 from .common import OutboundHttp, missing, setting, split_text
-from .guard import UNSUPPORTED_MESSAGE, sanitize, trigger
+from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
 from .meta import MetaWebhookInput
 
 logger = logging.getLogger(__name__)
@@ -93,6 +93,9 @@ class WhatsAppCloudInput(MetaWebhookInput):
                         interactive = message.get("interactive") or {}
                         reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
                         found.append((sender, sanitize(reply.get("id"))))
-                    else:  # image, audio, sticker, location, ...
+                    elif message.get("type") == "location":  # search near it
+                        place = message.get("location") if isinstance(message.get("location"), dict) else {}
+                        found.append((sender, location(place.get("latitude"), place.get("longitude"))))
+                    else:  # image, audio, sticker, ...
                         found.append((sender, trigger(UNSUPPORTED_MESSAGE)))
         return found

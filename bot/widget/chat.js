@@ -14,6 +14,10 @@
  *
  * Safety: every text that comes from the bot, the directory or storage is inserted with
  * textContent or as attribute values we build ourselves; never as HTML.
+ *
+ * Location: "Use my location" asks the browser (navigator.geolocation) only when pressed, rounds the
+ * position to about 100 m and sends it to Rasa as /share_location{...}; only "📍 My location" is shown
+ * and stored, never the coordinates.
  */
 (function () {
   "use strict";
@@ -41,6 +45,9 @@
     { code: "fa", name: "فارسی", dir: "rtl" }
   ];
   var DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+  var LOCATION_DECIMALS = 3; // about 100 m: enough to sort services by distance
+  // Numbers and dates in cards: Latin digits (like the hours and phone numbers); British English dates.
+  var FORMAT_LOCALES = { en: "en-GB-u-nu-latn", es: "es-u-nu-latn", fr: "fr-u-nu-latn", ar: "ar-u-nu-latn", uk: "uk-u-nu-latn", fa: "fa-u-nu-latn" };
 
   // Last resort only: the real strings (all languages) live in i18n.json.
   var EN = {
@@ -54,7 +61,11 @@
     open_now: "Open now", closed_now: "Closed now", appointment_needed: "Appointment needed", phone: "Phone", call: "Call",
     languages_spoken: "Languages spoken", what_to_bring: "What to bring", website: "Website", email: "Email",
     error_unreachable: "Sorry, the assistant cannot be reached right now. Please try again in a few minutes. In an emergency, call {emergency}.",
-    no_reply: "Sorry, I have no answer to that. Please try again with other words."
+    no_reply: "Sorry, I have no answer to that. Please try again with other words.",
+    use_location: "Use my location", my_location: "📍 My location", locating: "Finding your location…",
+    location_denied: "Your location was not shared. You can still ask in words.",
+    location_unavailable: "Your location could not be found. You can still ask in words.",
+    distance_away: "{distance} away", verified_on: "Checked by city staff on {date}"
   };
   var strings = { en: EN };
 
@@ -164,7 +175,9 @@
       documents: stringList(custom.documents),
       appointment_only: custom.appointment_only === true,
       url: isString(custom.url) ? custom.url : null,
-      email: isString(custom.email) ? custom.email : null
+      email: isString(custom.email) ? custom.email : null,
+      distance_m: finiteNumber(custom.distance_m),
+      assured_date: isString(custom.assured_date) && /^\d{4}-\d{2}-\d{2}$/.test(custom.assured_date) ? custom.assured_date : null
     };
     ["address_1", "region", "postal_code", "city"].forEach(function (key) {
       if (isString(address[key])) card.address[key] = address[key];
@@ -286,6 +299,32 @@
     }
   }
 
+  function formatLocale(lang) {
+    return FORMAT_LOCALES[lang] || lang;
+  }
+
+  // "300 m" under a kilometre (rounded up to 100 m: the shared location is approximate), else "1.2 km".
+  function distanceText(metres, lang) {
+    try {
+      if (metres < 950) {
+        return new Intl.NumberFormat(formatLocale(lang), { style: "unit", unit: "meter" }).format(Math.max(100, Math.ceil(metres / 100) * 100));
+      }
+      return new Intl.NumberFormat(formatLocale(lang), { style: "unit", unit: "kilometer", maximumFractionDigits: metres < 9950 ? 1 : 0 }).format(metres / 1000);
+    } catch (e) {
+      return metres < 950 ? Math.max(100, Math.ceil(metres / 100) * 100) + " m" : (metres / 1000).toFixed(1) + " km";
+    }
+  }
+
+  function dateText(isoDate, lang) {
+    var day = new Date(isoDate + "T12:00:00Z");
+    if (isNaN(day.getTime())) return isoDate;
+    try {
+      return new Intl.DateTimeFormat(formatLocale(lang), { dateStyle: "long", timeZone: "UTC" }).format(day);
+    } catch (e) {
+      return isoDate;
+    }
+  }
+
   // ---------------------------------------------------------------- rendering
 
   function field(list, label) {
@@ -320,6 +359,9 @@
       var description = el("p", "nc-card-description");
       description.appendChild(el("bdi", null, card.description));
       article.appendChild(description);
+    }
+    if (card.distance_m !== null) {
+      article.appendChild(el("p", "nc-card-distance", t("distance_away", lang).replace("{distance}", distanceText(card.distance_m, lang))));
     }
     if (card.appointment_only) article.appendChild(el("p", "nc-badge nc-badge--appointment", t("appointment_needed", lang)));
 
@@ -416,6 +458,9 @@
       mail.dir = "ltr";
       field(list, t("email", lang)).appendChild(mail);
     }
+    if (card.assured_date) {
+      article.appendChild(el("p", "nc-card-verified", t("verified_on", lang).replace("{date}", dateText(card.assured_date, lang))));
+    }
     return article;
   }
 
@@ -452,6 +497,8 @@
 
   var ids = { title: "nc-chat-title", language: "nc-chat-language", input: "nc-chat-input" };
   var root, titleEl, languageLabel, languageSelect, autoOption, log, statusEl, form, inputLabel, input, sendButton, privacyNote, deleteButton;
+  var locationButton, locationLabel;
+  var locating = false;
   var pending = 0;
   var generation = 0; // bumped when the conversation is deleted: late replies of the old one are dropped
   var queue = Promise.resolve();
@@ -525,6 +572,17 @@
     row.appendChild(sendButton);
     form.appendChild(inputLabel);
     form.appendChild(row);
+    // A real button (keyboard and screen readers) that asks the browser for the position only when pressed.
+    locationButton = el("button", "nc-button nc-location");
+    locationButton.type = "button";
+    var pin = el("span", null, "📍");
+    pin.setAttribute("aria-hidden", "true");
+    locationLabel = el("span");
+    locationButton.appendChild(pin);
+    locationButton.appendChild(document.createTextNode(" "));
+    locationButton.appendChild(locationLabel);
+    locationButton.addEventListener("click", shareLocation);
+    form.appendChild(locationButton);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var text = input.value.trim();
@@ -561,6 +619,7 @@
     log.setAttribute("aria-label", t("log_label", ui));
     inputLabel.textContent = t("input_label", ui);
     sendButton.textContent = t("send", ui);
+    locationLabel.textContent = t("use_location", ui);
     privacyNote.textContent = t("privacy_note", ui);
     deleteButton.textContent = t("delete", ui);
     if (pending) statusEl.textContent = t("typing", ui);
@@ -682,6 +741,38 @@
         append([{ from: "bot", notice: "error_unreachable" }]);
       }).then(function () { setPending(-1); });
     });
+  }
+
+  // The browser asks the user first; a refusal or failure is said in the status line, nothing is sent.
+  function shareLocation() {
+    var ui = uiLanguage();
+    if (locating) return; // (not disabled while waiting: a disabled button would lose the keyboard focus)
+    if (!navigator.geolocation) {
+      statusEl.textContent = t("location_unavailable", ui);
+      return;
+    }
+    locating = true;
+    locationButton.setAttribute("aria-busy", "true");
+    statusEl.textContent = t("locating", ui);
+    var done = function () {
+      locating = false;
+      locationButton.removeAttribute("aria-busy");
+    };
+    navigator.geolocation.getCurrentPosition(function (position) {
+      done();
+      var factor = Math.pow(10, LOCATION_DECIMALS);
+      var lat = Math.round(position.coords.latitude * factor) / factor;
+      var lon = Math.round(position.coords.longitude * factor) / factor;
+      if (!isFinite(lat) || !isFinite(lon)) {
+        statusEl.textContent = t("location_unavailable", ui);
+        return;
+      }
+      statusEl.textContent = "";
+      send('/share_location{"latitude": ' + (lat + 0) + ', "longitude": ' + (lon + 0) + "}", t("my_location", uiLanguage()));
+    }, function (error) {
+      done();
+      statusEl.textContent = t(error && error.code === 1 ? "location_denied" : "location_unavailable", ui);
+    }, { enableHighAccuracy: false, timeout: 20000, maximumAge: 300000 });
   }
 
   // The server erases a conversation when it receives this (bot/tracker_store.py).

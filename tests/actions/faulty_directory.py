@@ -1,19 +1,31 @@
 """A misbehaving directory on loopback, for fault tests: errors, garbage, hangs."""
+import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+# One unverified service (no assured_date), for the 'one_service' mode.
+ONE_SERVICE = {
+    "id": "00000000-0000-4000-8000-000000000001", "name": "Unverified Test Service", "status": "active",
+    "phones": [{"id": "p1", "number": "+442079460000"}], "schedules": [], "languages": [], "required_documents": [],
+    "service_at_locations": [{"id": "sal1", "location": {"id": "l1", "location_type": "physical", "latitude": 47.0162, "longitude": 8.0903,
+                                                          "addresses": [{"address_1": "1 Test Street", "city": "Port Meridian"}]}}],
+}
+
+
 class FaultyDirectory:
-    """mode: 'status500', 'garbage', 'wrong_shape', 'hang', 'empty'."""
+    """mode: 'status500', 'garbage', 'wrong_shape', 'hang', 'empty', 'one_service'. Records the paths it was asked for."""
 
     def __init__(self, mode: str, hang_seconds: float = 20):
         outer = self
         self.mode, self.hang_seconds, self.requests = mode, hang_seconds, 0
+        self.paths = []
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - http.server's naming
                 outer.requests += 1
+                outer.paths.append(self.path)
                 if outer.mode == "hang":
                     time.sleep(outer.hang_seconds)
                 status, body = {
@@ -22,6 +34,8 @@ class FaultyDirectory:
                     "wrong_shape": (200, b'{"contents": "nope"}'),
                     "empty": (200, b'{"total_items": 0, "total_pages": 1, "page_number": 1, "size": 0, "first_page": true, "last_page": true, "empty": true, "contents": []}'),
                     "hang": (200, b"{}"),
+                    "one_service": (200, json.dumps({"total_items": 1, "total_pages": 1, "page_number": 1, "size": 1, "first_page": True,
+                                                     "last_page": True, "empty": False, "contents": [ONE_SERVICE]}).encode()),
                 }[outer.mode]
                 try:
                     self.send_response(status)

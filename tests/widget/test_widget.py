@@ -345,3 +345,96 @@ def test_direction_follows_the_replies_until_a_language_is_picked(page, director
     ask(page, "hello")
     expect(root).to_have_attribute("dir", "ltr")
     assert [m["metadata"] for m in sent] == [{"cards": True}, {"cards": True}]
+
+
+# ---------------------------------------------------------------- "Use my location" and "last checked"
+
+SOUTHFIELD = {"latitude": 47.01623, "longitude": 8.09034}  # beside the demo city's Women First centre
+
+
+def nearest(directory_api: str, category: str, count: int = 3) -> list:
+    page = requests.get(f"{directory_api}/services", params={"taxonomy_term_id": category, "status": "active", "per_page": count,
+                                                            "lat": SOUTHFIELD["latitude"], "lon": SOUTHFIELD["longitude"]}, timeout=10).json()
+    return [s["name"] for s in page["contents"]]
+
+
+def test_use_my_location_with_the_keyboard_lists_the_nearest_services(browser, directory, rasa, directory_api):
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-GB", timezone_id="Europe/Zurich",
+                                  geolocation=SOUTHFIELD, permissions=["geolocation"])
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        sent = []
+        page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/webhooks/rest/webhook") and r.method == "POST" else None)
+        open_chat(page, directory)
+        ask(page, "I need a doctor")
+        cards_before = page.locator(".nc-log .nc-card").count()
+        assert page.locator(".nc-card-distance").count() == 0  # no location, no distances
+
+        page.locator("#nc-chat-input").focus()
+        for _ in range(5):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.classList.contains('nc-location')"):
+                break
+        else:
+            pytest.fail("the location button cannot be reached with Tab")
+        button = page.get_by_role("button", name=I18N["en"]["use_location"])
+        expect(button).to_be_focused()
+        before = page.locator(".nc-msg--bot").count()
+        page.keyboard.press("Enter")
+        wait_for_reply(page, before)
+
+        # Sent rounded to about 100 m; shown and stored as "My location", never as coordinates.
+        assert sent[-1]["message"] == '/share_location{"latitude": 47.016, "longitude": 8.09}'
+        expect(page.locator(".nc-msg--user .nc-bubble").last).to_have_text(I18N["en"]["my_location"])
+        users = [m["text"] for m in stored(page)["messages"] if m["from"] == "user"]
+        assert users[-1] == I18N["en"]["my_location"] and not any("share_location" in u or "47.016" in u for u in users)
+        new_cards = page.locator(".nc-log .nc-card")
+        shown = [n.strip() for n in new_cards.locator(".nc-card-name").all_text_contents()[cards_before:]]
+        assert shown == nearest(directory_api, "health")
+        distances = new_cards.locator(".nc-card-distance").all_text_contents()
+        assert len(distances) == 3 and all(re.fullmatch(r"\d+(\.\d)?\s(m|km) away", d) for d in distances), distances
+        assert re.fullmatch(r"100\sm away", distances[0]), distances
+        # Every demo service was checked on 1 November 2026.
+        expect(new_cards.first.locator(".nc-card-verified")).to_have_text("Checked by city staff on 1 November 2026")
+        expect(button).to_be_focused()
+        page.screenshot(path=str(ARTIFACTS / "widget-location-360.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_location_first_in_french_then_a_category_button(browser, directory, rasa, directory_api):
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Zurich", geolocation=SOUTHFIELD, permissions=["geolocation"])
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        open_chat(page, directory)
+        page.locator("#nc-chat-language").select_option("fr")
+        before = page.locator(".nc-msg--bot").count()
+        page.get_by_role("button", name=I18N["fr"]["use_location"]).click()
+        wait_for_reply(page, before)
+        fr_ask = next(v["text"] for v in DOMAIN["responses"]["utter_ask_category_near_you"] if v.get("condition", [{}])[0].get("value") == "fr")
+        expect(page.locator(".nc-msg--bot .nc-bubble").last).to_have_text(fr_ask)
+        before = page.locator(".nc-msg--bot").count()
+        page.get_by_role("button", name="Logement").click()
+        wait_for_reply(page, before)
+        card = page.locator(".nc-log .nc-card").first
+        expect(card.locator(".nc-card-name")).to_have_text(nearest(directory_api, "housing", 1)[0])
+        expect(card.locator(".nc-card-distance")).to_have_text(re.compile(r"^à \d+(,\d)?\s(m|km)$"))
+        expect(card.locator(".nc-card-verified")).to_have_text("Vérifié par les services de la ville le 1 novembre 2026")
+    finally:
+        context.close()
+
+
+def test_a_refused_location_is_said_and_nothing_is_sent(browser, directory):
+    context = browser.new_context(locale="en-GB")  # no geolocation permission granted
+    try:
+        page = context.new_page()
+        sent = []
+        page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/webhooks/rest/webhook") else None)
+        open_chat(page, directory)
+        page.get_by_role("button", name=I18N["en"]["use_location"]).click()
+        expect(page.locator(".nc-status")).to_have_text(re.compile(f"^({re.escape(I18N['en']['location_denied'])}|{re.escape(I18N['en']['location_unavailable'])})$"))
+        assert sent == [] and page.locator(".nc-log .nc-msg").count() == 0
+    finally:
+        context.close()

@@ -1,4 +1,5 @@
 """Validation of the HSDS API's query parameters: a bad value is a 400 that names the parameter."""
+import math
 import uuid
 from datetime import datetime, time
 
@@ -107,3 +108,38 @@ def statuses(params) -> list:
     if unknown:
         raise BadParameter("status", f"Unknown status '{unknown[0][:40]}'; use one of: {', '.join(sorted(allowed))}.")
     return wanted
+
+
+# Profile extension "near a point": lat, lon (WGS 84 degrees) and proximity (radius in metres).
+MAX_PROXIMITY_METRES = 1_000_000
+
+
+def _number(params, name: str, low: float, high: float):
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadParameter(name, f"'{name}' must be a number, got '{raw[:40]}'.")
+    if not math.isfinite(value) or not low <= value <= high:
+        raise BadParameter(name, f"'{name}' must be between {low:g} and {high:g}.")
+    return value
+
+
+def point(params):
+    """(lat, lon, proximity or None) when a point is given, else None. Both coordinates or neither."""
+    lat = _number(params, "lat", -90, 90)
+    lon = _number(params, "lon", -180, 180)
+    proximity = _number(params, "proximity", 0, MAX_PROXIMITY_METRES)
+    if lat is None and lon is None:
+        if proximity is not None:
+            raise BadParameter("proximity", "'proximity' needs a point: give 'lat' and 'lon' too.")
+        return None
+    if lat is None:
+        raise BadParameter("lat", "'lat' is required with 'lon'.")
+    if lon is None:
+        raise BadParameter("lon", "'lon' is required with 'lat'.")
+    if proximity is not None and proximity <= 0:
+        raise BadParameter("proximity", "'proximity' must be a distance in metres greater than 0.")
+    return lat, lon, proximity

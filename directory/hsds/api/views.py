@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hsds import geo
 from hsds import models as m
 
 from . import params, serialize
@@ -139,6 +140,58 @@ def filter_services(request, queryset, service_field: str = ""):
     return queryset
 
 
+class NearestFirst:
+    """Rows of `queryset` in the order of `ids` (nearest first), sliceable and countable like a queryset."""
+
+    def __init__(self, queryset, ids: list) -> None:
+        self.queryset, self.ids = queryset, ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, window: slice) -> list:
+        ids = self.ids[window]
+        rows = {row.id: row for row in self.queryset.filter(id__in=ids)}
+        return [rows[i] for i in ids if i in rows]
+
+
+def by_distance(queryset, where, located, id_field: str) -> NearestFirst:
+    """Profile extension lat/lon/proximity: `queryset` ordered by distance from the point, nearest first.
+
+    `located` holds the service_at_locations of the filtered rows and `id_field` names the row each belongs
+    to; a row with several locations is as far as its nearest one. Without `proximity`, rows without
+    coordinates come last; with it, only rows within `proximity` metres are kept. Ties keep the usual order.
+    """
+    lat, lon, radius = where
+    located = located.filter(location__latitude__isnull=False, location__longitude__isnull=False)
+    if radius is not None:  # bounding-box prefilter in the database, exact distance below
+        box = geo.bounding_box(lat, lon, radius)
+        located = located.filter(location__latitude__gte=box["lat_min"], location__latitude__lte=box["lat_max"])
+        if "lon_min" in box:
+            located = located.filter(location__longitude__gte=box["lon_min"], location__longitude__lte=box["lon_max"])
+    nearest = {}
+    for row_id, row_lat, row_lon in located.values_list(id_field, "location__latitude", "location__longitude"):
+        metres = geo.haversine_metres(lat, lon, float(row_lat), float(row_lon))
+        if metres < nearest.get(row_id, math.inf):
+            nearest[row_id] = metres
+    usual_order = list(queryset.prefetch_related(None).values_list("id", flat=True))
+    position = {row_id: index for index, row_id in enumerate(usual_order)}
+    within = [i for i in nearest if i in position and (radius is None or nearest[i] <= radius)]
+    ids = sorted(within, key=lambda i: (nearest[i], position[i]))
+    if radius is None:
+        ids += [i for i in usual_order if i not in nearest]
+    return NearestFirst(queryset, ids)
+
+
+def nearest_first(request, queryset, service_links: bool):
+    where = params.point(request.query_params)
+    if where is None:
+        return queryset
+    if service_links:  # /services: a service's locations are its service_at_locations
+        return by_distance(queryset, where, m.ServiceAtLocation.objects.filter(service_id__in=queryset.values("id")), "service_id")
+    return by_distance(queryset, where, queryset.prefetch_related(None).order_by(), "id")  # /service_at_locations: one location per row
+
+
 class LocalizedView(APIView):
     """Service text in the requested language (profile extension: `lang` or Accept-Language)."""
 
@@ -165,6 +218,7 @@ class ServiceListView(LocalizedView):
     def get(self, request):
         full = params.boolean(request.query_params, "full")
         queryset = filter_services(request, serialize.service_queryset(full, lang=self.lang))
+        queryset = nearest_first(request, queryset, service_links=True)
         return paged(request, queryset, lambda rows: serialize.services(rows, full=full, lang=self.lang))
 
 
@@ -185,6 +239,7 @@ class ServiceAtLocationListView(LocalizedView):
     def get(self, request):
         full = params.boolean(request.query_params, "full")
         queryset = filter_services(request, service_at_location_queryset(self.lang, full), service_field="service")
+        queryset = nearest_first(request, queryset, service_links=False)
         return paged(request, queryset, lambda rows: serialize.service_at_locations(rows, full=full, lang=self.lang))
 
 
