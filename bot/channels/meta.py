@@ -10,6 +10,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from .common import hmac_sha256_hex, same_secret
+from .failsafe import protect
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Hub-Signature-256"
@@ -27,6 +28,7 @@ class MetaWebhookInput(InputChannel):
         """(sender, text or internal trigger) for every user message in a webhook batch."""
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = protect(on_new_message)  # a reply even when Rasa cannot handle the message
         meta = Blueprint(f"{self.name()}_webhook", __name__)
 
         @meta.route("/", methods=["GET"])

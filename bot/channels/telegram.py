@@ -18,6 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from .common import missing, same_secret, setting, split_text
+from .failsafe import protect
 from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ class VerifiedTelegramInput(InputChannel):
         return (sanitize(message.text) if message.text is not None else trigger(UNSUPPORTED_MESSAGE)), message.chat.id
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = protect(on_new_message)  # a reply even when Rasa cannot handle the message
         telegram = Blueprint("telegram_webhook", __name__)
 
         @telegram.route("/", methods=["GET"])

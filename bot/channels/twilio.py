@@ -17,7 +17,9 @@ from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
 from .common import OutboundHttp, missing, numbered_menu, setting, split_text
+from .failsafe import protect
 from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
+from .menus import MenuMemory
 
 logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://api.twilio.com"
@@ -31,9 +33,8 @@ class TwilioRestOutput(OutputChannel):
         self.url = f"{api_base_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
         self.auth = (account_sid, auth_token)
         self.http = OutboundHttp()
-        # The last numbered menu sent to each number, so that a reply "2" means its second option.
-        # In process memory: with several Rasa replicas, route a number to one replica.
-        self.menus: Dict[str, List[str]] = {}
+        # The last numbered menu sent to each number (shared by the replicas through Redis when configured).
+        self.menus = MenuMemory()
 
     @classmethod
     def name(cls) -> Text:
@@ -48,14 +49,16 @@ class TwilioRestOutput(OutputChannel):
             )
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
-        self.menus[recipient_id] = [button["payload"] for button in buttons]
+        await self.menus.remember(recipient_id, [button["payload"] for button in buttons])
         await self.send_text_message(recipient_id, numbered_menu(text, [button["title"] for button in buttons]))
 
-    def choice(self, sender: str, body: str) -> Optional[str]:
+    async def choice(self, sender: str, body: str) -> Optional[str]:
         """The payload of the numbered option `body` names, if it names one."""
-        options = self.menus.get(sender) or []
         number = body.strip().rstrip(".)")
-        if number.isdigit() and 1 <= int(number) <= len(options):
+        if not number.isdigit():
+            return None
+        options = await self.menus.recall(sender)
+        if 1 <= int(number) <= len(options):
             return options[int(number) - 1]
         return None
 
@@ -102,6 +105,7 @@ class VerifiedTwilioInput(InputChannel):
         return RequestValidator(self.auth_token).validate(self.webhook_url, fields, signature)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = protect(on_new_message)  # a reply even when Rasa cannot handle the message
         twilio = Blueprint(f"{self.name()}_webhook", __name__)
 
         @twilio.route("/", methods=["GET"])
@@ -122,7 +126,7 @@ class VerifiedTwilioInput(InputChannel):
             body = fields.get("Body")
             # A photo or voice note arrives with NumMedia > 0 and an empty Body; a WhatsApp location
             # with Latitude and Longitude fields: the search is then near it.
-            choice = self.get_output_channel().choice(sender, body or "")
+            choice = await self.get_output_channel().choice(sender, body or "")
             if fields.get("Latitude") or fields.get("Longitude"):
                 text = location(fields.get("Latitude"), fields.get("Longitude"))
             else:

@@ -220,6 +220,26 @@ def test_retention_deletes_only_conversations_idle_too_long(stack, stores):
     assert "Deleted" in job.stderr and old not in job.stderr
 
 
+def test_sms_menus_are_shared_by_the_replicas_through_redis(stores, monkeypatch):
+    """A numbered menu sent by one replica is understood by another ("2" → its second option)."""
+    import asyncio
+
+    from bot.channels.menus import MenuMemory
+
+    for name in ("REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD"):
+        monkeypatch.setenv(name, stores.env[name])
+    number = f"+4420794{uuid.uuid4().int % 100000:05d}"
+
+    async def exchange():
+        sender_replica, other_replica = MenuMemory(), MenuMemory()
+        await sender_replica.remember(number, ["/find_health", "/find_housing"])
+        return await other_replica.recall(number), await MenuMemory().recall("+440000000000")
+
+    shared, unknown = asyncio.run(exchange())
+    assert shared == ["/find_health", "/find_housing"]
+    assert unknown == []
+
+
 def test_logs_hold_no_message_text_or_sender_ids(stack):
     """Runs last: everything the tests above said, including during the outages, is checked."""
     assert SPOKEN["senders"]
