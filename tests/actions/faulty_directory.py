@@ -1,31 +1,48 @@
-"""A misbehaving directory on loopback, for fault tests: errors, garbage, hangs."""
+"""A misbehaving directory on loopback, for fault tests: errors, garbage, hangs.
+
+With `upstream` (the real directory's API URL) and mode 'ok' it forwards every request to the
+real directory, so a test can switch a fault on and off at run time (`faulty.mode = ...`) and
+`down()` / `up()` stop and restart listening on the same port (connection refused meanwhile).
+"""
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Optional
+
+import requests
+
+EMPTY_PAGE = b'{"total_items": 0, "total_pages": 1, "page_number": 1, "size": 0, "first_page": true, "last_page": true, "empty": true, "contents": []}'
 
 
 class FaultyDirectory:
-    """mode: 'status500', 'garbage', 'wrong_shape', 'hang', 'empty'."""
+    """mode: 'ok' (forward to upstream), 'status500', 'garbage', 'wrong_shape', 'hang', 'empty'."""
 
-    def __init__(self, mode: str, hang_seconds: float = 20):
+    def __init__(self, mode: str, hang_seconds: float = 20, upstream: Optional[str] = None):
         outer = self
         self.mode, self.hang_seconds, self.requests = mode, hang_seconds, 0
+        self.upstream = upstream.rstrip("/") if upstream else None
+        self._upstream_session = requests.Session()
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - http.server's naming
                 outer.requests += 1
-                if outer.mode == "hang":
+                mode = outer.mode
+                if mode == "hang":
                     time.sleep(outer.hang_seconds)
-                status, body = {
-                    "status500": (500, b"<html>Internal Server Error</html>"),
-                    "garbage": (200, b"\x00\xffnot json{"),
-                    "wrong_shape": (200, b'{"contents": "nope"}'),
-                    "empty": (200, b'{"total_items": 0, "total_pages": 1, "page_number": 1, "size": 0, "first_page": true, "last_page": true, "empty": true, "contents": []}'),
-                    "hang": (200, b"{}"),
-                }[outer.mode]
+                if mode == "ok":
+                    status, body = outer._forward(self.path)
+                else:
+                    status, body = {
+                        "status500": (500, b"<html>Internal Server Error</html>"),
+                        "garbage": (200, b"\x00\xffnot json{"),
+                        "wrong_shape": (200, b'{"contents": "nope"}'),
+                        "empty": (200, EMPTY_PAGE),
+                        "hang": (200, b"{}"),
+                    }[mode]
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     self.wfile.write(body)
                 except OSError:
@@ -34,14 +51,46 @@ class FaultyDirectory:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api"
+        self._handler = Handler
+        self._serving = False
+        self.server = self._bind(0)
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/api"
+
+    def _bind(self, port: int) -> ThreadingHTTPServer:
+        ThreadingHTTPServer.allow_reuse_address = True
+        server = ThreadingHTTPServer(("127.0.0.1", port), self._handler)
+        server.daemon_threads = True
+        return server
+
+    def _forward(self, path: str):
+        if not self.upstream:
+            return 502, b"no upstream"
+        # path is /api/...; upstream ends in /api
+        response = self._upstream_session.get(self.upstream + path[len("/api"):], timeout=10)
+        return response.status_code, response.content
+
+    def down(self) -> None:
+        """Stop listening: callers get 'connection refused'."""
+        if self._serving:
+            self.server.shutdown()
+            self.server.server_close()
+            self._serving = False
+
+    def up(self) -> None:
+        """Listen again on the same port."""
+        if not self._serving:
+            self.server = self._bind(self.port)
+            self._serve()
+
+    def _serve(self) -> None:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self._serving = True
 
     def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self._serve()
         return self
 
     def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self.down()
+        self._upstream_session.close()
