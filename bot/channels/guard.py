@@ -25,7 +25,9 @@ INTERNAL_INTENTS = (MESSAGE_TOO_LONG, UNSUPPORTED_MESSAGE)
 # What our buttons send (domain.yml): harmless, entity-free intents a user may choose directly.
 BUTTON_PAYLOADS = frozenset(f"/{intent}" for intent in ("find_employment", "find_education", "find_health", "find_housing", "emergency"))
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and lone UTF-16 surrogates (valid in JSON as "\ud800", but not text: they
+# made the NLU pipeline fail and the user got no reply at all).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def trigger(intent: str) -> str:
