@@ -100,30 +100,34 @@ def directory_server(database_url: str, port: Optional[int] = None, rasa_public_
     )
 
 
-def action_server(directory_api_url: str) -> ServerProcess:
+def action_server(directory_api_url: str, name: str = "actions", env: Optional[Dict[str, str]] = None) -> ServerProcess:
     port = free_port()
     return ServerProcess(
-        "actions",
+        name,
         [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
         port,
         "/health",
-        env={"DIRECTORY_API_URL": directory_api_url, "SANIC_HOST": "127.0.0.1"},
+        env={"DIRECTORY_API_URL": directory_api_url, "SANIC_HOST": "127.0.0.1", **(env or {})},
         timeout=90,
     )
 
 
-def rasa_server(action_server_url: str, cors_origin: str, port: Optional[int] = None, env: Optional[Dict[str, str]] = None) -> ServerProcess:
+# As the Procfile runs Rasa: one OpenMP thread for the sentence embeddings (see the Makefile).
+RASA_SERVING_THREADS = {"OMP_NUM_THREADS": os.environ.get("RASA_OMP_NUM_THREADS", "1"), "OMP_WAIT_POLICY": "PASSIVE"}
+
+
+def rasa_server(action_server_url: str, cors_origin: str, port: Optional[int] = None, env: Optional[Dict[str, str]] = None, name: str = "rasa") -> ServerProcess:
     if not MODEL.exists():
         raise RuntimeError(f"No trained model at {MODEL}: run `make model` (make test does it first).")
     port = port or free_port()
     return ServerProcess(
-        "rasa",
+        name,
         [
             str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(port),
             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", cors_origin,
         ],
         port,
         "/",
-        env={"ACTION_SERVER_URL": action_server_url, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})},
+        env={"ACTION_SERVER_URL": action_server_url, "TF_CPP_MIN_LOG_LEVEL": "2", **RASA_SERVING_THREADS, **(env or {})},
         timeout=180,
     )

@@ -232,7 +232,7 @@ def service_queryset(full: bool):
     return queryset
 
 
-def service_at_location(sal: m.ServiceAtLocation, full: bool) -> dict:
+def service_at_location(sal: m.ServiceAtLocation, full: bool, attributes: list = None) -> dict:
     """List items carry flat location and service; the full shape nests everything."""
     data = _compact(
         {"id": str(sal.id), "service_id": str(sal.service_id), "location_id": str(sal.location_id), "description": sal.description},
@@ -249,7 +249,8 @@ def service_at_location(sal: m.ServiceAtLocation, full: bool) -> dict:
                 "metadata": [],
             }
         )
-        attributes = attributes_by_link("service", [sal.service_id]).get(sal.service_id, [])
+        if attributes is None:
+            attributes = attributes_by_link("service", [sal.service_id]).get(sal.service_id, [])
         data["service"] = service(sal.service, full=True, attributes=attributes, with_locations=False)
     else:
         data["service"] = service(sal.service, full=False)

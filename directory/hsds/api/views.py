@@ -149,17 +149,27 @@ class ServiceDetailView(APIView):
         return Response(serialize.service(svc, full=True, attributes=attributes))
 
 
-def service_at_location_queryset():
+# What a fully nested service inside a service_at_location reads (serialize.service, full=True).
+FULL_SERVICE_PREFETCH = ("service__phones", "service__schedules", "service__languages", "service__required_documents")
+
+
+def service_at_location_queryset(full: bool = True):
     return m.ServiceAtLocation.objects.select_related("service__organization", "location").prefetch_related(
-        *[f"location__{name}" for name in serialize.LOCATION_PREFETCH], "phones", "schedules"
+        *[f"location__{name}" for name in serialize.LOCATION_PREFETCH], "phones", "schedules", *(FULL_SERVICE_PREFETCH if full else ())
     ).order_by("service__name", "id")
+
+
+def service_at_locations(rows, full: bool) -> list:
+    """A page of service_at_locations: the services' attributes in one query, not one per row."""
+    attributes = serialize.attributes_by_link("service", [r.service_id for r in rows]) if full else {}
+    return [serialize.service_at_location(r, full=full, attributes=attributes.get(r.service_id, []) if full else None) for r in rows]
 
 
 class ServiceAtLocationListView(APIView):
     def get(self, request):
         full = params.boolean(request.query_params, "full")
-        queryset = filter_services(request, service_at_location_queryset(), service_field="service")
-        return paged(request, queryset, lambda rows: [serialize.service_at_location(r, full=full) for r in rows])
+        queryset = filter_services(request, service_at_location_queryset(full), service_field="service")
+        return paged(request, queryset, lambda rows: service_at_locations(rows, full))
 
 
 class ServiceAtLocationDetailView(APIView):
