@@ -431,6 +431,16 @@ FINDINGS = """## Findings and changes
   longer the dominant cost. Rasa's own per-turn work (graph runner, tracker copies, rule policy) is not ours
   to change; more throughput needs more Rasa processes behind a balancer (Rasa needs a shared lock
   store and tracker store, e.g. Redis, for that), which this single-machine setup does not have.
+- **Rasa's ready time (missed).** Most of it is Rasa itself: importing TensorFlow, spaCy and Rasa's
+  modules and loading the model graph (the pipeline uses no TensorFlow component, but Rasa imports it
+  anyway), on a busy machine. The directory and the action server are ready in about 2 s. Not ours to
+  change short of trimming Rasa's imports; a process manager that keeps the old Rasa serving until the
+  new one is ready hides it from users.
+- **Throughput (missed).** About 9–10 turns/s whatever the concurrency: one Rasa process works on one
+  turn at a time (NLU and policies run on its event loop), ~60–100 ms of CPU per turn here. More
+  concurrent users only queue; at 32 the wait passes the action timeout for some turns (apologies,
+  counted as errors). Meeting 40 turns/s needs several Rasa processes (and Redis for their shared
+  lock and tracker stores) on more cores than this machine has free.
 - **An action timeout under load counts as an error here.** When many turns queue on Rasa's event loop,
   the wait for the action server (`ACTION_TIMEOUT_SECONDS`, 2.5 s) includes the queueing, and the user
   gets the localized apology rather than silence; the fault tests hold the 4 s limit, the load test
