@@ -108,7 +108,14 @@ def held_out(language: str) -> List[str]:
 
 
 async def parse_in_process() -> Dict[str, List[float]]:
+    import logging
+
     from rasa.core.agent import load_agent
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)  # no debug line per parsed message
+    configure_structlog(logging.WARNING)
 
     agent = await load_agent(model_path=str(MODEL))
     await agent.parse_message("warm up")
