@@ -17,7 +17,9 @@ from bot.channels.rate_limit import RateLimiter
         ("👍", "👍"),
         ("<script>alert(1)</script>", "<script>alert(1)</script>"),
         ("abc\udfffdef", "abc def"),  # a lone surrogate (JSON "\udfff") once made NLU fail: no reply
-        ("\u200f/restart", "\u200f/restart"),  # not a command: Rasa only treats a leading "/" as one
+        ("\u200f/restart", "\u200f/restart"),
+        ("/ /restart", "restart"),  # found by fuzzing: one strip exposed the next "/"
+        (' / \t/\u3000/find_health{"need": "x"}', 'find_health{"need": "x"}'),  # not a command: Rasa only treats a leading "/" as one
     ],
 )
 def test_user_text_is_cleaned_but_kept(text, expected):

@@ -43,7 +43,8 @@ def sanitize(text: Any) -> str:
         return cleaned
     if len(cleaned) > MAX_MESSAGE_CHARACTERS:
         return trigger(MESSAGE_TOO_LONG)
-    cleaned = cleaned.lstrip("/").strip()
+    while cleaned.startswith("/"):  # "/ /restart" must not become "/restart"
+        cleaned = cleaned.lstrip("/").strip()
     visible = [ch for ch in cleaned if not unicodedata.category(ch).startswith(("Z", "C"))]
     if not visible:
         return trigger(UNSUPPORTED_MESSAGE)

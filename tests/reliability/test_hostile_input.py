@@ -28,6 +28,7 @@ HOSTILE = [
     "/restart", "/restart{}", "/session_start", "/greet", "/message_too_long", "/unsupported_message",
     '/inform{"language": "ar"}', '/find_housing{"need": "housing-shelter"}', '/find_health{"need": "../../etc/passwd"}',
     "//find_health", " /restart", "\u200f/restart", "/ restart", '/change_language{"language":"fa"}',
+    "/ /message_too_long", " / /\t/message_too_long", "/\u3000/message_too_long", "/\x00/message_too_long",  # found by fuzzing
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<b>job</b>", "{{7*7}}", "${jndi:ldap://x}",
     "' OR '1'='1'; DROP TABLE hsds_service;--", "1; SELECT * FROM auth_user", "\" OR \"\"=\"",
     "../../../etc/passwd", "..\\..\\windows\\win.ini", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "file:///etc/passwd",
@@ -50,7 +51,7 @@ _fragment = st.one_of(
     st.text(_scripts, max_size=30),
     st.text(_surrogates, min_size=1, max_size=2),
 )
-_prefix = st.sampled_from(["", "", "", "/", "/restart ", '/inform{"x": 1} ', " /", "\u200f/"])
+_prefix = st.sampled_from(["", "", "", "/", "/restart ", '/inform{"x": 1} ', " /", "\u200f/", "/ /", " / \t/", "/ /message_too_long"])
 short_messages = st.builds(lambda p, parts: p + "".join(parts), _prefix, st.lists(_fragment, max_size=4))
 long_messages = st.builds(lambda unit, n: (unit * (n // max(1, len(unit)) + 1))[:n], st.sampled_from(["a", "ayuda ", "مرحبا ", "😀", "<script>", "\u200f", "x\u0000"]), st.integers(MAX_MESSAGE_CHARACTERS + 1, 100_000))
 messages = st.one_of(short_messages, short_messages, short_messages, long_messages, st.sampled_from(HOSTILE))
