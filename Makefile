@@ -60,8 +60,6 @@ test: venv browser model ## Run every check: data validation, unit, action, brow
 
 bench: venv model ## Measure latency, throughput, memory (docs/benchmarks.md) and fuzz 10,000 messages (not part of make test)
 	$(PY) scripts/benchmark.py
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-10000} SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-200} \
-	  $(PY) -m pytest tests/reliability/test_hostile_input.py tests/reliability/test_directory_fuzz.py -q -k "fuzzed or conforms"
 
 venv: $(INSTALLED) ## Create .venv with the pinned dependencies
 

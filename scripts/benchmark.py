@@ -9,6 +9,10 @@ figures are recorded beside their targets (issue 7). Environment:
     BENCH_PARSES_PER_LANGUAGE (40)    NLU parses per language, in-process and over HTTP
     BENCH_SEARCHES (40)               directory searches per query shape
     BENCH_TRAIN (0)                   1: also time `rasa train` (about 5 minutes) and its peak memory
+    BENCH_FUZZ (1)                    0: skip the long fuzz runs (FUZZ_EXAMPLES, SCHEMATHESIS_EXAMPLES below)
+    FUZZ_EXAMPLES (10000), SCHEMATHESIS_EXAMPLES (200)
+
+`scripts/benchmark.py --fuzz` runs only the fuzz step and updates the page.
 """
 import asyncio
 import json
@@ -224,6 +228,21 @@ def query_counts(database_url: str) -> Dict[str, int]:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def fuzz() -> Dict[str, object]:
+    """The hostile-input fuzz and the directory's schemathesis run, longer than in `make test`."""
+    examples = os.environ.get("FUZZ_EXAMPLES", "10000")
+    schemathesis_examples = os.environ.get("SCHEMATHESIS_EXAMPLES", "200")
+    started = time.monotonic()
+    run = subprocess.run(
+        [str(VENV_BIN / "python"), "-m", "pytest", "tests/reliability/test_hostile_input.py", "tests/reliability/test_directory_fuzz.py",
+         "-q", "-p", "no:randomly", "-k", "fuzzed or conforms", "-o", "timeout=3600"],
+        cwd=ROOT, env={**os.environ, "FUZZ_EXAMPLES": examples, "SCHEMATHESIS_EXAMPLES": schemathesis_examples}, capture_output=True, text=True, timeout=3600,
+    )
+    summary = [line for line in run.stdout.splitlines() if " passed" in line or " failed" in line or " error" in line]
+    return {"examples": int(examples), "schemathesis_examples": int(schemathesis_examples), "seconds": time.monotonic() - started,
+            "ok": run.returncode == 0, "summary": summary[-1].strip("= ") if summary else run.stdout[-300:]}
+
+
 def train() -> Dict[str, float]:
     out = tempfile.mkdtemp(prefix="bench-train-")
     started = time.monotonic()
@@ -299,6 +318,9 @@ def main() -> int:
         servers.clear()
         print("NLU parse in process ...", flush=True)
         report["parse_local"] = asyncio.run(parse_in_process())
+        if os.environ.get("BENCH_FUZZ", "1") != "0":
+            print("fuzzing (long) ...", flush=True)
+            report["fuzz"] = fuzz()
         if os.environ.get("BENCH_TRAIN") == "1":
             print("training ...", flush=True)
             report["train"] = train()
@@ -413,6 +435,14 @@ def render(facts: Dict[str, str], report: Dict) -> str:
         lines.append(f"`rasa train --force`: {train['seconds']:.0f} s (target ≤ 300 s: {verdict(train['seconds'] <= 300)}), peak resident memory {train['peak_mb']:.0f} MB{'' if train['ok'] else ' (**failed**)'}.")
     else:
         lines.append("Not measured in this run (`BENCH_TRAIN=1 make bench` includes it; `make train` takes about 5 minutes here).")
+    lines += ["", "## Hostile input, long runs", ""]
+    if "fuzz" in report:
+        f = report["fuzz"]
+        lines.append(f"{f['examples']:,} fuzzed messages through the REST channel (`tests/reliability/test_hostile_input.py`) and schemathesis with "
+                     f"{f['schemathesis_examples']} examples per directory API operation: {'passed' if f['ok'] else '**failed**'} in {f['seconds'] / 60:.1f} min "
+                     f"(`{f['summary']}`).")
+    else:
+        lines.append("Not run this time (`BENCH_FUZZ=0`).")
     lines += ["", *FINDINGS, ""]
     return "\n".join(lines)
 
@@ -469,6 +499,11 @@ FINDINGS = """## Findings and changes
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--fuzz"]:
+        raw = json.loads(RAW.read_text(encoding="utf-8"))
+        raw["report"]["fuzz"] = fuzz()
+        RAW.write_text(json.dumps(raw, indent=1), encoding="utf-8")
+        sys.argv[1:] = ["--render"]
     if sys.argv[1:] == ["--render"]:
         raw = json.loads(RAW.read_text(encoding="utf-8"))
         raw["report"]["turns"] = {int(k): v for k, v in raw["report"]["turns"].items()}
