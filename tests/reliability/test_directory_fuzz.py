@@ -24,4 +24,8 @@ schema = schemathesis.pytest.from_fixture("directory_openapi")
 def test_directory_api_conforms_and_never_fails(case):
     # Not checked: "positive data acceptance". A filter naming an unknown term, taxonomy or status
     # is a schema-valid string that the API refuses with a documented 400 naming the parameter.
-    case.call_and_validate(timeout=30, excluded_checks=[schemathesis.checks.positive_data_acceptance])
+    response = case.call(timeout=30)
+    if response.status_code == 414:
+        # gunicorn refuses request lines over 4094 bytes before the API sees them (documented as 414).
+        return
+    case.validate_response(response, excluded_checks=[schemathesis.checks.positive_data_acceptance])
