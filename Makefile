@@ -36,6 +36,9 @@ $(foreach variable,$(CHANNEL_VARIABLES),$(eval export $(variable) ?=))
 export TF_INTRA_OP_PARALLELISM_THREADS ?= 2
 export TF_INTER_OP_PARALLELISM_THREADS ?= 2
 export TF_CPP_MIN_LOG_LEVEL ?= 2
+# The Rasa server embeds one message at a time on its event loop: one OpenMP thread, not spinning.
+# More threads were ~20x slower per message on a busy 2-core machine (docs/benchmarks.md).
+export RASA_OMP_NUM_THREADS ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 # Rasa's telemetry and error reports go to outside hosts: never from here.
 export RASA_TELEMETRY_ENABLED := false
@@ -43,7 +46,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help run run-prod stop-prod prod-packages test venv browser db train model eval lock clean import export
+.PHONY: help run run-prod stop-prod prod-packages test bench venv browser db train model eval lock clean import export
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +68,9 @@ stop-prod: ## Stop the production profile's PostgreSQL and Redis
 
 test: venv browser prod-packages model ## Run every check: data validation, unit, action, browser and end-to-end tests
 	$(PY) -m pytest
+
+bench: venv model ## Measure latency, throughput, memory (docs/benchmarks.md) and fuzz 10,000 messages (not part of make test)
+	$(PY) scripts/benchmark.py
 
 venv: $(INSTALLED) ## Create .venv with the pinned dependencies
 

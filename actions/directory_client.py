@@ -3,10 +3,17 @@
 Blocking `requests` with a pooled session; callers on an event loop must run it in a thread
 (see actions/base.py). Every failure mode (refused, timeout, 5xx, non-JSON, wrong shape)
 becomes DirectoryUnavailable so the assistant can answer gracefully.
+
+A circuit breaker stops hammering a directory that keeps failing: after
+`DIRECTORY_BREAKER_FAILURES` consecutive failures it opens and calls fail at once; after
+`DIRECTORY_BREAKER_COOLDOWN` seconds one trial call goes through (half-open), and its success
+closes the breaker again.
 """
 import logging
 import os
-from typing import Any, Dict, List, Optional, Tuple
+import threading
+import time
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -21,6 +28,69 @@ class DirectoryUnavailable(Exception):
     """The directory could not give a usable answer."""
 
 
+class DirectoryRefused(DirectoryUnavailable):
+    """The directory answered 4xx: it works, but refused this request."""
+
+
+class CircuitOpen(DirectoryUnavailable):
+    """The breaker is open: the directory failed repeatedly and is left alone for a while."""
+
+
+class CircuitBreaker:
+    """Closed -> open after `failures` consecutive failures -> half-open after `cooldown` s.
+
+    Thread-safe (the client runs in worker threads). In half-open state exactly one trial call
+    is let through; the others fail fast until it reports back.
+    """
+
+    CLOSED, OPEN, HALF_OPEN = "closed", "open", "half-open"
+
+    def __init__(self, failures: int = 3, cooldown: float = 15.0, clock=time.monotonic) -> None:
+        self.threshold, self.cooldown, self.clock = max(1, failures), cooldown, clock
+        self._lock = threading.Lock()
+        self._failures = 0
+        self._opened_at: Optional[float] = None
+        self._trial_in_flight = False
+
+    @property
+    def state(self) -> str:
+        with self._lock:
+            return self._state()
+
+    def _state(self) -> str:
+        if self._opened_at is None:
+            return self.CLOSED
+        if self.clock() - self._opened_at >= self.cooldown:
+            return self.HALF_OPEN
+        return self.OPEN
+
+    def before_call(self) -> None:
+        """Raise CircuitOpen unless a call may go to the directory now."""
+        with self._lock:
+            state = self._state()
+            if state == self.CLOSED:
+                return
+            if state == self.HALF_OPEN and not self._trial_in_flight:
+                self._trial_in_flight = True
+                return
+        raise CircuitOpen("circuit open: the directory failed repeatedly; not calling it for now")
+
+    def record_success(self) -> None:
+        with self._lock:
+            if self._opened_at is not None:
+                logger.info("directory circuit closed: the directory answers again")
+            self._failures, self._opened_at, self._trial_in_flight = 0, None, False
+
+    def record_failure(self) -> None:
+        with self._lock:
+            self._failures += 1
+            if self._trial_in_flight or self._failures >= self.threshold:
+                if self._opened_at is None or self._trial_in_flight:
+                    logger.warning("directory circuit open for %.1f s after %d failure(s)", self.cooldown, self._failures)
+                self._opened_at = self.clock()
+            self._trial_in_flight = False
+
+
 class DirectoryClient:
     def __init__(
         self,
@@ -29,8 +99,10 @@ class DirectoryClient:
         read_timeout: float = 1.5,
         retries: int = 1,
         backoff: float = 0.2,
+        breaker: Optional[CircuitBreaker] = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.breaker = breaker or CircuitBreaker()
         self.timeout = (connect_timeout, read_timeout)
         retry = Retry(
             total=retries,
@@ -55,20 +127,43 @@ class DirectoryClient:
             connect_timeout=float(os.environ.get("DIRECTORY_CONNECT_TIMEOUT", "0.5")),
             read_timeout=float(os.environ.get("DIRECTORY_READ_TIMEOUT", "1.5")),
             retries=int(os.environ.get("DIRECTORY_RETRIES", "1")),
+            breaker=CircuitBreaker(
+                failures=int(os.environ.get("DIRECTORY_BREAKER_FAILURES", "3")),
+                cooldown=float(os.environ.get("DIRECTORY_BREAKER_COOLDOWN", "15")),
+            ),
         )
 
-    def _get(self, path: str, params: Dict[str, Any]) -> Any:
+    def _get(self, path: str, params: Dict[str, Any], check: Optional[Callable[[Any], None]] = None) -> Any:
+        """GET and decode JSON; `check(body)` raises DirectoryUnavailable for a wrong shape.
+
+        Refusals, timeouts, 5xx, non-JSON and wrong shapes count against the breaker; a 4xx
+        (e.g. an unknown term) is our question's fault, not the directory's, and does not.
+        """
+        self.breaker.before_call()
         url = f"{self.base_url}/{path.lstrip('/')}"
         try:
             response = self.session.get(url, params=params, timeout=self.timeout)
+            if 400 <= response.status_code < 500:
+                raise DirectoryRefused(f"HTTP {response.status_code} from {path}")
+            if response.status_code != 200:
+                raise DirectoryUnavailable(f"HTTP {response.status_code} from {path}")
+            try:
+                body = response.json()
+            except ValueError as error:
+                raise DirectoryUnavailable(f"non-JSON answer from {path}") from error
+            if check is not None:
+                check(body)
         except requests.RequestException as error:
+            self.breaker.record_failure()
             raise DirectoryUnavailable(f"{type(error).__name__} calling {path}") from error
-        if response.status_code != 200:
-            raise DirectoryUnavailable(f"HTTP {response.status_code} from {path}")
-        try:
-            return response.json()
-        except ValueError as error:
-            raise DirectoryUnavailable(f"non-JSON answer from {path}") from error
+        except DirectoryRefused:
+            self.breaker.record_success()  # the directory works; it did not like the question
+            raise
+        except DirectoryUnavailable:
+            self.breaker.record_failure()
+            raise
+        self.breaker.record_success()
+        return body
 
     def search_services(
         self,
@@ -93,11 +188,13 @@ class DirectoryClient:
             params["lang"] = lang
         if near is not None:
             params["lat"], params["lon"] = f"{near[0]:.5f}", f"{near[1]:.5f}"
-        page = self._get("services", params)
-        contents = page.get("contents") if isinstance(page, dict) else None
-        if not isinstance(contents, list) or not all(isinstance(s, dict) and s.get("name") for s in contents):
-            raise DirectoryUnavailable("answer is not an HSDS page of services")
-        return contents
+        return self._get("services", params, check=_check_service_page)["contents"]
 
     def close(self) -> None:
         self.session.close()
+
+
+def _check_service_page(page: Any) -> None:
+    contents = page.get("contents") if isinstance(page, dict) else None
+    if not isinstance(contents, list) or not all(isinstance(s, dict) and s.get("name") for s in contents):
+        raise DirectoryUnavailable("answer is not an HSDS page of services")

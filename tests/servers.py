@@ -113,16 +113,20 @@ def directory_server(database_url: str, port: Optional[int] = None, rasa_public_
     )
 
 
-def action_server(directory_api_url: str, token: str = "", env: Optional[Dict[str, str]] = None) -> ServerProcess:
+def action_server(directory_api_url: str, token: str = "", env: Optional[Dict[str, str]] = None, name: str = "actions") -> ServerProcess:
     port = free_port()
     return ServerProcess(
-        "actions",
+        name,
         [str(VENV_BIN / "python"), "-m", "actions.serve", "--port", str(port)],
         port,
         "/health",
         env={"DIRECTORY_API_URL": directory_api_url, "SANIC_HOST": "127.0.0.1", "ACTION_SERVER_TOKEN": token, **(env or {})},
         timeout=90,
     )
+
+
+# As the Procfile runs Rasa: one OpenMP thread for the sentence embeddings (see the Makefile).
+RASA_SERVING_THREADS = {"OMP_NUM_THREADS": os.environ.get("RASA_OMP_NUM_THREADS", "1"), "OMP_WAIT_POLICY": "PASSIVE"}
 
 
 def channels_off() -> Dict[str, str]:
@@ -147,6 +151,6 @@ def rasa_server(
         ],
         port,
         "/",
-        env={"ACTION_SERVER_URL": action_server_url, "ACTION_SERVER_TOKEN": "", "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})},
+        env={"ACTION_SERVER_URL": action_server_url, "ACTION_SERVER_TOKEN": "", "TF_CPP_MIN_LOG_LEVEL": "2", **RASA_SERVING_THREADS, **(env or {})},
         timeout=180,
     )

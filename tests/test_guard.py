@@ -16,13 +16,17 @@ from bot.channels.rate_limit import RateLimiter
         ("hello\x00world\x07", "hello world"),
         ("👍", "👍"),
         ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+        ("abc\udfffdef", "abc def"),  # a lone surrogate (JSON "\udfff") once made NLU fail: no reply
+        ("\u200f/restart", "\u200f/restart"),
+        ("/ /restart", "restart"),  # found by fuzzing: one strip exposed the next "/"
+        (' / \t/\u3000/find_health{"need": "x"}', 'find_health{"need": "x"}'),  # not a command: Rasa only treats a leading "/" as one
     ],
 )
 def test_user_text_is_cleaned_but_kept(text, expected):
     assert sanitize(text) == expected
 
 
-@pytest.mark.parametrize("nothing", ["", "   ", "\u200b", "\u200f\u200e", "\x00\x01", "/", None, 42, ["x"], {"text": "x"}])
+@pytest.mark.parametrize("nothing", ["", "   ", "\u200b", "\u200f\u200e", "\x00\x01", "\ud800", "/\udc00", "/", None, 42, ["x"], {"text": "x"}])
 def test_no_text_is_an_unsupported_message(nothing):
     assert sanitize(nothing) == trigger(UNSUPPORTED_MESSAGE)
 

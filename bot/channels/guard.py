@@ -40,7 +40,9 @@ BUTTON_PAYLOADS = frozenset(
     f"/{intent}" for intent in ("find_employment", "find_education", "find_health", "find_housing", "emergency", "delete_conversation")
 )
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and lone UTF-16 surrogates (valid in JSON as "\ud800", but not text: they
+# made the NLU pipeline fail and the user got no reply at all).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def trigger(intent: str) -> str:
@@ -87,7 +89,8 @@ def sanitize(text: Any) -> str:
         return shared
     if len(cleaned) > MAX_MESSAGE_CHARACTERS:
         return trigger(MESSAGE_TOO_LONG)
-    cleaned = cleaned.lstrip("/").strip()
+    while cleaned.startswith("/"):  # "/ /restart" must not become "/restart"
+        cleaned = cleaned.lstrip("/").strip()
     visible = [ch for ch in cleaned if not unicodedata.category(ch).startswith(("Z", "C"))]
     if not visible:
         return trigger(UNSUPPORTED_MESSAGE)

@@ -7,6 +7,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from ..action_endpoint import install_when_started
 from .failsafe import protect
 from .guard import sanitize_optional, with_language
 from .rate_limit import RateLimiter
@@ -44,6 +45,8 @@ class GuardedRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(protect(on_new_message))
+        # A down or slow action server must still give the user a reply (bot/action_endpoint.py).
+        install_when_started(blueprint)
 
         @blueprint.middleware("request")
         async def check(request: Request):

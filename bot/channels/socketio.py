@@ -11,6 +11,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from ..action_endpoint import install_when_started
 from .failsafe import protect
 from .guard import sanitize, with_language
 
@@ -27,6 +28,7 @@ class FixedSocketIOInput(SocketIOInput):
             return await on_new_message(message)
 
         blueprint = super().blueprint(protect(guarded))
+        install_when_started(blueprint)  # idempotent: whichever channel starts first puts it in place
         sio = self.sio
 
         @sio.on("session_request", namespace=self.namespace)

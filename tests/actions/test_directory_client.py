@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from actions.directory_client import DirectoryClient, DirectoryUnavailable
+from actions.directory_client import CircuitBreaker, CircuitOpen, DirectoryClient, DirectoryUnavailable
 from faulty_directory import FaultyDirectory
 from servers import free_port
 
@@ -63,3 +63,82 @@ def test_retries_a_failing_read_once():
 def test_empty_result_is_an_empty_list():
     with FaultyDirectory("empty") as faulty:
         assert DirectoryClient(faulty.url).search_services("health") == []
+
+
+# ---------------------------------------------------------------- circuit breaker
+
+
+def test_breaker_opens_after_consecutive_failures_and_stops_calling():
+    with FaultyDirectory("status500") as faulty:
+        client = DirectoryClient(faulty.url, retries=0, breaker=CircuitBreaker(failures=3, cooldown=60))
+        for _ in range(3):
+            with pytest.raises(DirectoryUnavailable):
+                client.search_services("health")
+        started = time.monotonic()
+        for _ in range(10):
+            with pytest.raises(CircuitOpen):
+                client.search_services("health")
+        assert faulty.requests == 3  # the failing directory is left alone
+        assert time.monotonic() - started < 0.1
+        assert client.breaker.state == CircuitBreaker.OPEN
+
+
+def test_breaker_half_opens_after_the_cooldown_and_recovers_by_itself():
+    with FaultyDirectory("hang", hang_seconds=2) as faulty:
+        client = DirectoryClient(faulty.url, read_timeout=0.2, retries=0, breaker=CircuitBreaker(failures=2, cooldown=0.5))
+        for _ in range(2):
+            with pytest.raises(DirectoryUnavailable):
+                client.search_services("health")
+        faulty.mode = "empty"  # the fault clears
+        with pytest.raises(CircuitOpen):
+            client.search_services("health")  # still cooling down
+        time.sleep(0.6)
+        assert client.breaker.state == CircuitBreaker.HALF_OPEN
+        assert client.search_services("health") == []  # the trial call goes through and succeeds
+        assert client.breaker.state == CircuitBreaker.CLOSED
+        assert client.search_services("health") == []
+
+
+def test_a_failed_trial_call_opens_the_breaker_again():
+    with FaultyDirectory("garbage") as faulty:
+        client = DirectoryClient(faulty.url, retries=0, breaker=CircuitBreaker(failures=1, cooldown=0.3))
+        with pytest.raises(DirectoryUnavailable):
+            client.search_services("health")
+        time.sleep(0.35)
+        with pytest.raises(DirectoryUnavailable):
+            client.search_services("health")  # the trial: garbage again
+        assert client.breaker.state == CircuitBreaker.OPEN
+        with pytest.raises(CircuitOpen):
+            client.search_services("health")
+        assert faulty.requests == 2
+
+
+def test_half_open_lets_exactly_one_trial_through():
+    now = [0.0]
+    breaker = CircuitBreaker(failures=1, cooldown=10, clock=lambda: now[0])
+    breaker.record_failure()
+    with pytest.raises(CircuitOpen):
+        breaker.before_call()
+    now[0] = 10.5
+    breaker.before_call()  # the trial
+    with pytest.raises(CircuitOpen):
+        breaker.before_call()  # others wait for its outcome
+    breaker.record_success()
+    breaker.before_call()
+    assert breaker.state == CircuitBreaker.CLOSED
+
+
+def test_refused_questions_do_not_open_the_breaker(directory_api):
+    client = DirectoryClient(directory_api, breaker=CircuitBreaker(failures=2, cooldown=60))
+    for _ in range(4):
+        with pytest.raises(DirectoryUnavailable):
+            client.search_services("no-such-term")  # a 400: the directory works
+    assert client.breaker.state == CircuitBreaker.CLOSED
+    assert client.search_services("health")
+
+
+def test_breaker_is_configured_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DIRECTORY_BREAKER_FAILURES", "7")
+    monkeypatch.setenv("DIRECTORY_BREAKER_COOLDOWN", "2.5")
+    client = DirectoryClient.from_environment()
+    assert (client.breaker.threshold, client.breaker.cooldown) == (7, 2.5)

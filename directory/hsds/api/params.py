@@ -14,28 +14,43 @@ from .errors import BadParameter
 MAX_SEARCH_LENGTH = 200
 
 
+# Larger page numbers overflowed the database's integers (a 500); no directory has that many pages.
+MAX_INT_PARAMETER = 1_000_000
+
+
 def positive_int(params, name: str, default: int) -> int:
     raw = params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return default
     try:
-        value = int(raw)
+        value = int(raw[:20])
     except (TypeError, ValueError):
         raise BadParameter(name, f"'{name}' must be a whole number, got '{raw[:40]}'.")
     if value < 1:
         raise BadParameter(name, f"'{name}' must be 1 or more.")
+    if value > MAX_INT_PARAMETER or len(raw) > 20:
+        raise BadParameter(name, f"'{name}' must be at most {MAX_INT_PARAMETER}.")
     return value
 
 
 def paging(params) -> tuple:
+    response_format(params)
     page = positive_int(params, "page", 1)
     per_page = min(positive_int(params, "per_page", settings.HSDS_DEFAULT_PER_PAGE), settings.HSDS_MAX_PER_PAGE)
     return page, per_page
 
 
+def response_format(params) -> str:
+    """HSDS `format`: only `json` (the default) is served; anything else is a 400, not a 404."""
+    raw = params.get("format")
+    if raw is not None and raw != "json":
+        raise BadParameter("format", f"'format' must be 'json' (the only format served), got '{raw[:40]}'.")
+    return "json"
+
+
 def boolean(params, name: str) -> bool:
     raw = params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return False
     lowered = raw.lower()
     if lowered in {"true", "1", "yes"}:
@@ -80,9 +95,9 @@ def taxonomy_term(params, name: str = "taxonomy_term_id"):
 
 
 def modified_after(params):
-    raw = (params.get("modified_after") or "").strip()
-    if not raw:
+    if params.get("modified_after") is None:
         return None
+    raw = params.get("modified_after").strip()
     try:
         value = parse_datetime(raw)
         if value is None:

@@ -217,6 +217,7 @@ def etag(record) -> str:
 class ServiceListView(LocalizedView):
     def get(self, request):
         full = params.boolean(request.query_params, "full")
+        params.boolean(request.query_params, "minimal")  # validated; the full list shape is always served
         queryset = filter_services(request, serialize.service_queryset(full, lang=self.lang))
         queryset = nearest_first(request, queryset, service_links=True)
         return paged(request, queryset, lambda rows: serialize.services(rows, full=full, lang=self.lang))
@@ -253,6 +254,7 @@ class OrganizationListView(APIView):
     def get(self, request):
         text = params.search_text(request.query_params)
         params.boolean(request.query_params, "full")
+        params.boolean(request.query_params, "full_service")
         queryset = m.Organization.objects.all()
         if text:
             queryset = queryset.filter(words_match(("name", "alternate_name", "description"), text))
@@ -261,6 +263,7 @@ class OrganizationListView(APIView):
 
 class OrganizationDetailView(LocalizedView):
     def get(self, request, organization_id):
+        params.boolean(request.query_params, "full_service")
         org = get_or_404(m.Organization.objects.all(), organization_id)
         data = serialize.organization(org)
         data.update(
