@@ -113,7 +113,7 @@ class StubDirectory:
     def __init__(self, fail: bool = False):
         self.fail, self.searched = fail, []
 
-    def search_services(self, term, per_page=3):
+    def search_services(self, term, per_page=3, **query):  # lang, near: as the real client
         self.searched.append(term)
         if self.fail:
             raise DirectoryUnavailable("HTTP 500 from services")

@@ -31,7 +31,7 @@ from django.db.models import F
 from django.http import Http404
 from rest_framework import status
 from rest_framework.authentication import TokenAuthentication
-from rest_framework.exceptions import ParseError, PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, ParseError, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -104,6 +104,12 @@ class WriteMixin:
         if self.request.method in SAFE_METHODS:
             return []
         return [TokenAuthentication()]
+
+    def initial(self, request, *args, **kwargs):
+        # A method this endpoint lacks (TRACE, DELETE on a collection) is 405 before any authentication.
+        if request.method.lower() not in self.http_method_names or not hasattr(self, request.method.lower()):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     lang = ""
 
