@@ -138,7 +138,7 @@ class ActionFindServices(NewcomerAction):
             return
         if not services:
             dispatcher.utter_message(response="utter_no_services")
-            report_unmet_need(tracker, NO_SERVICE, category, need, language)
+            report_unmet_need(tracker, NO_SERVICE, category, need, language, near=near)
             return
         dispatcher.utter_message(response=f"utter_results_{category}")
         with_cards = wants_structured_cards(tracker)

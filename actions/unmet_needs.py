@@ -4,6 +4,11 @@ What is sent is a count increment, never a conversation: ISO week, language, cat
 neighbourhood, outcome and, for messages not understood, optionally an example phrasing scrubbed
 of numbers, e-mail addresses, links and @handles. No sender id, no timestamp.
 
+The neighbourhood is one the directory knows (the `region` of its addresses): a `neighbourhood`
+entity, else a neighbourhood name found in the message (the names come from the directory's
+/analytics/neighbourhoods, cached), else the search point of a shared location, which the directory
+maps to the neighbourhood of its nearest address and does not store.
+
 Best effort and off the user's path: `report()` only puts the report on a bounded in-memory queue;
 a daemon thread posts it with short timeouts. A report is retried only when it certainly did not
 arrive (connection refused / not established, or the directory's 503 "nothing was counted"), so a
@@ -21,7 +26,7 @@ import re
 import threading
 import time
 import unicodedata
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
@@ -35,7 +40,8 @@ logger = logging.getLogger(__name__)
 NO_SERVICE, FALLBACK = "no_service", "fallback"
 EXAMPLE_MAX_CHARS = 200
 DEFAULT_CITY_TIMEZONE = "Europe/Zurich"  # the directory's default too (directory_site/settings.py)
-NEIGHBOURHOOD_ENTITY = "neighbourhood"  # not extracted by today's NLU: the field stays empty until it is
+NEIGHBOURHOOD_ENTITY = "neighbourhood"  # not extracted by today's NLU: names are found in the text instead
+NEIGHBOURHOOD_NAMES_TTL, NEIGHBOURHOOD_NAMES_RETRY = 300.0, 30.0  # seconds: staff edits show within 5 minutes
 
 _EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)*")
 _URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*[^\s.,;:!?)'\"]|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b(?:/\S*[^\s.,;:!?)'\"])?", re.IGNORECASE)
@@ -75,6 +81,22 @@ def neighbourhood_of(tracker: Tracker) -> str:
     return ""
 
 
+def _folded(text: str) -> str:
+    """Compared without case or accents: "eastgate" and "Eastgate", "Zurich" and "Zürich"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def mentioned_neighbourhood(text: str, names) -> str:
+    """The longest of `names` that the text mentions as whole words, else ""."""
+    folded = _folded(text or "")
+    for name in sorted(names, key=len, reverse=True):
+        wanted = _folded(name).strip()
+        if len(wanted) >= 3 and re.search(r"(?<!\w)" + re.escape(wanted).replace(r"\ ", r"\s+") + r"(?!\w)", folded):
+            return name
+    return ""
+
+
 def default_url() -> str:
     api = os.environ.get("DIRECTORY_API_URL", DEFAULT_BASE_URL).rstrip("/")
     base = api[: -len("/api")] if api.endswith("/api") else api
@@ -102,11 +124,15 @@ class Reporter:
         self.sent = self.dropped = 0
         self._thread: Optional[threading.Thread] = None
         self._lock = threading.Lock()
+        self.names_url = url.rsplit("/", 1)[0] + "/neighbourhoods"
+        self._names: List[str] = []
+        self._names_until = 0.0
 
-    def submit(self, report: Dict[str, Any]) -> None:
-        """Never blocks and never raises."""
+    def submit(self, report: Dict[str, Any], text: str = "") -> None:
+        """Never blocks and never raises. `text`, the user's message, is only searched for a neighbourhood
+        name (in the reporter's thread, off the user's path) and then forgotten."""
         try:
-            self.queue.put_nowait(report)
+            self.queue.put_nowait((report, text))
         except queue.Full:
             self.dropped += 1
             logger.warning("unmet-need report dropped: queue full")
@@ -118,14 +144,30 @@ class Reporter:
 
     def _work(self) -> None:
         while True:
-            report = self.queue.get()
+            report, text = self.queue.get()
             try:
+                if text and not report.get("neighbourhood"):
+                    report["neighbourhood"] = mentioned_neighbourhood(text, self.neighbourhood_names())
                 self._deliver(report)
             except Exception:  # noqa: BLE001 - the reporter thread must survive anything
                 self.dropped += 1
                 logger.exception("unmet-need report dropped")
             finally:
                 self.queue.task_done()
+
+    def neighbourhood_names(self) -> List[str]:
+        """The directory's neighbourhood names, cached; none while the directory cannot say."""
+        if time.monotonic() >= self._names_until:
+            try:
+                response = self.session.get(self.names_url, timeout=self.timeout)
+                response.raise_for_status()
+                names = response.json()["neighbourhoods"]
+                self._names = [n for n in names if isinstance(n, str) and n.strip()] if isinstance(names, list) else []
+                self._names_until = time.monotonic() + NEIGHBOURHOOD_NAMES_TTL
+            except (requests.RequestException, ValueError, KeyError, TypeError) as error:
+                logger.warning("neighbourhood names unavailable: %s", type(error).__name__)
+                self._names_until = time.monotonic() + NEIGHBOURHOOD_NAMES_RETRY
+        return self._names
 
     def _deliver(self, report: Dict[str, Any]) -> None:
         for attempt in range(self.attempts):
@@ -174,8 +216,9 @@ def reporter() -> Optional[Reporter]:
         return _reporter
 
 
-def report(tracker: Tracker, outcome: str, category: Optional[str] = None, need: Optional[str] = None, language: str = "en") -> None:
-    """Record one unmet need; returns at once whatever happens to the report."""
+def report(tracker: Tracker, outcome: str, category: Optional[str] = None, need: Optional[str] = None, language: str = "en",
+           near: Optional[Tuple[float, float]] = None) -> None:
+    """Record one unmet need; returns at once whatever happens to the report. `near`: the search point."""
     try:
         target = reporter()
         if target is None:
@@ -188,10 +231,13 @@ def report(tracker: Tracker, outcome: str, category: Optional[str] = None, need:
             "neighbourhood": neighbourhood_of(tracker),
             "outcome": outcome,
         }
+        if near is not None:
+            body["near"] = {"latitude": near[0], "longitude": near[1]}
+        text = tracker.latest_message.get("text") or ""
         if outcome == FALLBACK:
-            example = scrub(tracker.latest_message.get("text") or "")
+            example = scrub(text)
             if example:
                 body["example"] = example
-        target.submit(body)
+        target.submit(body, text)
     except Exception:  # noqa: BLE001 - analytics must never break a reply
         logger.exception("unmet-need report not recorded")

@@ -1,14 +1,16 @@
 """Validating and counting unmet-need reports. Exact under concurrency: one row per group,
 incremented with F("count") + 1 inside a transaction; a concurrent first report of the same group
 meets the unique constraint and becomes an increment."""
+import math
 import re
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from hsds.models import TaxonomyTerm
 
+from . import neighbourhoods
 from .models import ExamplePhrasing, Outcome, UnmetNeedCount
 from .scrub import scrub
 
@@ -16,7 +18,6 @@ EXAMPLES_PER_GROUP = 5
 
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
-NEIGHBOURHOOD = re.compile(r"^[^\W\d_]+(?:[ '’.\-][^\W\d_]+)*$")
 
 class InvalidReport(ValueError):
     def __init__(self, field: str, message: str):
@@ -34,6 +35,21 @@ def _text(data: Dict, field: str, required: bool = False) -> str:
     if required and not value:
         raise InvalidReport(field, "is required")
     return value
+
+
+def _point(data: Dict) -> Optional[Tuple[float, float]]:
+    """The optional search point {"latitude": .., "longitude": ..}: only used to find its neighbourhood."""
+    near = data.get("near")
+    if near is None:
+        return None
+    if not isinstance(near, dict) or set(near) != {"latitude", "longitude"}:
+        raise InvalidReport("near", "must be an object with latitude and longitude only")
+    values = near["latitude"], near["longitude"]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values):
+        raise InvalidReport("near", "latitude and longitude must be numbers")
+    if not (-90 <= values[0] <= 90 and -180 <= values[1] <= 180):
+        raise InvalidReport("near", "latitude must be within ±90 and longitude within ±180")
+    return float(values[0]), float(values[1])
 
 
 def validate(data) -> Dict[str, str]:
@@ -57,8 +73,13 @@ def validate(data) -> Dict[str, str]:
     if need and not (category and TaxonomyTerm.objects.filter(code=need, parent__code=category).exists()):
         raise InvalidReport("need", "is not a sub-need of the category")
     neighbourhood = _text(data, "neighbourhood")
-    if neighbourhood and (len(neighbourhood) > 100 or not NEIGHBOURHOOD.match(neighbourhood)):
-        raise InvalidReport("neighbourhood", "must be a place name (letters only, at most 100 characters)")
+    if neighbourhood:
+        neighbourhood = neighbourhoods.known(neighbourhood) if len(neighbourhood) <= 100 else None
+        if neighbourhood is None:
+            raise InvalidReport("neighbourhood", "is not a neighbourhood of the directory's addresses")
+    near = _point(data)
+    if near is not None and not neighbourhood:  # a name the user gave wins over the place they shared
+        neighbourhood = neighbourhoods.at(*near)
     example = _text(data, "example")
     if example and outcome != Outcome.FALLBACK:
         example = ""  # examples are kept for messages not understood only

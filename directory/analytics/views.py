@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hsds.roles import ADMINISTRATOR, EDITOR, role_of
 
+from . import neighbourhoods
 from .models import ExamplePhrasing, Outcome, UnmetNeedCount
 from .recording import InvalidReport, record, validate
 
@@ -43,7 +44,8 @@ def _authorized(request) -> bool:
 @csrf_exempt
 @require_POST
 def report(request):
-    """POST one unmet need: {"week", "language", "category", "need", "neighbourhood", "outcome", "example"}."""
+    """POST one unmet need: {"week", "language", "category", "need", "neighbourhood", "outcome", "example",
+    "near": {"latitude", "longitude"}}; `near` (a search point) only selects the neighbourhood."""
     if not _authorized(request):
         return JsonResponse({"error": "forbidden"}, status=403)
     if len(request.body) > MAX_REPORT_BYTES:
@@ -60,6 +62,14 @@ def report(request):
         logger.warning("unmet-need report not counted: database unavailable")
         return JsonResponse({"error": "try again"}, status=503)
     return JsonResponse({"counted": True}, status=201)
+
+
+@require_GET
+def neighbourhood_names(request):
+    """The neighbourhood names the action server looks for in messages (same token as the reports)."""
+    if not _authorized(request):
+        return JsonResponse({"error": "forbidden"}, status=403)
+    return JsonResponse({"neighbourhoods": neighbourhoods.names()})
 
 
 # Staff ---------------------------------------------------------------------------------------------

@@ -146,6 +146,9 @@ CITY_BOUNDS = city_bounds()
 CITY_PHONE_REGION = os.environ.get("CITY_PHONE_REGION", "GB")
 # A service not verified (assured_date) for this many days is listed as stale for staff.
 STALE_AFTER_DAYS = int(os.environ.get("DIRECTORY_STALE_AFTER_DAYS", "180"))
+# Unmet-need analytics: a search near a shared location counts in the neighbourhood (address region)
+# of the nearest place in the directory within this distance; farther away, in no neighbourhood.
+NEIGHBOURHOOD_RADIUS_METRES = float(os.environ.get("DIRECTORY_NEIGHBOURHOOD_RADIUS_METRES", "1000"))
 
 # What the demo page's chat box talks to.
 RASA_PUBLIC_URL = os.environ.get("RASA_PUBLIC_URL", "http://localhost:5005")

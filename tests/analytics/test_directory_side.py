@@ -56,6 +56,11 @@ def test_only_post_is_accepted(directory, analytics_token):
         ({"category": "banking"}, "category"),
         ({"need": "health-dentist"}, "need"),  # a sub-need of another category
         ({"neighbourhood": "Flat 3, 12 Quay Street"}, "neighbourhood"),
+        ({"neighbourhood": "Atlantis"}, "neighbourhood"),  # not a region of the directory's addresses
+        ({"near": [47.05, 8.11]}, "near"),
+        ({"near": {"latitude": "47.05", "longitude": 8.11}}, "near"),
+        ({"near": {"latitude": 47.05, "longitude": 8.11, "sender": "x"}}, "near"),
+        ({"near": {"latitude": 91, "longitude": 8.11}}, "near"),
         ({"language": 7}, "language"),
     ],
 )
@@ -164,3 +169,31 @@ def test_filters_apply_to_the_page_and_the_csv(directory, analytics_token, staff
     assert "health-dentist" in page and "Old Harbour" not in page.split('id="unmet-counts"')[1].split("</table>")[0]
     csv_text = viewer.get(directory.url + "/admin/unmet-needs/export.csv", params={"week": week}, timeout=10).text
     assert csv_text.splitlines()[0] == "week,language,category,need,neighbourhood,outcome,count"
+
+
+def test_neighbourhoods_come_from_the_directory_and_from_search_points(directory, directory_database, analytics_token, staff_session):
+    """Named neighbourhoods are the directory's (any case, its spelling kept); a search point counts in the
+    neighbourhood of the nearest address within DIRECTORY_NEIGHBOURHOOD_RADIUS_METRES (1 km), and is not stored."""
+    week, viewer = fresh_week(), staff_session("viewer")
+    names = requests.get(directory.url + "/analytics/neighbourhoods", headers={"Authorization": f"Bearer {analytics_token}"}, timeout=10)
+    assert names.status_code == 200
+    assert {"Eastgate", "Old Harbour", "North Hill", "Southfield"} <= set(names.json()["neighbourhoods"])
+    assert requests.get(directory.url + "/analytics/neighbourhoods", timeout=10).status_code == 403
+
+    eastgate, old_harbour, nowhere = (47.0530, 8.1185), (47.0412, 8.0631), (47.15, 8.25)
+    sent = [
+        report(week, neighbourhood="eastgate"),
+        report(week, near={"latitude": eastgate[0], "longitude": eastgate[1]}),
+        report(week, near={"latitude": old_harbour[0], "longitude": old_harbour[1]}),
+        report(week, near={"latitude": nowhere[0], "longitude": nowhere[1]}),
+        report(week, neighbourhood="North Hill", near={"latitude": eastgate[0], "longitude": eastgate[1]}),  # the name wins
+    ]
+    for body in sent:
+        assert post_report(directory.url, body, token=analytics_token).status_code == 201
+    row = (week, "es", "housing", "housing-shelter")
+    assert counts(viewer, directory.url, week=week) == {
+        (*row, "Eastgate", "no_service"): 2, (*row, "Old Harbour", "no_service"): 1, (*row, "", "no_service"): 1, (*row, "North Hill", "no_service"): 1,
+    }
+    stored = str(analytics_tables(directory_database))
+    for coordinate in (*eastgate, *old_harbour, *nowhere):
+        assert str(coordinate) not in stored

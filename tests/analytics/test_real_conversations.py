@@ -128,3 +128,37 @@ def test_an_unreachable_directory_never_delays_a_fallback_reply(rasa, directory,
     changes = delta(before, counts(viewer, directory.url))
     # Reports are resent only while the connection is refused: delivered once the directory is back, or dropped; never doubled.
     assert set(changes) <= {(this_week(), "fa", "", "", "", "fallback")} and sum(changes.values()) <= fallbacks
+
+
+EASTGATE = (47.0527, 8.1188)  # a shared location beside the demo city's Eastgate services
+OUTSIDE_EVERY_NEIGHBOURHOOD = (47.15, 8.25)  # in the city's bounds, kilometres from any address
+
+
+def test_unmet_needs_are_counted_by_neighbourhood(rasa, directory, directory_api, directory_database, staff_session):
+    """A neighbourhood named in the message, or the one around a shared location, is counted; the
+    coordinates themselves are not stored."""
+    admin, week = staff_session("administrator"), this_week()
+    before = counts(admin, directory.url)
+    shared = [EASTGATE, OUTSIDE_EVERY_NEIGHBOURHOOD]
+    with no_active_housing_services(directory_api, directory_database):
+        for latitude, longitude in shared:
+            sender = f"analytics-{uuid.uuid4().hex}"
+            replies, _ = say(rasa, sender, f'/share_location{{"latitude": {latitude}, "longitude": {longitude}}}', "es")
+            assert replies == [response_text("utter_ask_category_near_you", "es")], replies
+            replies, _ = say(rasa, sender, "necesito alquilar un piso barato", "es")
+            assert replies == [response_text("utter_no_services", "es")], replies
+        replies, _ = say(rasa, f"analytics-{uuid.uuid4().hex}", "busco alojamiento para mi familia en old harbour", "es")
+        assert replies == [response_text("utter_no_services", "es")], replies
+
+    changes = delta(before, wait_for_total(admin, directory.url, before, 3))
+    assert sum(changes.values()) == 3, changes
+    by_neighbourhood = {}
+    for (row_week, language, category, _need, neighbourhood, outcome), n in changes.items():
+        assert (row_week, language, category, outcome) == (week, "es", "housing", "no_service")
+        by_neighbourhood[neighbourhood] = by_neighbourhood.get(neighbourhood, 0) + n
+    assert by_neighbourhood == {"Eastgate": 1, "Old Harbour": 1, "": 1}
+    # The staff page filters by neighbourhood too.
+    assert sum(counts(admin, directory.url, week=week, neighbourhood="Eastgate").values()) >= 1
+    stored = json.dumps(analytics_tables(directory_database))
+    for latitude, longitude in shared:
+        assert str(latitude) not in stored and str(longitude) not in stored

@@ -66,11 +66,19 @@ def tracker(intent: str, text: str, language: str, entities=None) -> Tracker:
 class Endpoint:
     """A fake analytics endpoint: records requests; behaviour per request from `script` (then 201)."""
 
-    def __init__(self, script=()):
+    def __init__(self, script=(), neighbourhoods=None):
         outer = self
-        self.script, self.requests = list(script), []
+        self.script, self.requests, self.name_requests = list(script), [], 0
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - /analytics/neighbourhoods, when the test gives names
+                outer.name_requests += 1
+                body = json.dumps({"neighbourhoods": neighbourhoods}).encode()
+                self.send_response(200 if neighbourhoods is not None and self.path == "/analytics/neighbourhoods" else 404)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 outer.requests.append((dict(self.headers), json.loads(body)))
@@ -247,3 +255,37 @@ def test_a_full_queue_drops_instead_of_waiting(use_reporter):
         assert reporter.dropped >= 17
     finally:
         listener.close()
+
+
+def test_a_neighbourhood_named_in_the_message_is_reported(use_reporter, monkeypatch):
+    """Names come from the directory (fetched once, cached); matched without case or accents, whole words only."""
+    endpoint = Endpoint(neighbourhoods=["Old Harbour", "Eastgate", "Zürich Nord"])
+    try:
+        reporter = use_reporter(endpoint.url)
+        monkeypatch.setattr(services_module, "_client", StubDirectory())
+        run(ActionFallback(), tracker("nlu_fallback", "qwerty in OLD  harbour", "en"))
+        run(ActionFindServices(), tracker("find_housing", "busco piso cerca de zurich nord", "es"))
+        run(ActionFindServices(), tracker("find_housing", "busco piso en Eastgates", "es"))  # not a whole word
+        assert reporter.drain()
+        assert [body["neighbourhood"] for _, body in endpoint.requests] == ["Old Harbour", "Zürich Nord", ""]
+        assert endpoint.name_requests == 1
+    finally:
+        endpoint.close()
+
+
+def test_a_search_near_a_shared_location_sends_the_point_for_the_directory_to_map(use_reporter, monkeypatch):
+    endpoint = Endpoint()  # no names endpoint: the report still goes, without a named neighbourhood
+    try:
+        reporter = use_reporter(endpoint.url)
+        monkeypatch.setattr(services_module, "_client", StubDirectory())
+        share = tracker("share_location", '/share_location{"latitude": 47.053, "longitude": 8.119}', "fr",
+                        [{"entity": "latitude", "value": 47.053}, {"entity": "longitude", "value": 8.119}])
+        share.slots.update({"search_category": "housing", "search_need": None})
+        replies, _ = run(ActionFindServices(), share)
+        assert replies == ["utter_no_services"]
+        assert reporter.drain()
+        [(_, body)] = endpoint.requests
+        assert body["near"] == {"latitude": 47.053, "longitude": 8.119} and body["neighbourhood"] == ""
+        assert body["category"] == "housing" and body["language"] == "fr"
+    finally:
+        endpoint.close()
