@@ -5,18 +5,18 @@ import logging
 from abc import abstractmethod
 from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 
 from .common import hmac_sha256_hex, same_secret
-from .failsafe import protect
+from .base import SafeInputChannel
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 
 
-class MetaWebhookInput(InputChannel):
+class MetaWebhookInput(SafeInputChannel):
     """Subclasses set `app_secret`, `verify_token`, `unset` and implement `messages`."""
 
     app_secret: str
@@ -27,8 +27,7 @@ class MetaWebhookInput(InputChannel):
     def messages(self, payload: Dict[str, Any]) -> List[Tuple[str, str]]:
         """(sender, text or internal trigger) for every user message in a webhook batch."""
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        on_new_message = protect(on_new_message)  # a reply even when Rasa cannot handle the message
+    def routes(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         meta = Blueprint(f"{self.name()}_webhook", __name__)
 
         @meta.route("/", methods=["GET"])

@@ -7,15 +7,14 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from ..action_endpoint import install_when_started
-from .failsafe import protect
+from .base import SafeInputChannel
 from .guard import sanitize_optional, with_language
 from .rate_limit import RateLimiter
 
 MAX_SENDER_LENGTH = 128
 
 
-class GuardedRestInput(RestInput):
+class GuardedRestInput(SafeInputChannel, RestInput):
     """Same routes as Rasa's `rest` channel (/webhooks/rest/webhook)."""
 
     @classmethod
@@ -43,10 +42,8 @@ class GuardedRestInput(RestInput):
         metadata = request.json.get("metadata")
         return metadata if isinstance(metadata, dict) else None
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(protect(on_new_message))
-        # A down or slow action server must still give the user a reply (bot/action_endpoint.py).
-        install_when_started(blueprint)
+    def routes(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = RestInput.blueprint(self, on_new_message)
 
         @blueprint.middleware("request")
         async def check(request: Request):

@@ -11,24 +11,22 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
-from ..action_endpoint import install_when_started
-from .failsafe import protect
+from .base import SafeInputChannel
 from .guard import sanitize, with_language
 
 
-class FixedSocketIOInput(SocketIOInput):
+class FixedSocketIOInput(SafeInputChannel, SocketIOInput):
     @classmethod
     def name(cls) -> Text:
         return "socketio"
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def routes(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def guarded(message: UserMessage) -> Any:
             metadata = message.metadata if isinstance(message.metadata, dict) else {}
             message.text = with_language(sanitize(message.text), metadata.get("language"))
             return await on_new_message(message)
 
-        blueprint = super().blueprint(protect(guarded))
-        install_when_started(blueprint)  # idempotent: whichever channel starts first puts it in place
+        blueprint = SocketIOInput.blueprint(self, guarded)
         sio = self.sio
 
         @sio.on("session_request", namespace=self.namespace)

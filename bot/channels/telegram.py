@@ -12,13 +12,13 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from aiogram import Bot
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
 from aiogram.types import Update
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.telegram import TelegramOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 
 from .common import missing, same_secret, setting, split_text
-from .failsafe import protect
+from .base import SafeInputChannel
 from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class ConfigurableTelegramOutput(TelegramOutput):
     # payload; callback queries come back through the webhook below.
 
 
-class VerifiedTelegramInput(InputChannel):
+class VerifiedTelegramInput(SafeInputChannel):
     @classmethod
     def name(cls) -> Text:
         return "telegram"
@@ -82,8 +82,7 @@ class VerifiedTelegramInput(InputChannel):
             return location(message.location.latitude, message.location.longitude), message.chat.id
         return (sanitize(message.text) if message.text is not None else trigger(UNSUPPORTED_MESSAGE)), message.chat.id
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        on_new_message = protect(on_new_message)  # a reply even when Rasa cannot handle the message
+    def routes(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         telegram = Blueprint("telegram_webhook", __name__)
 
         @telegram.route("/", methods=["GET"])

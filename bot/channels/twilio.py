@@ -11,13 +11,13 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import parse_qs
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
 from .common import OutboundHttp, missing, numbered_menu, setting, split_text
-from .failsafe import protect
+from .base import SafeInputChannel
 from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
 from .menus import MenuMemory
 
@@ -63,7 +63,7 @@ class TwilioRestOutput(OutputChannel):
         return None
 
 
-class VerifiedTwilioInput(InputChannel):
+class VerifiedTwilioInput(SafeInputChannel):
     @classmethod
     def name(cls) -> Text:
         return "twilio"
@@ -104,8 +104,7 @@ class VerifiedTwilioInput(InputChannel):
             return False
         return RequestValidator(self.auth_token).validate(self.webhook_url, fields, signature)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        on_new_message = protect(on_new_message)  # a reply even when Rasa cannot handle the message
+    def routes(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         twilio = Blueprint(f"{self.name()}_webhook", __name__)
 
         @twilio.route("/", methods=["GET"])
