@@ -54,6 +54,17 @@ def test_emergency_gets_112_first(rasa):
     assert "112" in replies[0] and replies[0] == response_text("utter_emergency", "es")
 
 
+# Emergencies named in words of bot/nlu/emergency_terms.yml get the emergency number first, in the
+# user's language, whatever the intent classifier makes of the rest of the message.
+@pytest.mark.parametrize(
+    "text,language",
+    [("ساختمون آتیش گرفته، کمک", "fa"), ("ابعتولي الإسعاف بسرعة", "ar"), ("дитина не дихає", "uk"), ("il y a un incendie dans l'immeuble", "fr")],
+)
+def test_named_emergencies_get_112_first_in_every_language(rasa, text, language):
+    replies, _ = say(rasa, text)
+    assert replies[0] == response_text("utter_emergency", language), replies
+
+
 def test_language_is_kept_for_short_messages(rasa):
     sender = f"test-{uuid.uuid4()}"
     say(rasa, "hola, buenas tardes", sender=sender)
