@@ -76,6 +76,14 @@ class Service(HsdsModel, Versioned):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The API lists services by name, usually with one status (the assistant asks for active ones):
+            # these let the database read a page in order and stop, instead of sorting every match.
+            models.Index(fields=["status", "name"], name="hsds_service_status_name"),
+            models.Index(fields=["name"], name="hsds_service_name"),
+            # Counting the services of a set of ids (the taxonomy filter) with a status, without reading their rows.
+            models.Index(fields=["id", "status"], name="hsds_service_id_status"),
+        ]
 
     def __str__(self):
         return self.name
@@ -246,6 +254,10 @@ class Attribute(HsdsModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["link_entity", "link_id", "taxonomy_term"], name="unique_attribute_link"),
+        ]
+        indexes = [
+            # The taxonomy filter: the services linked to some terms, read from the index alone.
+            models.Index(fields=["link_entity", "taxonomy_term", "link_id"], name="hsds_attribute_entity_term"),
         ]
 
 

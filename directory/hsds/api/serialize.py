@@ -257,12 +257,12 @@ def location(loc: m.Location, nested: bool = True) -> dict:
     if nested:
         data.update(
             {
-                "languages": [language(x) for x in loc.languages.all()],
-                "addresses": [address(x) for x in loc.addresses.all()],
+                "languages": [language(x) for x in _rows(loc, "languages")],
+                "addresses": [address(x) for x in _rows(loc, "addresses")],
                 "contacts": [],
                 "accessibility": [],
-                "phones": [phone(x) for x in loc.phones.all()],
-                "schedules": [schedule(x) for x in loc.schedules.all()],
+                "phones": [phone(x) for x in _rows(loc, "phones")],
+                "schedules": [schedule(x) for x in _rows(loc, "schedules")],
                 "attributes": [],
                 "metadata": [],
             }
@@ -327,17 +327,31 @@ def attributes_by_link(entity: str, ids) -> dict:
 
 LOCATION_PREFETCH = ("languages", "addresses", "phones", "schedules")
 SERVICE_PREFETCH = ("phones", "schedules", "languages", "required_documents")
+# Where `service_queryset` puts a prefetched relation's rows: a plain list. Django's default prefetch builds a
+# queryset per record and relation to hold them, which cost more than the SQL for a page of full services.
+ROWS = "{}_rows"
+
+
+def _rows(record, relation: str):
+    """The rows of `record.<relation>`: the list prefetched by `service_queryset`, else the manager's."""
+    rows = getattr(record, ROWS.format(relation), None)
+    return rows if rows is not None else getattr(record, relation).all()
+
+
+def _as_list(relation: str, queryset=None) -> Prefetch:
+    """Prefetch `relation` (a path such as location__phones) into a list on the last records of the path."""
+    return Prefetch(relation, queryset=queryset, to_attr=ROWS.format(relation.rsplit("__", 1)[-1]))
 
 
 def service_queryset(full: bool, lang: str = ""):
     queryset = m.Service.objects.select_related("organization").prefetch_related(*translation_prefetch(lang))
     if full:
         queryset = queryset.prefetch_related(
-            *SERVICE_PREFETCH,
-            Prefetch(
+            *[_as_list(name) for name in SERVICE_PREFETCH],
+            _as_list(
                 "service_at_locations",
-                queryset=m.ServiceAtLocation.objects.select_related("location").prefetch_related(
-                    *[f"location__{name}" for name in LOCATION_PREFETCH], "phones", "schedules"
+                m.ServiceAtLocation.objects.select_related("location").prefetch_related(
+                    *[_as_list(f"location__{name}") for name in LOCATION_PREFETCH], _as_list("phones"), _as_list("schedules")
                 ),
             ),
         )
@@ -366,8 +380,8 @@ def service_at_location(sal: m.ServiceAtLocation, full: bool, lang: str = "", at
         data.update(
             {
                 "contacts": [],
-                "phones": [phone(x) for x in sal.phones.all()],
-                "schedules": [schedule(x) for x in sal.schedules.all()],
+                "phones": [phone(x) for x in _rows(sal, "phones")],
+                "schedules": [schedule(x) for x in _rows(sal, "schedules")],
                 "attributes": [],
                 "metadata": [],
             }
@@ -410,14 +424,14 @@ def service(svc: m.Service, full: bool, attributes: list = None, with_locations:
         required=("id", "name", "status"),
     )
     if full:
-        documents = list(svc.required_documents.all())
+        documents = list(_rows(svc, "required_documents"))
         document_names = _documents(translation, [d.document for d in documents])
         data.update(
             {
-                "phones": [phone(x) for x in svc.phones.all()],
-                "schedules": [schedule(x) for x in svc.schedules.all()],
+                "phones": [phone(x) for x in _rows(svc, "phones")],
+                "schedules": [schedule(x) for x in _rows(svc, "schedules")],
                 "service_areas": [],
-                "languages": [language(x) for x in svc.languages.all()],
+                "languages": [language(x) for x in _rows(svc, "languages")],
                 "funding": [],
                 "cost_options": [],
                 "required_documents": [
@@ -430,7 +444,7 @@ def service(svc: m.Service, full: bool, attributes: list = None, with_locations:
             }
         )
         if with_locations:
-            data["service_at_locations"] = [nested_service_at_location(x) for x in svc.service_at_locations.all()]
+            data["service_at_locations"] = [nested_service_at_location(x) for x in _rows(svc, "service_at_locations")]
     return data
 
 
@@ -443,8 +457,8 @@ def nested_service_at_location(sal: m.ServiceAtLocation) -> dict:
             "location_id": str(sal.location_id),
             "description": sal.description,
             "contacts": [],
-            "phones": [phone(x) for x in sal.phones.all()],
-            "schedules": [schedule(x) for x in sal.schedules.all()],
+            "phones": [phone(x) for x in _rows(sal, "phones")],
+            "schedules": [schedule(x) for x in _rows(sal, "schedules")],
             "location": location(sal.location),
             "attributes": [],
             "metadata": [],
