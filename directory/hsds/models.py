@@ -2,7 +2,7 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 from . import validation
 
@@ -234,12 +234,16 @@ class TaxonomyTerm(HsdsModel):
         return f"{self.code} ({self.name})"
 
     def descendant_ids(self) -> list:
-        """This term's id and those of all terms below it (a breadth-first walk; taxonomies are shallow)."""
-        ids, frontier = [self.id], [self.id]
-        while frontier:
-            frontier = list(TaxonomyTerm.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-            ids.extend(frontier)
-        return ids
+        """This term's id and those of all terms below it, in one recursive query whatever the depth."""
+        table, pk, parent = self._meta.db_table, self._meta.pk, self._meta.get_field("parent")
+        quote = connection.ops.quote_name
+        sql = (
+            f"WITH RECURSIVE tree(id) AS (SELECT %s UNION SELECT t.{quote(pk.column)} FROM {quote(table)} t"
+            f" JOIN tree ON t.{quote(parent.column)} = tree.id) SELECT id FROM tree"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk.get_db_prep_value(self.id, connection)])
+            return [value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)) for (value,) in cursor.fetchall()]
 
 
 class Attribute(HsdsModel):

@@ -9,6 +9,7 @@ parameter or `Accept-Language`, see `negotiate_language`), field by field fallin
 default language; full records carry the audit trail as HSDS `metadata`, newest first.
 """
 from collections import defaultdict
+from functools import lru_cache
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -346,9 +347,10 @@ def _distribute(rows, owners: dict) -> None:
                 getattr(record, ROWS.format(relation)).append(row)
 
 
-def _fields(model) -> list:
+@lru_cache(maxsize=None)
+def _fields(model) -> tuple:
     """The columns the serializers read (all but `extra`, which the API never shows)."""
-    return [f.attname for f in model._meta.concrete_fields if f.name != "extra"]
+    return tuple(f.attname for f in model._meta.concrete_fields if f.name != "extra")
 
 
 def _plain_rows(queryset):
