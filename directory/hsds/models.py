@@ -238,7 +238,7 @@ class TaxonomyTerm(HsdsModel):
         table, pk, parent = self._meta.db_table, self._meta.pk, self._meta.get_field("parent")
         quote = connection.ops.quote_name
         sql = (
-            f"WITH RECURSIVE tree(id) AS (SELECT %s UNION SELECT t.{quote(pk.column)} FROM {quote(table)} t"
+            f"WITH RECURSIVE tree(id) AS (SELECT CAST(%s AS {pk.db_type(connection)}) UNION SELECT t.{quote(pk.column)} FROM {quote(table)} t"
             f" JOIN tree ON t.{quote(parent.column)} = tree.id) SELECT id FROM tree"
         )
         with connection.cursor() as cursor:
