@@ -362,7 +362,7 @@ def _plain_rows(queryset):
 def load_full_relations(services) -> None:
     """What full services nest (phones, schedules, languages, documents, service_at_locations with their
     phones and schedules, locations with their languages, addresses, phones and schedules), for many
-    services in seven queries: phones, schedules and languages each in one query whoever they belong to.
+    services in six queries: phones, schedules and languages each in one query whoever they belong to.
 
     Django's prefetch_related would take eleven queries and build a queryset per record and relation,
     which cost more than the SQL itself for a page of 100 full services.
