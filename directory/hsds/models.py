@@ -2,7 +2,7 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 from . import validation
 
@@ -76,6 +76,14 @@ class Service(HsdsModel, Versioned):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The API lists services by name, usually with one status (the assistant asks for active ones):
+            # these let the database read a page in order and stop, instead of sorting every match.
+            models.Index(fields=["status", "name"], name="hsds_service_status_name"),
+            models.Index(fields=["name"], name="hsds_service_name"),
+            # Counting the services of a set of ids (the taxonomy filter) with a status, without reading their rows.
+            models.Index(fields=["id", "status"], name="hsds_service_id_status"),
+        ]
 
     def __str__(self):
         return self.name
@@ -226,12 +234,16 @@ class TaxonomyTerm(HsdsModel):
         return f"{self.code} ({self.name})"
 
     def descendant_ids(self) -> list:
-        """This term's id and those of all terms below it (a breadth-first walk; taxonomies are shallow)."""
-        ids, frontier = [self.id], [self.id]
-        while frontier:
-            frontier = list(TaxonomyTerm.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-            ids.extend(frontier)
-        return ids
+        """This term's id and those of all terms below it, in one recursive query whatever the depth."""
+        table, pk, parent = self._meta.db_table, self._meta.pk, self._meta.get_field("parent")
+        quote = connection.ops.quote_name
+        sql = (
+            f"WITH RECURSIVE tree(id) AS (SELECT CAST(%s AS {pk.db_type(connection)}) UNION SELECT t.{quote(pk.column)} FROM {quote(table)} t"
+            f" JOIN tree ON t.{quote(parent.column)} = tree.id) SELECT id FROM tree"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pk.get_db_prep_value(self.id, connection)])
+            return [value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)) for (value,) in cursor.fetchall()]
 
 
 class Attribute(HsdsModel):
@@ -246,6 +258,10 @@ class Attribute(HsdsModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["link_entity", "link_id", "taxonomy_term"], name="unique_attribute_link"),
+        ]
+        indexes = [
+            # The taxonomy filter: the services linked to some terms, read from the index alone.
+            models.Index(fields=["link_entity", "taxonomy_term", "link_id"], name="hsds_attribute_entity_term"),
         ]
 
 
