@@ -630,7 +630,7 @@ FINDINGS = """## Findings and changes
   longer the dominant cost. Rasa's own per-turn work (graph runner, tracker copies, rule policy) is not ours
   to change; more throughput needs more Rasa processes behind a balancer, with a shared tracker store
   and lock store: the production profile (`make run-prod`), measured above beside the single process.
-- **Rasa's ready time: about 10 s less (fixed what was ours; target 15 s met only on a quiet machine).** Measured by starting `rasa run` with the
+- **Rasa's ready time: about 10 s less (fixed what was ours).** Measured by starting `rasa run` with the
   product's model and polling until it answers, alternating the old and the new code, and by timing each
   step in one process (`python -X importtime`, cProfile of `rasa.core.agent.load_agent`, a timer around
   each graph node). On a quiet moment (load average ~1): ready after 21–25 s before; after, the same
