@@ -69,7 +69,7 @@ stop-prod: ## Stop the production profile's PostgreSQL and Redis
 test: venv browser prod-packages model ## Run every check: data validation, unit, action, browser and end-to-end tests
 	$(PY) -m pytest
 
-bench: venv model ## Measure latency, throughput, memory (docs/benchmarks.md) and fuzz 10,000 messages (not part of make test)
+bench: venv prod-packages model ## Measure latency, throughput, memory of make run and make run-prod (docs/benchmarks.md), fuzz 10,000 messages
 	$(PY) scripts/benchmark.py
 
 venv: $(INSTALLED) ## Create .venv with the pinned dependencies

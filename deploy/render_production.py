@@ -38,7 +38,8 @@ def procfile(ports: list, nginx_conf: Path) -> str:
     for n, port in enumerate(ports, start=1):
         lines.append(
             # Behind nginx: the client's address comes from X-Forwarded-For (set by nginx only).
-            f"rasa{n}: SANIC_PROXIES_COUNT=1 {venv}/rasa run --model ${{RASA_MODEL}} --interface 127.0.0.1 --port {port}"
+            # One OpenMP thread, not spinning, for the sentence embeddings, as in `make run` (Makefile).
+            f"rasa{n}: SANIC_PROXIES_COUNT=1 OMP_NUM_THREADS=${{RASA_OMP_NUM_THREADS:-1}} OMP_WAIT_POLICY=PASSIVE {venv}/rasa run --model ${{RASA_MODEL}} --interface 127.0.0.1 --port {port}"
             " --cors ${RASA_CORS_ORIGINS} --credentials credentials.yml --endpoints ${RASA_ENDPOINTS}"
         )
     lines.append(f"retention: {venv}/python -m bot.retention --endpoints ${{RASA_ENDPOINTS}} --every-hours 24")

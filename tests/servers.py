@@ -101,11 +101,13 @@ def prepare_directory_database(database_url: str) -> None:
         subprocess.run(manage + args, cwd=ROOT / "directory", env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def directory_server(database_url: str, port: Optional[int] = None, rasa_public_url: str = "", env: Optional[Dict[str, str]] = None) -> ServerProcess:
+def directory_server(
+    database_url: str, port: Optional[int] = None, rasa_public_url: str = "", env: Optional[Dict[str, str]] = None, workers: int = 1,
+) -> ServerProcess:
     port = port or free_port()
     return ServerProcess(
         "directory",
-        [str(VENV_BIN / "gunicorn"), "--chdir", "directory", "directory_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"],
+        [str(VENV_BIN / "gunicorn"), "--chdir", "directory", "directory_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4"],
         port,
         "/api/",
         env={"DATABASE_URL": database_url, "RASA_PUBLIC_URL": rasa_public_url, **(env or {})},

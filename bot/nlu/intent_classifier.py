@@ -8,6 +8,7 @@ phrasings close to a few examples). Measured on the held-out sets
 seconds. DIET still extracts entities.
 """
 import logging
+import sys
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -26,6 +27,30 @@ from sklearn.linear_model import LogisticRegression
 logger = logging.getLogger(__name__)
 # Types a saved model may contain; loading refuses anything else (skops, not pickle).
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")
+# What our training writes beyond the types skops trusts by default: loading trusts these in one pass;
+# a file with anything else goes through the full check above.
+EXPECTED_UNTRUSTED = ["scipy.sparse._csr.csr_matrix"]
+_ABSENT = object()
+
+
+def import_skops_io():
+    """`import skops.io`, fast in a process that has already imported TensorFlow.
+
+    On import, skops looks up the module of each numpy and scipy.special ufunc (about 800) the way
+    pickle does: a scan of sys.modules in order until a module holds the object. In the Rasa server
+    (~6,000 modules, scipy.special near the end) that took 8-11 s of its start (docs/benchmarks.md).
+    Moving every other module behind numpy's and scipy's (pop and re-insert, as the import system
+    itself does after each import) ends each scan within a few modules; the names found and the
+    modules are the same.
+    """
+    if "skops.io" not in sys.modules:
+        for name in [name for name in list(sys.modules) if name.partition(".")[0] not in ("numpy", "scipy")]:
+            module = sys.modules.pop(name, _ABSENT)
+            if module is not _ABSENT:
+                sys.modules[name] = module
+    import skops.io
+
+    return skops.io
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -125,7 +150,7 @@ class EmbeddingIntentClassifier(IntentClassifier, GraphComponent):
         return messages
 
     def persist(self) -> None:
-        import skops.io as sio
+        sio = import_skops_io()
 
         with self._model_storage.write_to(self._resource) as model_dir:
             sio.dump(
@@ -142,16 +167,20 @@ class EmbeddingIntentClassifier(IntentClassifier, GraphComponent):
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext, **kwargs: Any) -> "EmbeddingIntentClassifier":
-        import skops.io as sio
+        sio = import_skops_io()
+        from skops.io.exceptions import UntrustedTypesFoundException
 
         try:
             with model_storage.read_from(resource) as model_dir:
                 path = model_dir / "intent_classifier.skops"
-                untrusted = sio.get_untrusted_types(file=path)
-                unexpected = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
-                if unexpected:
-                    raise ValueError(f"refusing to load unexpected types {unexpected}")
-                parts = sio.load(path, trusted=untrusted)
+                try:  # one pass over the file (each pass reads and checks ~30 MB of JSON)
+                    parts = sio.load(path, trusted=EXPECTED_UNTRUSTED)
+                except UntrustedTypesFoundException:
+                    untrusted = sio.get_untrusted_types(file=path)
+                    unexpected = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+                    if unexpected:
+                        raise ValueError(f"refusing to load unexpected types {unexpected}")
+                    parts = sio.load(path, trusted=untrusted)
         except ValueError as error:
             logger.warning("No trained intent classifier could be loaded (%s); it will predict nothing.", error)
             return cls(config, model_storage, resource)

@@ -4,53 +4,20 @@ directory on PostgreSQL, the action server behind its token, two Rasa replicas s
 """
 import os
 import secrets
-import shutil
 import subprocess
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
 import psycopg2
 import pytest
 import requests
+from production_stack import Datastores, balancer_server, start_services
 
-from servers import ROOT, VENV_BIN, ServerProcess, action_server, channels_off, directory_server, free_port, prepare_directory_database, rasa_server, response_text
+from servers import ROOT, VENV_BIN, ServerProcess, response_text
 
 pytestmark = pytest.mark.timeout(900)
 
 RTL_MARK = "\u200f"
-
-
-class Datastores:
-    def __init__(self) -> None:
-        # Under /tmp, not pytest's private tmp dir: PostgreSQL runs as the `postgres` user when we are root.
-        self.data_dir = Path(tempfile.mkdtemp(prefix="newcomer-prod-"))
-        self.data_dir.chmod(0o755)
-        self.env = {
-            "PROD_DATA_DIR": str(self.data_dir),
-            "POSTGRES_HOST": "127.0.0.1",
-            "POSTGRES_PORT": str(free_port()),
-            "POSTGRES_USER": "newcomer",
-            "POSTGRES_PASSWORD": secrets.token_hex(16),
-            "POSTGRES_DIRECTORY_DB": "directory",
-            "POSTGRES_TRACKER_DB": "rasa_tracker",
-            "REDIS_HOST": "127.0.0.1",
-            "REDIS_PORT": str(free_port()),
-            "REDIS_PASSWORD": secrets.token_hex(16),
-        }
-
-    def run(self, command: str) -> None:
-        subprocess.run([str(ROOT / "scripts" / "datastores"), command], env={**os.environ, **self.env}, check=True, capture_output=True, timeout=120)
-
-    def database_url(self, name: str) -> str:
-        e = self.env
-        return f"postgres://{e['POSTGRES_USER']}:{e['POSTGRES_PASSWORD']}@127.0.0.1:{e['POSTGRES_PORT']}/{name}"
-
-    def tracker_events(self, sender: str) -> list:
-        with psycopg2.connect(self.database_url("rasa_tracker")) as connection, connection.cursor() as cursor:
-            cursor.execute("SELECT type_name, action_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
-            return cursor.fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +25,7 @@ def stores():
     stores = Datastores()
     stores.run("start")
     yield stores
-    stores.run("stop")
-    shutil.rmtree(stores.data_dir, ignore_errors=True)
+    stores.remove()
 
 
 @pytest.fixture(scope="module")
@@ -69,29 +35,16 @@ def action_token() -> str:
 
 @pytest.fixture(scope="module")
 def stack(stores, action_token):
-    directory_url = stores.database_url("directory")
-    prepare_directory_database(directory_url)
-    servers = [directory_server(directory_url).start()]
-    servers.append(action_server(servers[0].url + "/api", token=action_token).start())
-    env = {**channels_off(), **stores.env, "ACTION_SERVER_TOKEN": action_token, "REST_RATE_PER_MINUTE": "600", "REST_RATE_BURST": "100"}
-    servers += ServerProcess.start_together(
-        [rasa_server(servers[1].url + "/webhook", "http://127.0.0.1", env=env, endpoints="endpoints.production.yml", name=f"rasa{n}") for n in (1, 2)]
-    )
-    yield {"directory": servers[0], "actions": servers[1], "replicas": servers[2:]}
-    for server in reversed(servers):
+    stack = start_services(stores, action_token, replicas=2, rasa_env={"REST_RATE_PER_MINUTE": "600", "REST_RATE_BURST": "100"})
+    yield stack
+    for server in reversed(stack["servers"]):
         server.stop()
 
 
 @pytest.fixture(scope="module")
 def balancer(stack, stores):
     """nginx in front of the two replicas, from the same renderer `make run-prod` uses."""
-    out = stores.data_dir / "balancer"
-    port = free_port()
-    replica_ports = ",".join(str(server.port) for server in stack["replicas"])
-    env = {**os.environ, "RASA_PORT": str(port), "RASA_REPLICA_PORTS": replica_ports}
-    subprocess.run([str(VENV_BIN / "python"), "deploy/render_production.py", str(out)], cwd=ROOT, env=env, check=True, capture_output=True)
-    conf = out / "nginx" / "nginx.conf"
-    nginx = ServerProcess("nginx", [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p", str(conf.parent), "-e", "stderr"], port, "/", timeout=30)
+    nginx = balancer_server(stores.data_dir / "balancer", stack["replicas"])
     nginx.start()
     yield nginx
     nginx.stop()
