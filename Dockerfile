@@ -10,7 +10,11 @@
 # separately, mount one over /app/models and point RASA_MODEL at it.
 FROM python:3.10-slim-bookworm
 
+# OMP_*: one passive OpenMP thread for the sentence embeddings, as `make run` and `make run-prod` have
+# (more threads were ~20x slower per message on a busy 2-core machine: docs/benchmarks.md).
 ENV PYTHONDONTWRITEBYTECODE=1 \
+    OMP_NUM_THREADS=1 \
+    OMP_WAIT_POLICY=PASSIVE \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \

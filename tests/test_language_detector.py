@@ -58,6 +58,10 @@ def test_metadata_language_wins(detector):
         ("فارسی صحبت کن", "fa"),
         ("dari please", "fa"),
         ("parlez-vous français", "fr"),
+        # Two languages named: the wish comes last (the same whatever the process's hash seed).
+        ("не знаю англійської, пиши українською", "uk"),
+        ("no entiendo inglés, en español por favor", "es"),
+        ("I can't read English, Arabic please", "ar"),
     ],
 )
 def test_a_request_to_change_language_names_the_new_one(detector, text, language):

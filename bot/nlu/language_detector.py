@@ -38,10 +38,10 @@ def load_hints(codes: List[str]) -> Dict[str, str]:
 
 
 def load_names(codes: List[str]) -> List[tuple]:
-    """(name, language) pairs, longest names first so "العربية" wins over shorter overlaps."""
+    """(name, language) pairs in a fixed order (longest first, then alphabetical): no hash-seed dependence."""
     lists = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8")) or {}
     pairs = {(str(name).lower(), code) for code in codes for name in lists.get(code, [])}
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
+    return sorted(pairs, key=lambda pair: (-len(pair[0]), pair))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -79,9 +79,11 @@ class LanguageDetector(GraphComponent):
         return cls(config)
 
     def requested(self, text: str) -> Optional[str]:
-        """The language a "please speak X" message names, if any."""
+        """The language a "please speak X" message names, if any. When it names several ("I don't read
+        English, Ukrainian please"), the one named last: the request usually ends with the wish."""
         lowered = text.lower()
-        return next((code for name, code in self.names if name in lowered), None)
+        found = [(lowered.rfind(name), len(name), code) for name, code in self.names if name in lowered]
+        return max(found, key=lambda hit: (hit[0], hit[1]))[2] if found else None
 
     def detect(self, text: str, metadata: Optional[Dict[Text, Any]] = None, intent: Optional[str] = None) -> Optional[str]:
         preferred = metadata.get(LANGUAGE_ENTITY) if isinstance(metadata, dict) else None
