@@ -671,22 +671,28 @@ FINDINGS = """## Findings and changes
   replicas without `OMP_NUM_THREADS`/`OMP_WAIT_POLICY` (only `make run`'s Procfile had them), so under
   `make run-prod` every replica's embeddings used all cores and spun, the ~20x slowdown of the first
   finding, multiplied by the replicas. The rendered Procfile now sets `OMP_NUM_THREADS=${RASA_OMP_NUM_THREADS:-1}
-  OMP_WAIT_POLICY=PASSIVE`. `docker-compose.yml`, `deploy/k8s/` and the Dockerfile do not set them
-  either: left for whoever owns those files (an `ENV` in the Dockerfile would cover both).
+  OMP_WAIT_POLICY=PASSIVE`, and so does the Dockerfile's `ENV` (hence `docker-compose.yml` and
+  `deploy/k8s/`, which run that image).
 - **An action timeout under load counts as an error here.** When many turns queue on Rasa's event loop,
   the wait for the action server (`ACTION_TIMEOUT_SECONDS`, 2.5 s) includes the queueing, and the user
   gets the localized apology rather than silence; the fault tests hold the 4 s limit, the load test
   shows where it starts to give.
-- **Directory search at 10,000 services (missed, explained, not changed).** Profiled with Django's
-  CaptureQueriesContext: the action's query costs ~17 SQL queries (constant, no N+1: the prefetches hold),
-  but the main SELECT filters services by taxonomy term through the generic `hsds_attribute` link
-  (`id IN (SELECT link_id ...)`), then sorts all matching services by name to take 3, and the page also
-  runs a COUNT over the same filter: ~45 ms + ~30 ms on SQLite, plus the serialization in Python. Text
-  search is `LIKE '%word%'` over five columns (a full scan, ~100 ms per query at 10,000 services). What
-  would meet 20 ms: an index that serves the ordering (`hsds_service(status, name)`), a denormalised
-  service-term table instead of the generic attribute link, full-text search (SQLite FTS5 or PostgreSQL
-  `tsvector`), and skipping the COUNT when only the first page is wanted. These are schema migrations in
-  the directory app, which another change is extending at the same time: left for a follow-up.
+- **Directory search at 10,000 services (changed; the 20 ms target still missed under load).** Profiled
+  in process (CaptureQueriesContext, cProfile, `EXPLAIN QUERY PLAN`): the small pages were SQL-bound (no
+  index served the name order, the taxonomy filter read every service link through the generic
+  `hsds_attribute` table and the COUNT repeated it), text search scanned everything twice, and the page of
+  100 full services was 90 % Python (Django's prefetch building a queryset per record and relation).
+  Changes: indexes `hsds_service(status, name)`, `(name)`, `(id, status)` and a covering
+  `hsds_attribute(link_entity, taxonomy_term_id, link_id)` (migration 0003); text search looks words up in
+  the small tables first and tests services against one `UNION ALL` id list; full services load their
+  nested records in 6 plain-row queries; term descendants in one recursive query. Responses are
+  byte-identical (223 requests compared on SQLite and PostgreSQL). Same procedure, load ~3.6, p50/p95 ms
+  before → after: action's query 53/57 → 28/57 (p95 29–59 across rounds), sub-need 45/52 → 21/25, text
+  search 83/90 → 36/61, 100 full services 192/269 → 92/154; the table above is this run's. What remains
+  in the small pages is Django's ~1 ms per query (12 queries) plus DRF and gunicorn; text search still
+  scans every service (trigram/full-text indexes differ between SQLite and PostgreSQL and must be kept in
+  step on every write path: not done). Details: `docs/directory-performance-notes.md`. Query counts and
+  the SQLite query plans are asserted in `tests/reliability/test_query_counts.py`.
 - **The long fuzz runs.** The first `make bench` run (2026-11-28): the 10,000 fuzzed messages passed; schemathesis
   with 200 examples per operation found that gunicorn's 414 (request line over 4094 bytes, answered before
   the API) was undocumented: now in the OpenAPI description, and the test does not validate a 414 against
@@ -696,12 +702,10 @@ FINDINGS = """## Findings and changes
 - **N+1 found and fixed.** `GET /api/service_at_locations?full=true` ran five queries per row (the nested
   service's phones, schedules, languages, documents and attributes): 108 queries for 20 rows, now 18 for
   any page size (`tests/reliability/test_query_counts.py`).
-- **Found, not changed: a tie in the language detector depends on the hash seed.** `load_names` in
-  `bot/nlu/language_detector.py` sorts (name, language) pairs from a set by length only, so when a
-  message names two languages of the same length ("не знаю англійської, пиши українською": "англій" and
-  "україн") the one chosen changes from one process to the next (`PYTHONHASHSEED`). A secondary sort
-  key (or the last-named language) would make it stable; it changes behaviour, so it is left to the owner
-  of the language detector.
+- **A tie in the language detector depended on the hash seed (fixed).** `load_names` sorted (name,
+  language) pairs from a set by length only, so "не знаю англійської, пиши українською" ("англій" and
+  "україн") changed language from one process to the next. A request naming two languages now picks the
+  one named last, names are in a fixed order, and the test runs under several `PYTHONHASHSEED`s.
 """.splitlines()
 
 
