@@ -189,6 +189,8 @@ def test_per_page_is_capped(directory_api):
         ("service_at_locations", {"lat": "47.05", "lon": "8.07", "proximity": "-5"}, "proximity"),
         ("services", {"lat": "47.05", "lon": "8.07", "proximity": "far"}, "proximity"),
         ("services", {"proximity": "1000"}, "proximity"),
+        ("services", {"lon": "", "proximity": ""}, "lon"),  # empty is not absent (found by schemathesis)
+        ("service_at_locations", {"lat": "47.05", "lon": "8.07", "proximity": " "}, "proximity"),
     ],
 )
 def test_bad_parameters_get_a_clear_400(directory_api, path, params, parameter):

@@ -130,9 +130,12 @@ MAX_PROXIMITY_METRES = 1_000_000
 
 
 def _number(params, name: str, low: float, high: float):
-    raw = (params.get(name) or "").strip()
-    if not raw:
+    raw = params.get(name)
+    if raw is None:
         return None
+    raw = raw.strip()
+    if not raw:  # present but empty is not "absent": the OpenAPI description says number
+        raise BadParameter(name, f"'{name}' must be a number, got ''.")
     try:
         value = float(raw)
     except ValueError:
