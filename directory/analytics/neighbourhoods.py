@@ -17,8 +17,8 @@ from hsds.models import Address
 
 def names() -> List[str]:
     """Every neighbourhood named in the directory's addresses, sorted."""
-    values = Address.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct()
-    return sorted({value.strip() for value in values if value.strip()})
+    regions = Address.objects.order_by().values_list("region", flat=True).distinct()
+    return sorted({region.strip() for region in regions} - {""})
 
 
 def known(name: str) -> Optional[str]:

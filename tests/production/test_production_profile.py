@@ -2,6 +2,7 @@
 directory on PostgreSQL, the action server behind its token, two Rasa replicas sharing conversations
 (SQL tracker store + Redis lock store) behind nginx rendered by deploy/render_production.py.
 """
+import contextlib
 import os
 import secrets
 import subprocess
@@ -114,19 +115,26 @@ def real_answer(server: ServerProcess, sender: str, text: str, language: str) ->
     return answer
 
 
+@contextlib.contextmanager
+def stopped(stores, store: str):
+    """PostgreSQL or Redis stopped for the duration, started again whatever happens."""
+    stores.run(f"stop-{store}")
+    try:
+        yield
+    finally:
+        stores.run("start")
+
+
 def test_postgres_outage_gets_a_graceful_reply_and_recovers(stack, stores):
     first, _ = stack["replicas"]
     sender = f"outage-{uuid.uuid4().hex[:8]}"
     assert say(first, sender, "hello")
-    stores.run("stop-postgres")
-    try:
+    with stopped(stores, "postgres"):
         started = time.monotonic()
         answer = say(first, sender, "أحتاج إلى طبيب")
         assert time.monotonic() - started < 10
         # The directory shares the database: the user hears, in Arabic, that it cannot be reached now.
         assert answer and answer[0] in {response_text(name, "ar") for name in ("utter_something_went_wrong", "utter_directory_unavailable")}
-    finally:
-        stores.run("start")
     answer = real_answer(first, sender, "I need a doctor", "en")
     assert answer[0] == response_text("utter_results_health", "en"), answer
 
@@ -134,12 +142,9 @@ def test_postgres_outage_gets_a_graceful_reply_and_recovers(stack, stores):
 def test_redis_outage_gets_a_graceful_reply_and_recovers(stack, stores):
     _, second = stack["replicas"]
     sender = f"lock-outage-{uuid.uuid4().hex[:8]}"
-    stores.run("stop-redis")
-    try:
+    with stopped(stores, "redis"):
         answer = say(second, sender, "Necesito un médico")
         assert answer == [response_text("utter_something_went_wrong", "es")]
-    finally:
-        stores.run("start")
     answer = real_answer(second, sender, "Necesito un médico", "es")
     assert answer[0] == response_text("utter_results_health", "es"), answer
 
