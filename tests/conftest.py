@@ -119,3 +119,20 @@ def hsds_entity_schema():
         return json.loads((HSDS_SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
     return load
+
+
+# --- test tiers ---------------------------------------------------------------------------------------
+# `make test-fast` runs what needs no server, browser or trained model (pytest -m fast); `make test` runs all.
+# A test belongs to the slow tier when it uses a fixture that starts a server, or its module says so
+# with `pytestmark = pytest.mark.servers` (modules that start their own stacks, browsers or models).
+SERVER_FIXTURES = {"directory", "directory_api", "actions", "rasa", "providers", "rasa_port"}
+# Modules that load the trained model or start the production stack themselves.
+SLOW_MODULES = {"test_nlu_quality.py", "test_production_profile.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SERVER_FIXTURES & set(item.fixturenames) or item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.servers)
+        if not item.get_closest_marker("servers"):
+            item.add_marker(pytest.mark.fast)
