@@ -271,8 +271,8 @@ def record(client, method: str, path: str, query: dict, headers: dict, body) -> 
         "headers": {k: v for k, v in sorted(response.headers.items()) if k.lower() not in VOLATILE_HEADERS},
         "queries": len(queries),
     }
-    parsed = json.loads(text)
-    if canonical(parsed) == text:
+    parsed = json.loads(text) if text else None
+    if text and canonical(parsed) == text:
         result["body"] = parsed
     else:  # not DRF's compact form: keep the exact text
         result["body_text"] = text
@@ -306,6 +306,13 @@ def main(output: Path) -> None:
         for name, header in ACCEPT_LANGUAGE_CASES:
             save(name, record(client, "GET", "services", {"per_page": "3", "full": "true"}, {"HTTP_ACCEPT_LANGUAGE": header}, None))
             save(f"{name}.organization", record(client, "GET", f"organizations/{ids['org']}", {}, {"HTTP_ACCEPT_LANGUAGE": header}, None))
+        for path in ("", "services", f"services/{ids['service']}", "service_at_locations", f"service_at_locations/{ids['sal']}",
+                     "organizations", f"organizations/{ids['org']}", "locations", f"locations/{ids['location']}", "taxonomies",
+                     f"taxonomies/{ids['taxonomy']}", "taxonomy_terms", f"taxonomy_terms/{ids['health']}", "openapi.json", "nowhere"):
+            name = path.split("/")[0] + ("-item" if "/" in path else "")
+            save(f"options-{name or 'root'}", record(client, "OPTIONS", path, {}, {}, None))
+        save("head-services", record(client, "HEAD", "services", {"per_page": "2"}, {"HTTP_ACCEPT_LANGUAGE": "ar"}, None))
+        save("head-location", record(client, "HEAD", f"locations/{ids['location']}", {}, {}, None))
         for index, (name, method, path, who, headers, body) in enumerate(write_cases(ids)):
             path, _, raw_query = path.partition("?")
             query = dict(p.split("=", 1) for p in raw_query.split("&")) if raw_query else {}
