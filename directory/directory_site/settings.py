@@ -107,7 +107,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
-    # HSDS's own `format` query parameter is ours (hsds.api.params.response_format), not DRF's
+    # HSDS's own `format` query parameter is ours (hsds.api.parameters.response_format), not DRF's
     # renderer override (which answered 404 for an unknown value).
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

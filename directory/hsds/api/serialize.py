@@ -12,7 +12,6 @@ from collections import defaultdict
 from functools import lru_cache
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import RowNumber
 from django.db.models.expressions import Window
@@ -20,59 +19,15 @@ from django.db.models.expressions import Window
 from hsds import audit
 from hsds import models as m
 
+from . import negotiation
+
 # Newest changes shown in a record's `metadata`; the whole history stays in the staff admin.
 METADATA_LIMIT = 50
-# Language tags that mean one of the content languages (Dari is written with the Persian content).
-LANGUAGE_ALIASES = {"prs": "fa", "fas": "fa", "per": "fa", "ara": "ar", "ukr": "uk", "spa": "es", "fre": "fr", "fra": "fr", "eng": "en"}
-MAX_ACCEPT_LANGUAGE_ITEMS = 20
-
-
-def _supported(tag: str):
-    """The content language a tag such as `ar-SY`, `fa_AF` or `prs` stands for, or None."""
-    primary = tag.strip().lower().replace("_", "-").split("-")[0]
-    primary = LANGUAGE_ALIASES.get(primary, primary)
-    return primary if primary in settings.CONTENT_LANGUAGES else None
-
-
-def _from_accept_language(header: str):
-    """The best content language in an Accept-Language header (q-values honoured, q=0 excluded)."""
-    choices = []
-    for index, part in enumerate(header.split(",")[:MAX_ACCEPT_LANGUAGE_ITEMS]):
-        tag, _, rest = part.strip().partition(";")
-        if not tag.strip():
-            continue
-        quality = 1.0
-        for param in rest.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        choices.append((quality, -index, tag.strip()))
-    for quality, _, tag in sorted(choices, reverse=True):
-        if quality <= 0:
-            continue
-        if tag == "*":
-            return settings.DEFAULT_CONTENT_LANGUAGE
-        language = _supported(tag)
-        if language:
-            return language
-    return None
-
-
-def negotiate_language(request) -> str:
-    """`lang` parameter if it names a content language, else Accept-Language, else the default."""
-    raw = (request.query_params.get("lang") or "").strip()[:35]
-    if raw and _supported(raw):
-        return _supported(raw)
-    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:500]
-    return _from_accept_language(header) or settings.DEFAULT_CONTENT_LANGUAGE
 
 
 def translation_prefetch(lang: str, path: str = "") -> list:
     """Prefetch only the requested language's translation (one query per list, none for the default)."""
-    if not lang or lang == settings.DEFAULT_CONTENT_LANGUAGE:
+    if negotiation.is_default(lang):
         return []
     return [
         Prefetch(
@@ -81,26 +36,6 @@ def translation_prefetch(lang: str, path: str = "") -> list:
             to_attr="selected_translations",
         )
     ]
-
-
-def _translation(svc: m.Service, lang: str):
-    if not lang or lang == settings.DEFAULT_CONTENT_LANGUAGE:
-        return None
-    prefetched = getattr(svc, "selected_translations", None)
-    if prefetched is None:
-        return svc.translations.filter(language=lang).first()
-    return prefetched[0] if prefetched else None
-
-
-def _text(translation, field: str, default: str) -> str:
-    value = getattr(translation, field, "") if translation is not None else ""
-    return value if value and value.strip() else default
-
-
-def _documents(translation, documents: list) -> list:
-    """Translated document names by position; a missing or empty line keeps the default text."""
-    lines = (translation.required_documents.splitlines() if translation is not None else [])
-    return [lines[i].strip() if i < len(lines) and lines[i].strip() else d for i, d in enumerate(documents)]
 
 
 def metadata_by_record(ids, limit: int = METADATA_LIMIT) -> dict:
@@ -445,22 +380,22 @@ def service_at_location(sal: m.ServiceAtLocation, full: bool, lang: str = "", at
 
 
 def service(svc: m.Service, full: bool, attributes: list = None, with_locations: bool = True, lang: str = "", metadata: list = None) -> dict:
-    translation = _translation(svc, lang)
+    translation = negotiation.translation_of(svc, lang)
     data = _compact(
         {
             "id": str(svc.id),
             "organization_id": str(svc.organization_id),
-            "name": _text(translation, "name", svc.name),
+            "name": negotiation.translated_text(translation, "name", svc.name),
             "alternate_name": svc.alternate_name,
-            "description": _text(translation, "description", svc.description),
+            "description": negotiation.translated_text(translation, "description", svc.description),
             "url": svc.url,
             "email": svc.email,
             "status": svc.status,
             "interpretation_services": svc.interpretation_services,
-            "application_process": _text(translation, "application_process", svc.application_process),
-            "fees_description": _text(translation, "fees_description", svc.fees_description),
+            "application_process": negotiation.translated_text(translation, "application_process", svc.application_process),
+            "fees_description": negotiation.translated_text(translation, "fees_description", svc.fees_description),
             "wait_time": svc.wait_time,
-            "eligibility_description": _text(translation, "eligibility_description", svc.eligibility_description),
+            "eligibility_description": negotiation.translated_text(translation, "eligibility_description", svc.eligibility_description),
             "minimum_age": svc.minimum_age,
             "maximum_age": svc.maximum_age,
             "assured_date": _iso(svc.assured_date),
@@ -473,7 +408,7 @@ def service(svc: m.Service, full: bool, attributes: list = None, with_locations:
     )
     if full:
         documents = list(_rows(svc, "required_documents"))
-        document_names = _documents(translation, [d.document for d in documents])
+        document_names = negotiation.translated_documents(translation, [d.document for d in documents])
         data.update(
             {
                 "phones": [phone(x) for x in _rows(svc, "phones")],

@@ -1,13 +1,16 @@
-"""Validation of the HSDS API's query parameters: a bad value is a 400 that names the parameter."""
+"""Parsing of the HSDS API's query parameters: a bad value is a 400 that names the parameter.
+
+Parsing only: nothing here reads the database (filters.py resolves what a parameter names).
+"""
 import math
 import uuid
 from datetime import datetime, time
+from typing import NamedTuple
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from hsds.models import Service, TaxonomyTerm
+from hsds.models import Service
 
 from .errors import BadParameter
 
@@ -31,13 +34,6 @@ def positive_int(params, name: str, default: int) -> int:
     if value > MAX_INT_PARAMETER or len(raw) > 20:
         raise BadParameter(name, f"'{name}' must be at most {MAX_INT_PARAMETER}.")
     return value
-
-
-def paging(params) -> tuple:
-    response_format(params)
-    page = positive_int(params, "page", 1)
-    per_page = min(positive_int(params, "per_page", settings.HSDS_DEFAULT_PER_PAGE), settings.HSDS_MAX_PER_PAGE)
-    return page, per_page
 
 
 def response_format(params) -> str:
@@ -79,8 +75,15 @@ def search_text(params) -> str:
     return raw
 
 
+class TermReference(NamedTuple):
+    """A taxonomy term as a parameter names it: by id or, as a profile extension, by its code (e.g. 'health')."""
+
+    parameter: str
+    raw: str
+    lookup: dict
+
+
 def taxonomy_term(params, name: str = "taxonomy_term_id"):
-    """The term named by id or, as a profile extension, by its code (e.g. 'health')."""
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
@@ -88,10 +91,15 @@ def taxonomy_term(params, name: str = "taxonomy_term_id"):
         lookup = {"id": uuid.UUID(raw)}
     except ValueError:
         lookup = {"code": raw}
-    term = TaxonomyTerm.objects.filter(**lookup).first()
-    if term is None:
-        raise BadParameter(name, f"'{name}': no taxonomy term has the id or code '{raw[:64]}'.")
-    return term
+    return TermReference(name, raw, lookup)
+
+
+def spoken_language(params) -> str:
+    """Profile extension `language`: services offered in this language (a code such as 'ar')."""
+    spoken = (params.get("language") or "").strip().lower()
+    if spoken and (not spoken.isalpha() or len(spoken) > 8):
+        raise BadParameter("language", "'language' must be a language code such as 'ar' or 'uk'.")
+    return spoken
 
 
 def modified_after(params):
