@@ -101,6 +101,7 @@ def demo_ids() -> dict:
         "lon": str(located.longitude),
         "org": str(orgs[0]),
         "other_org": str(orgs[1]),
+        "other_location": str(m.Location.objects.filter(organization_id=orgs[1]).order_by("name").first().id),
         "health": str(stable_id("term", "health")),
         "health_doctor": str(stable_id("term", "health-doctor")),
         "taxonomy": str(m.Taxonomy.objects.order_by("name").first().id),
@@ -229,6 +230,27 @@ def write_cases(ids: dict) -> list:
         ("post-organization", "POST", "organizations", "admin", {}, {"id": str(uuid.UUID(int=0x0E6)), "name": "Golden organisation", "description": "Made by the golden test.", "phones": [{"number": "+44 20 7946 0999"}], "services": []}),
         ("patch-organization", "PATCH", f"organizations/{uuid.UUID(int=0x0E6)}", "admin", {"HTTP_IF_MATCH": '"1"'}, {"website": "https://golden.example", "version": 1}),
         ("put-organization-editor", "PUT", f"organizations/{ids['other_org']}", "editor", {}, {"name": "Not mine"}),
+        ("patch-service-bad-translations", "PATCH", svc, "editor", {}, {"translations": {"de": {"name": "Dienst"}, "en": {"name": "x"}, "ar": "text", "fa": {"required_documents": [1]}}}),
+        ("patch-service-translations-not-object", "PATCH", svc, "editor", {}, {"translations": ["ar"]}),
+        ("patch-service-remove-translation", "PATCH", f"{svc}?lang=ar", "editor", {"HTTP_IF_MATCH": "*"}, {"translations": {"ar": None}, "status": "active"}),
+        ("patch-service-bad-nested", "PATCH", svc, "editor", {}, {"phones": {"number": "1"}, "schedules": [1], "languages": [{}] * 101, "name": {"en": "x"}}),
+        ("patch-service-link-other-location", "PATCH", svc, "editor", {}, {"service_at_locations": [{"location_id": ids["other_location"]}]}),
+        ("patch-service-bad-id", "PATCH", "services/zzz", "editor", {}, {"name": "x"}),
+        ("post-service-bad-id", "POST", "services", "editor", {}, {**body, "id": "zzz"}),
+        ("post-service-no-organization", "POST", "services", "editor", {}, {"name": "Orphan"}),
+        ("post-service-admin-unknown-organization", "POST", "services", "admin", {}, {"name": "Orphan", "organization_id": str(uuid.UUID(int=77))}),
+        ("post-service-admin-bad-organization", "POST", "services", "admin", {}, {"name": "Orphan", "organization_id": "x"}),
+        ("put-service-move-organization-editor", "PUT", svc, "editor", {}, {**{k: v for k, v in body.items() if k != "version"}, "organization_id": ids["other_org"]}),
+        ("post-service-admin-verified", "POST", "services?lang=es", "admin", {}, {"name": "Verified", "organization_id": ids["other_org"], "assured_date": "2026-01-10", "service_at_locations": [{"location_id": location_id}, {"location_id": location_id}]}),
+        ("post-location-admin-shared", "POST", "locations", "admin", {}, {"name": "Shared hall", "latitude": 95, "longitude": 8}),
+        ("post-location-editor-no-organization", "POST", "locations", "editor", {}, {"name": "Mine?"}),
+        ("put-location-other-editor", "PUT", f"locations/{location_id}", "other-editor", {}, {"name": "x"}),
+        ("post-location-item", "POST", f"locations/{location_id}", "editor", {}, {"name": "x"}),
+        ("get-locations", "GET", "locations", None, {}, None),
+        ("delete-location", "DELETE", f"locations/{location_id}", "editor", {}, None),
+        ("patch-organization-editor", "PATCH", f"organizations/{ids['org']}?full_service=true", "editor", {}, {"phones": [], "alternate_name": "Bridges"}),
+        ("delete-service-again", "DELETE", f"{svc}?lang=uk", "editor", {"HTTP_IF_MATCH": '"999"'}, None),
+        ("post-service-bad-token", "POST", "services", "nobody", {}, body),
     ]
 
 
@@ -316,7 +338,7 @@ def main(output: Path) -> None:
         for index, (name, method, path, who, headers, body) in enumerate(write_cases(ids)):
             path, _, raw_query = path.partition("?")
             query = dict(p.split("=", 1) for p in raw_query.split("&")) if raw_query else {}
-            auth = {"HTTP_AUTHORIZATION": f"Token {keys[who]}"} if who else {}
+            auth = {"HTTP_AUTHORIZATION": f"Token {keys.get(who, 'f' * 40)}"} if who else {}
             save(f"write-{index:02d}-{name}", record(client, method, path, query, {**headers, **auth}, body))
 
 
