@@ -113,7 +113,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "hsds.api.errors.exception_handler",
-    # Write API (hsds/api/write.py): token authentication and this rate per token, writes only.
+    # Write API (hsds/api/permissions.py): token authentication and this rate per token, writes only.
     # Counted per process (local memory cache): with N gunicorn workers a token gets up to N times it.
     "DEFAULT_THROTTLE_RATES": {"write": os.environ.get("DIRECTORY_WRITE_RATE", "120/min")},
 }
