@@ -251,6 +251,9 @@ def write_cases(ids: dict) -> list:
         ("patch-organization-editor", "PATCH", f"organizations/{ids['org']}?full_service=true", "editor", {}, {"phones": [], "alternate_name": "Bridges"}),
         ("delete-service-again", "DELETE", f"{svc}?lang=uk", "editor", {"HTTP_IF_MATCH": '"999"'}, None),
         ("post-service-bad-token", "POST", "services", "nobody", {}, body),
+        ("post-location-shared", "POST", "locations", "admin", {}, {"id": str(uuid.UUID(int=0x5A4ED)), "name": "Shared hall", "latitude": 47.05, "longitude": 8.1}),
+        ("patch-service-link-shared-location", "PATCH", f"{svc}?lang=fr", "editor", {}, {"service_at_locations": [{"location_id": str(uuid.UUID(int=0x5A4ED))}, {"location_id": location_id}]}),
+        ("get-service-at-locations-after-writes", "GET", "service_at_locations?full=true&organization_id=" + ids["org"] + "&lang=ar&per_page=3", None, {}, None),
     ]
 
 

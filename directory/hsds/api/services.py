@@ -91,8 +91,8 @@ class ServiceWriter(RecordWriter):
         if location is None:
             self.errors[f"{where}location_id"] = ["Link an existing location: no location has this id."]
             return
-        if location.organization_id is not None:
-            allowed = permissions.writable_organizations(self.user)
+        allowed = permissions.writable_organizations(self.user)
+        if location.organization_id is not None:  # a shared location (no organisation) is anyone's to link
             permissions.require_assigned(allowed, location.organization_id, "You may only link locations of the organisations assigned to you.")
 
     # -- translations (profile extension) -----------------------------------------------------
