@@ -31,9 +31,9 @@ class OrganizationResource:
         org = loading.get_or_404(m.Organization.objects.all(), organization_id)
         data = shape.organization_detail(
             org,
-            phones=org.phones.all(),
-            locations=loading.organization_locations(org),
-            services=loading.organization_services(org, self.lang),
+            phones=list(org.phones.all()),
+            locations=list(loading.organization_locations(org)),
+            services=list(loading.organization_services(org, self.lang)),
             changes=loading.changes_by_record([org.id]).get(org.id, []),
             lang=self.lang,
         )

@@ -1,10 +1,10 @@
 """Response shapes: rows → HSDS 3.0 JSON (schema/compiled/*.json).
 
 Plain functions rather than DRF serializers: the nesting rules differ per endpoint. Optional
-fields that are empty are left out, as HSDS examples do. Nothing here reads the database: the
-rows come loaded (loading.py), and a service's text comes in the requested language, field by
-field falling back to the default language (negotiation.py). Full records carry the audit trail
-as HSDS `metadata`, newest first.
+fields that are empty are left out, as HSDS examples do. The rows come loaded (loading.py's
+querysets and bulk loaders put what a record nests on it); a service's text comes in the requested
+language, field by field falling back to the default language (negotiation.py). Full records carry
+the audit trail as HSDS `metadata`, newest first.
 """
 from hsds import audit
 from hsds import models as m
