@@ -107,13 +107,13 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
-    # HSDS's own `format` query parameter is ours (hsds.api.params.response_format), not DRF's
+    # HSDS's own `format` query parameter is ours (hsds.api.parameters.response_format), not DRF's
     # renderer override (which answered 404 for an unknown value).
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "hsds.api.errors.exception_handler",
-    # Write API (hsds/api/write.py): token authentication and this rate per token, writes only.
+    # Write API (hsds/api/permissions.py): token authentication and this rate per token, writes only.
     # Counted per process (local memory cache): with N gunicorn workers a token gets up to N times it.
     "DEFAULT_THROTTLE_RATES": {"write": os.environ.get("DIRECTORY_WRITE_RATE", "120/min")},
 }

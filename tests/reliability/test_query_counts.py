@@ -73,10 +73,10 @@ import django; django.setup()
 from django.db import connection
 from django.test import RequestFactory
 from rest_framework.request import Request
-from hsds.api import serialize, views
+from hsds.api import filters, loading
 plans = {}
 for name, query in [('taxonomy', {'taxonomy_term_id': 'health', 'status': 'active'}), ('all', {}), ('search', {'search': 'clinic'})]:
-    queryset = views.filter_services(Request(RequestFactory().get('/api/services', query)), serialize.service_queryset(True))
+    queryset = filters.filter_services(Request(RequestFactory().get('/api/services', query)), loading.service_queryset())
     for kind, statement in (('page', queryset[:3]), ('count', queryset.order_by().values('id'))):
         sql, params = statement.query.sql_with_params()
         if kind == 'count':
