@@ -8,7 +8,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.emergency_terms import EmergencyTerms, names_an_emergency
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # Written for this test (not from the training or held-out sets), with the spelling people use in a hurry.
 EMERGENCIES = [
