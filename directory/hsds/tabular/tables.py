@@ -129,11 +129,7 @@ assert set(IMPORT_ORDER) == set(BY_NAME), set(BY_NAME) - set(IMPORT_ORDER)
 PARENT_COLUMNS = {"organizations": "parent_organization_id", "taxonomy_terms": "parent_id"}
 
 # Attribute.link_entity values whose link_id we can check.
-LINKABLE = {
-    "service": m.Service, "organization": m.Organization, "location": m.Location, "phone": m.Phone,
-    "service_at_location": m.ServiceAtLocation, "address": m.Address, "schedule": m.Schedule,
-    "taxonomy_term": m.TaxonomyTerm, "language": m.Language, "required_document": m.RequiredDocument,
-}
+LINKABLE = m.LINKABLE_MODELS
 TABLE_OF_MODEL = {t.model: t for t in TABLES if t.model is not None}
 
 
