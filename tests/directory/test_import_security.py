@@ -165,6 +165,8 @@ def test_a_change_to_another_organisations_record_shows_in_its_history(two, tmp_
     shown = {(c.resource_type, str(c.resource_id)) for c in audit.history(b_location.id)}
     assert ("service_at_location", NEW[5]) in shown and ("phone", NEW[6]) in shown
     assert ("phone", NEW[6]) in {(c.resource_type, str(c.resource_id)) for c in audit.history(a_service.id)}
+    # The link's own history (its admin History page) shows its creation once, not once per owner.
+    assert [c.last_action_type for c in audit.history(NEW[5])] == ["create"]
 
 
 def test_editors_cannot_change_shared_or_foreign_unmodelled_rows(two, tmp_path):

@@ -1,4 +1,8 @@
-"""Export the whole directory as the HSDS tabular data package (zip of CSVs + datapackage.json) or XLSX.
+"""Export the directory as the HSDS tabular data package (zip of CSVs + datapackage.json) or XLSX.
+
+Administrators export everything; other staff what `Scope` lets them read (README, "Import and
+export"). CSV cells a spreadsheet would run as formulas get a leading apostrophe (tables.neutralised);
+XLSX cells are all written as text.
 
 Modeled columns come from the model fields, the HSDS columns we do not model from each record's
 `extra`, the tables we do not model from ExtraRecord, service translations from the

@@ -3,6 +3,8 @@
 A package's datapackage.json names its CSV files; when it is missing or not valid JSON (the official
 example's is a symlink stored as text), the CSV files are read by their HSDS table names.
 Every cell comes back as text; row numbers are those a spreadsheet shows (the header is row 1).
+CSV cells lose the apostrophe the export put before formula-like text; a workbook's declared size is
+ignored (rows as wide as the header, at most MAX_SHEET_ROWS of them).
 """
 import csv
 import io
