@@ -187,6 +187,13 @@ class Phone(HsdsModel):
     def __str__(self):
         return self.number
 
+    def organization_ids(self) -> set:
+        """Also the organisations of its contact (contacts are kept whole as ExtraRecords)."""
+        owners = super().organization_ids()
+        contact_id = str((self.extra or {}).get("contact_id") or "").strip()
+        contact = ExtraRecord.objects.filter(entity="contacts", record_id=contact_id).first() if contact_id else None
+        return owners | (contact.organization_ids() if contact is not None else set())
+
     def clean(self):
         self.number = validation.normalized_phone(self.number)
 

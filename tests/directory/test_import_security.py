@@ -144,6 +144,16 @@ def test_an_editor_cannot_attach_rows_to_another_organisations_records(two, tmp_
     assert roles.can_change(staff("bea", "editor", [a, b]), record)
 
 
+def test_a_phone_of_another_organisations_contact_is_not_an_editors(two, tmp_path):
+    a, a_service, b, b_location = two
+    m.ExtraRecord.objects.create(entity="contacts", record_id="c-b", data={"organization_id": str(b.id), "name": "Bo"})
+    editor = staff("amira", "editor", [a])
+    row = {"id": NEW[7], "service_id": str(a_service.id), "contact_id": "c-b", "number": "+1 514 555 0104"}
+    report = tabular.apply(write_table(tmp_path / "package", "phones", list(row), [row]), user=editor, who="amira")
+    assert [str(e) for e in report.errors] == [
+        f"row 2 of phones.csv: you may only import records of your own organisations (it belongs to {b.name})"]
+
+
 def test_an_editor_still_imports_rows_of_their_own_organisation(two, tmp_path):
     a, a_service, b, b_location = two
     editor = staff("amira", "editor", [a])
