@@ -6,12 +6,10 @@ Like test_import_export.py, the tests work in a throw-away SQLite database of th
 import copy
 import csv
 import io
-import json
 import os
 import re
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
