@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hsds.import_views.UploadLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +65,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Uploads (README "Import and export"): a body larger than the largest import is refused before it is read.
+IMPORT_MAX_UPLOAD_BYTES = int(float(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440   # form fields; an import's file is not counted here
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440   # larger uploaded files go to a temporary file, not memory
 
 ROOT_URLCONF = "directory_site.urls"
 

@@ -4,7 +4,7 @@ Import: upload → dry-run preview (counts per table, row errors in plain words)
 preview and apply the upload is kept under var/imports/ with a random name bound to the staff
 member's session, and deleted after the apply (or at once when the preview found errors).
 Administrators and editors may import (editors only rows of their own organisations); every staff
-role may export.
+role may export what it may read (tabular.exporting.Scope).
 """
 import io
 import logging
@@ -24,18 +24,40 @@ from . import roles, tabular
 
 log = logging.getLogger(__name__)
 IMPORT_DIR = Path(getattr(settings, "IMPORT_UPLOAD_DIR", settings.PROJECT_DIR / "var" / "imports"))
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 KEEP_SECONDS = 24 * 3600
 SESSION_KEY = "hsds_import_uploads"
 SUFFIXES = {".zip": ".zip", ".xlsx": ".xlsx"}
 
 
+def max_upload_bytes() -> int:
+    return settings.IMPORT_MAX_UPLOAD_BYTES
+
+
+class UploadLimitMiddleware:
+    """Refuses (413) a request whose declared body is larger than the largest import, before it is read.
+
+    Django's own limits count only form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) or move big files to disk
+    (FILE_UPLOAD_MAX_MEMORY_SIZE); without this a client could stream any size to a temporary file.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > max_upload_bytes():
+            return HttpResponse(
+                f"The upload is larger than {max_upload_bytes() // (1024 * 1024)} MB, the largest the directory accepts; "
+                f"nothing was read. Split the package or ask an administrator to raise IMPORT_MAX_UPLOAD_MB.",
+                status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
 def _context(request, **extra):
     return {**admin.site.each_context(request), **extra}
-
-
-def _may_import(user) -> bool:
-    return roles.role_of(user) in (roles.ADMINISTRATOR, roles.EDITOR)
 
 
 def _upload_path(token: str, suffix: str) -> Path:
@@ -68,7 +90,7 @@ def _who(request) -> str:
 
 @require_http_methods(["GET", "POST"])
 def import_page(request):
-    if not _may_import(request.user):
+    if not roles.may_import(request.user):
         raise PermissionDenied("Only administrators and editors may import.")
     if request.method == "GET":
         return render(request, "staff/import.html", _context(request, title="Import HSDS data"))
@@ -79,8 +101,8 @@ def import_page(request):
         problem = "Choose a file to import."
     elif suffix not in SUFFIXES:
         problem = f"'{upload.name}' is neither a .zip of CSV files nor an .xlsx workbook."
-    elif upload.size > MAX_UPLOAD_BYTES:
-        problem = f"'{upload.name}' is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+    elif upload.size > max_upload_bytes():
+        problem = f"'{upload.name}' is larger than {max_upload_bytes() // (1024 * 1024)} MB."
     if problem:
         return render(request, "staff/import.html", _context(request, title="Import HSDS data", problem=problem), status=400)
     _forget_old_uploads()
@@ -113,7 +135,7 @@ def import_page(request):
 
 @require_POST
 def import_apply(request):
-    if not _may_import(request.user):
+    if not roles.may_import(request.user):
         raise PermissionDenied("Only administrators and editors may import.")
     token = request.POST.get("token", "")
     uploads = request.session.get(SESSION_KEY, {})
@@ -149,7 +171,7 @@ def export_download(request):
         return HttpResponseBadRequest("format must be zip or xlsx")
     content_type = "application/zip" if fmt == "zip" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     buffer = io.BytesIO()
-    tabular.export(buffer, fmt)
+    tabular.export(buffer, fmt, user=request.user)
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="hsds-directory-{time.strftime("%Y%m%d")}.{fmt}"'
     return response
