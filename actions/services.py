@@ -121,7 +121,8 @@ class ActionFindServices(NewcomerAction):
             near = waiting_point(tracker) if shared_just_before(tracker) else None
         await self.search(dispatcher, tracker, category, need, near)
         # A location is used for one search only; the search itself is remembered for a location shared next.
-        return [SlotSet(CATEGORY_SLOT, category), SlotSet(NEED_SLOT, need)] + self.events_on_failure(tracker)
+        # A new question starts a new search: a language asked of the previous one no longer applies.
+        return [SlotSet(CATEGORY_SLOT, category), SlotSet(NEED_SLOT, need), SlotSet("search_language", None)] + self.events_on_failure(tracker)
 
     async def search(self, dispatcher: CollectingDispatcher, tracker: Tracker, category: str, need: Optional[str], near: Optional[Point]) -> None:
         language = self.language(tracker)
