@@ -11,14 +11,17 @@ database); the requests carry the headers the proxy adds and come from another a
 import os
 import re
 import secrets
+import shutil
 import subprocess
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from servers import ROOT, VENV_BIN, directory_server
+from servers import ROOT, VENV_BIN, ServerProcess, directory_server, free_port
 
 PUBLIC_HOST = "chat.city.example"
 PUBLIC_URL = f"https://{PUBLIC_HOST}"
@@ -59,10 +62,10 @@ def production_directory(directory_database):
 
 @pytest.fixture(scope="module")
 def staff_names(directory_database):
-    names = [f"{role}-{uuid.uuid4().hex[:6]}" for role in ("staff", "locked", "neighbour")]
+    names = [f"{role}-{uuid.uuid4().hex[:6]}" for role in ("staff", "locked", "neighbour", "proxied")]
     made = manage(directory_database, "shell", "-c", MAKE_STAFF, env={"STAFF_NAMES": ",".join(names), "STAFF_PASSWORD": STAFF_PASSWORD})
     assert made.returncode == 0, made.stderr
-    return dict(zip(("staff", "locked", "neighbour"), names))
+    return dict(zip(("staff", "locked", "neighbour", "proxied"), names))
 
 
 class FromProxyAddress(HTTPAdapter):
@@ -95,6 +98,74 @@ def log_in(server, username: str, password: str, client: str = "203.0.113.7") ->
         headers={**headers, "Origin": PUBLIC_URL, "Referer": PUBLIC_URL + "/admin/login/", "Cookie": f"csrftoken={csrf}"},
         timeout=10, allow_redirects=False,
     )
+
+
+# A TLS proxy as the city's Ingress is one: nginx terminating HTTPS with its own certificate, talking
+# to the directory from another address (proxy_bind) with the usual forwarded headers.
+TLS_PROXY_CONF = """daemon off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log stderr warn;
+events {{ worker_connections 64; }}
+http {{
+  access_log off;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  fastcgi_temp_path {dir}/fastcgi;
+  uwsgi_temp_path {dir}/uwsgi;
+  scgi_temp_path {dir}/scgi;
+  server {{
+    listen 127.0.0.1:{port} ssl;
+    ssl_certificate {dir}/proxy.crt;
+    ssl_certificate_key {dir}/proxy.key;
+    location / {{
+      proxy_pass http://127.0.0.1:{upstream};
+      proxy_bind 127.0.0.5;
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    }}
+  }}
+}}
+"""
+
+
+@pytest.fixture(scope="module")
+def tls_proxy(production_directory):
+    folder = Path(tempfile.mkdtemp(prefix="tls-proxy-"))
+    folder.chmod(0o755)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={PUBLIC_HOST}",
+         "-addext", f"subjectAltName=DNS:{PUBLIC_HOST},IP:127.0.0.1", "-keyout", str(folder / "proxy.key"), "-out", str(folder / "proxy.crt")],
+        check=True, capture_output=True, timeout=60,
+    )
+    port = free_port()
+    (folder / "nginx.conf").write_text(TLS_PROXY_CONF.format(dir=folder, port=port, upstream=production_directory.port), encoding="utf-8")
+    nginx = ServerProcess("tls-proxy", [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder), "-e", "stderr"], port, "/", timeout=30)
+    nginx.start()  # readiness over plain HTTP: nginx answers it 400
+    yield f"https://127.0.0.1:{port}", str(folder / "proxy.crt")
+    nginx.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_staff_log_in_to_the_admin_through_a_real_tls_proxy(tls_proxy, staff_names):
+    url, certificate = tls_proxy
+    with requests.Session() as browser:
+        browser.trust_env = False  # a CA bundle from the environment would replace the proxy's certificate
+        browser.verify = certificate
+        browser.headers.update({"Host": PUBLIC_HOST})
+        form = browser.get(url + "/admin/login/", timeout=10)
+        assert form.status_code == 200
+        answer = browser.post(
+            url + "/admin/login/?next=/admin/",
+            data={"username": staff_names["proxied"], "password": STAFF_PASSWORD, "csrfmiddlewaretoken": browser.cookies["csrftoken"], "next": "/admin/"},
+            headers={"Origin": PUBLIC_URL, "Referer": PUBLIC_URL + "/admin/login/"}, timeout=10, allow_redirects=False,
+        )
+        assert answer.status_code == 302, (answer.status_code, re.sub(r"\s+", " ", answer.text)[:300])
+        assert next(c for c in browser.cookies if c.name == "sessionid").secure
+        assert "Strict-Transport-Security" in form.headers
+        admin = browser.get(url + "/admin/", timeout=10, allow_redirects=False)
+        assert admin.status_code == 200 and staff_names["proxied"] in admin.text
 
 
 def test_staff_log_in_to_the_admin_behind_the_tls_proxy(production_directory, staff_names):
