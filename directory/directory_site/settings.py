@@ -159,9 +159,20 @@ RASA_PUBLIC_URL = os.environ.get("RASA_PUBLIC_URL", "http://localhost:5005")
 # means a TLS proxy in front (the city's Ingress or load balancer), which must set X-Forwarded-Proto
 # (replacing any the client sent) and X-Forwarded-For (appending the client's address). Empty (the
 # local profiles): plain http://localhost, none of the settings below.
-PUBLIC_URLS = [u.strip().rstrip("/") for u in os.environ.get("DIRECTORY_PUBLIC_URL", "").split(",") if u.strip()]
-BEHIND_TLS_PROXY = any(u.startswith("https://") for u in PUBLIC_URLS)
-CSRF_TRUSTED_ORIGINS = PUBLIC_URLS
+def public_origins() -> list:
+    from urllib.parse import urlsplit
+
+    origins = []
+    for url in filter(None, (part.strip() for part in os.environ.get("DIRECTORY_PUBLIC_URL", "").split(","))):
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ImproperlyConfigured(f"DIRECTORY_PUBLIC_URL: {url!r} is not an http(s):// address.")
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
+
+
+CSRF_TRUSTED_ORIGINS = public_origins()
+BEHIND_TLS_PROXY = any(origin.startswith("https://") for origin in CSRF_TRUSTED_ORIGINS)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
