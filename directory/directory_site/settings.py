@@ -203,7 +203,7 @@ def redis_location() -> str:
 
     password = os.environ.get("REDIS_PASSWORD", "")
     auth = f":{quote(password, safe='')}@" if password else ""
-    return f"redis://{auth}{os.environ['REDIS_HOST']}:{os.environ.get('REDIS_PORT', '6379')}/2"
+    return f"redis://{auth}{os.environ['REDIS_HOST']}:{os.environ.get('REDIS_PORT', '6379')}/3"
 
 
 CACHES = {
