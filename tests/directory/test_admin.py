@@ -463,9 +463,9 @@ def run_command(*args, **env) -> str:
 
 def test_create_staff_command(city):
     output = run_command("amira", "--role", "editor", "--organization", "harbour dental", "--email", "amira@city.example",
-                         "--password-from-env", "TEST_STAFF_PASSWORD", "--token", TEST_STAFF_PASSWORD="s3cret-pass")
+                         "--password-from-env", "TEST_STAFF_PASSWORD", "--token", TEST_STAFF_PASSWORD="harbour-s3cret-pass")
     user = User.objects.get(username="amira")
-    assert user.is_staff and user.check_password("s3cret-pass") and user.email == "amira@city.example"
+    assert user.is_staff and user.check_password("harbour-s3cret-pass") and user.email == "amira@city.example"
     assert user.staff_profile.role == "editor" and list(user.staff_profile.organizations.all()) == [city["ours"]]
     token = Token.objects.get(user=user).key
     assert f"API token: {token}" in output and "Created staff account 'amira'" in output
@@ -473,10 +473,10 @@ def test_create_staff_command(city):
     output = run_command("amira", "--role", "editor", "--organization", str(city["theirs"].pk), "--token")
     assert f"API token: {token}" in output and "Updated" in output
     assert list(User.objects.get(username="amira").staff_profile.organizations.all()) == [city["theirs"]]
-    assert User.objects.get(username="amira").check_password("s3cret-pass")
+    assert User.objects.get(username="amira").check_password("harbour-s3cret-pass")
     # The new editor logs in through the login page and sees only the organisation's services.
     client = Client()
-    client.post("/admin/login/", {"username": "amira", "password": "s3cret-pass"})
+    client.post("/admin/login/", {"username": "amira", "password": "harbour-s3cret-pass"})
     assert client.get(change_url(city["other"])).status_code == 200
     assert client.get(change_url(city["mine"])).status_code == 404
 
@@ -484,6 +484,11 @@ def test_create_staff_command(city):
         run_command("bob", "--role", "editor", "--organization", "Nowhere Ltd")
     with pytest.raises(CommandError, match="at least one --organization"):
         run_command("bob", "--role", "editor")
+    # Weak passwords are refused (settings.AUTH_PASSWORD_VALIDATORS); the account is not created.
+    for weak in ("s3cret-pass", "password1234", "8675309412345", "bobby-tables-bob"):
+        with pytest.raises(CommandError, match="The password is refused"):
+            run_command("bobby-tables", "--role", "viewer", "--password-from-env", "TEST_WEAK_PASSWORD", TEST_WEAK_PASSWORD=weak)
+    assert not User.objects.filter(username="bobby-tables").exists()
     with pytest.raises(CommandError, match="TEST_MISSING_PASSWORD"):
         run_command("bob", "--role", "viewer", "--password-from-env", "TEST_MISSING_PASSWORD")
     output = run_command("vic", "--role", "viewer")

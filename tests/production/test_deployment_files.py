@@ -647,3 +647,32 @@ def test_compose_and_k8s_give_each_process_the_same_variables_and_secrets(servic
         compose_secrets = {name for value in compose_env.values() for name in interpolated(value) if is_secret(name)}
         k8s_secrets = {name for name, (source, _) in k8s_env.items() if source == "secret"}
         assert compose_secrets == k8s_secrets, f"{compose_name}/{k8s_name}: compose secrets {sorted(compose_secrets)}, k8s {sorted(k8s_secrets)}"
+
+
+# --- The directory's web security (tests/directory/test_web_security.py runs these settings) -----------
+
+# What the directory reads for HTTPS behind the TLS proxy and for counting failed admin logins in Redis.
+DIRECTORY_WEB_SECURITY = ["DIRECTORY_PUBLIC_URL", "DIRECTORY_HSTS_INCLUDE_SUBDOMAINS", "DIRECTORY_HSTS_PRELOAD", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD"]
+
+
+def test_the_directory_gets_its_web_security_settings_everywhere(services, manifests, config_map):
+    settings_text = (ROOT / "directory" / "directory_site" / "settings.py").read_text(encoding="utf-8")
+    assert all(f'"{name}"' in settings_text or f"'{name}'" in settings_text for name in DIRECTORY_WEB_SECURITY)
+    problems = [
+        missing(DIRECTORY_WEB_SECURITY, environment(services["directory"]), "docker-compose.yml service directory"),
+        missing(DIRECTORY_WEB_SECURITY, container_env(of_kind(manifests, "Deployment")["directory"], config_map), "deploy/k8s Deployment directory"),
+    ]
+    assert not any(problems), "\n".join(filter(None, problems))
+    # Compose keeps plain http://localhost working by default; the cluster example is behind TLS.
+    assert environment(services["directory"])["DIRECTORY_PUBLIC_URL"] == "${DIRECTORY_PUBLIC_URL:-}"
+    public = urlsplit(config_map["DIRECTORY_PUBLIC_URL"])
+    assert public.scheme == "https" and public.hostname in config_map["DIRECTORY_ALLOWED_HOSTS"].split(",")
+    assert config_map["RASA_CORS_ORIGINS"] == config_map["DIRECTORY_PUBLIC_URL"]
+
+
+def test_readme_documents_every_variable_the_directory_settings_read():
+    settings_text = (ROOT / "directory" / "directory_site" / "settings.py").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = set(re.findall(r"environ(?:\.get)?[\(\[]\s*[\"']([A-Z][A-Z0-9_]+)[\"']", settings_text))
+    names |= set(re.findall(r"env_bool\(\s*[\"']([A-Z][A-Z0-9_]+)[\"']", settings_text))
+    assert names and not [name for name in sorted(names) if f"`{name}`" not in readme], [name for name in sorted(names) if f"`{name}`" not in readme]

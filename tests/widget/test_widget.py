@@ -307,6 +307,25 @@ def test_no_request_leaves_loopback(page, directory, rasa):
     assert not outside, outside
 
 
+def test_the_pages_content_security_policy_blocks_nothing_the_widget_needs(page, directory, rasa):
+    """The chat page's policy (directory_site/security.py) is enforced by the browser: the widget's
+    script, stylesheet, translations and its calls to Rasa all get through, nothing is reported."""
+    page.add_init_script("""window.__violations = [];
+        document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));""")
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    answer = page.goto(directory.url + "/")
+    assert "connect-src 'self' " + rasa.url in answer.headers["content-security-policy"]
+    page.wait_for_selector('.nc-chat[data-ready="true"]')
+    page.locator("#nc-chat-language").select_option("es")
+    ask(page, "Necesito un médico")
+    expect(page.locator(".nc-log .nc-card").first).to_be_visible()
+    # The page's own stylesheet and the widget's applied (the notice's background, the widget's layout).
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.notice')).backgroundColor") == "rgb(255, 243, 196)"
+    assert page.evaluate("() => window.__violations") == []
+    assert not [text for text in console if "Content Security Policy" in text], console
+
+
 def test_unreachable_assistant_gets_a_localized_message(page, directory):
     page.route(WEBHOOK, lambda route: route.abort("connectionrefused"))
     open_chat(page, directory)
