@@ -186,6 +186,41 @@ def test_export_is_an_hsds_data_package(city, tmp_path):
     assert "City grant, 2026" in files["funding.csv"]
 
 
+# --- real-world cells (tabular/normalise.py) ------------------------------------------------------------
+
+def test_real_world_cells_import_in_normal_form(city, tmp_path):
+    """National phone numbers with extensions and two numbers in a cell, long coordinates, language names,
+    12-hour and worded times, web addresses without a scheme, blank status: none of them costs a record."""
+    folder = unpack(export_bytes(), tmp_path / "package")
+    _, phones = read_csv(folder / "phones.csv")
+    phone_id = phones[0]["id"]
+    edit_csv(folder / "phones.csv", lambda rows: rows[0].update(number="020 7946 0321 ext 12 / 020 7946 0322", extension="") or rows)
+    _, locations = read_csv(folder / "locations.csv")
+    location_id = next(row["id"] for row in locations if row["latitude"])
+    edit_csv(folder / "locations.csv", lambda rows: [r.update(latitude="47.051234567", longitude="8.10000049") for r in rows if r["id"] == location_id] and rows)
+    _, schedules = read_csv(folder / "schedules.csv")
+    schedule_id = next(row["id"] for row in schedules if row["opens_at"])
+    edit_csv(folder / "schedules.csv", lambda rows: [r.update(opens_at="9:00am", closes_at="12 noon") for r in rows if r["id"] == schedule_id] and rows)
+    _, languages = read_csv(folder / "languages.csv")
+    edit_csv(folder / "languages.csv", lambda rows: rows[0].update(code="", name="Haitian Creole") or rows)
+    edit_csv(folder / "services.csv", lambda rows: [r.update(url="www.example.org/help", status="") for r in rows if r["id"] == str(city.id)] and rows)
+
+    report = tabular.apply(folder, who="tester")
+
+    assert report.applied and report.errors == [], report.as_text()
+    phone = m.Phone.objects.get(id=phone_id)
+    assert (phone.number, phone.extension, phone.extra.get("other_numbers")) == ("+442079460321", 12, "+442079460322")
+    location = m.Location.objects.get(id=location_id)
+    assert (str(location.latitude), str(location.longitude)) == ("47.051235", "8.100000")
+    schedule = m.Schedule.objects.get(id=schedule_id)
+    assert (schedule.opens_at.isoformat(), schedule.closes_at.isoformat()) == ("09:00:00", "12:00:00")
+    assert m.Language.objects.get(id=languages[0]["id"]).code == "ht"
+    service = m.Service.objects.get(id=city.id)
+    assert (service.url, service.status) == ("https://www.example.org/help", "active")
+    text = report.as_text()
+    assert "status was empty: imported as active" in text and "2 numbers in one cell" in text
+
+
 # --- dry run and errors -------------------------------------------------------------------------------
 
 def test_dry_run_reports_row_errors_in_plain_words_and_changes_nothing(city, tmp_path):
@@ -196,7 +231,7 @@ def test_dry_run_reports_row_errors_in_plain_words_and_changes_nothing(city, tmp
     write_csv(folder / "phones.csv", header, phones)
     edit_csv(folder / "schedules.csv", lambda rows: rows[0].update(opens_at="18:00:00", closes_at="09:00") or rows)
     edit_csv(folder / "services.csv", lambda rows: rows[1].update(status="open", organization_id="00000000-0000-4000-8000-000000000000", url="not a web address") or rows)
-    edit_csv(folder / "languages.csv", lambda rows: rows[0].update(code="arabic") or rows)
+    edit_csv(folder / "languages.csv", lambda rows: rows[0].update(code="klingonese") or rows)
     edit_csv(folder / "locations.csv", lambda rows: rows[0].update(latitude="8.1", longitude="47.0") or rows)
     new_service = "9b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11"
     header, services = read_csv(folder / "services.csv")
@@ -213,7 +248,8 @@ def test_dry_run_reports_row_errors_in_plain_words_and_changes_nothing(city, tmp
     assert "row 2 of schedules.csv: Closing time 09:00 must be after opening time 18:00." in messages
     assert any(text.startswith("row 3 of services.csv: 'open' is not a valid status; use one of: active, inactive") for text in messages)
     assert "row 3 of services.csv: organization_id '00000000-0000-4000-8000-000000000000' does not exist (it is neither in organizations.csv of this package nor in the directory)" in messages
-    assert "row 2 of languages.csv: 'arabic' is not a language code (use ISO 639-1 such as 'ar' or 'uk')." in messages
+    # A language name ("Arabic") would be read as its code (normalise.py); one nobody knows is an error.
+    assert "row 2 of languages.csv: 'klingonese' is not a language code (use ISO 639-1 such as 'ar' or 'uk')." in messages
     assert any(text.startswith("row 2 of locations.csv: 8.10000, 47.00000 is outside the city") and "swapped" in text for text in messages)
     # Rows referring to a row with errors say so rather than "does not exist".
     assert f"row {len(services) + 2} of services.csv: name is required (the cell is empty)" in messages

@@ -14,11 +14,13 @@ from datetime import date, datetime, time, timezone as dt_timezone
 from decimal import Decimal, InvalidOperation
 from typing import Dict, List, Optional
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DataError, IntegrityError, models as dj, transaction
 from django.utils.dateparse import parse_datetime
 
 from .. import audit, models as m, roles
+from .normalise import normalised_row
 from .reading import Package, Sheet, read_package
 from .tables import (
     BY_NAME, COLUMN_NAME, IMPORT_ORDER, LINKABLE, PARENT_COLUMNS, TRANSLATIONS_TABLE, Table, model_columns,
@@ -408,12 +410,12 @@ class _Importer:
         if table.name == TRANSLATIONS_TABLE:
             return self.import_translation(table, row)
         model = table.model
+        row, warnings = normalised_row(table.name, row, settings.CITY_PHONE_REGION)
         record_id = parse_uuid(row.get("id"), "id")
         if record_id is None:
             raise RowError("the id is missing; every HSDS row needs an id")
         existing = self.stored.get(record_id)
         instance = self.editable.get(record_id) if existing is not None else model(id=record_id)
-        warnings: List[str] = []
         problems: List[str] = []
         failed: List[str] = []
         stamp = None

@@ -137,3 +137,53 @@ def stable_id(source: str, table: str, original: str) -> uuid.UUID:
     """
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"hsds-import:{source.strip().casefold()}")
     return uuid.uuid5(namespace, f"{table}:{str(original).strip()}")
+
+
+# --- whole rows, as the importer reads them -------------------------------------------------------
+
+URL_COLUMNS = {"services": ("url",), "organizations": ("website", "url"), "locations": ("url",)}
+TIME_COLUMNS = ("opens_at", "closes_at")
+
+
+def normalised_row(table: str, row: dict, phone_region: str) -> Tuple[dict, List[str]]:
+    """A row of `table` with every cell of one right meaning in normal form, and warnings for staff.
+
+    Values this module does not recognise are left as written: the importer's own checks then name
+    them in plain words.
+    """
+    row, warnings = dict(row), []
+
+    def blank(column: str) -> bool:
+        return not str(row.get(column) or "").strip()
+
+    for column in URL_COLUMNS.get(table, ()):
+        if not blank(column):
+            row[column] = url(row[column])
+    if table == "services" and "status" in row and blank("status"):
+        row["status"] = "active"
+        warnings.append("status was empty: imported as active")
+    if table == "locations":
+        for column in ("latitude", "longitude"):
+            if not blank(column):
+                row[column] = coordinate(row[column]) or row[column]
+    if table == "schedules":
+        for column in TIME_COLUMNS:
+            if not blank(column):
+                row[column] = time_of_day(row[column]) or row[column]
+    if table == "languages":
+        written = row.get("code") if not blank("code") else row.get("name")
+        code = language_code(written) if written else None
+        if code:
+            row["code"] = code
+    if table == "phones" and not blank("number"):
+        numbers = phone_numbers(row["number"], phone_region)
+        if numbers:
+            (number, extension), others = numbers[0], numbers[1:]
+            row["number"] = number
+            if extension is not None and blank("extension"):
+                row["extension"] = str(extension)
+            if others:
+                # One phone record per row: the others stay with it (exported again) and staff are told.
+                row["other_numbers"] = " ; ".join(n + (f" ext {e}" if e else "") for n, e in others)
+                warnings.append(f"{len(numbers)} numbers in one cell: the first is this phone's, the others are kept in other_numbers")
+    return row, warnings
