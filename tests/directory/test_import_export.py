@@ -221,6 +221,32 @@ def test_real_world_cells_import_in_normal_form(city, tmp_path):
     assert "status was empty: imported as active" in text and "2 numbers in one cell" in text
 
 
+def test_numeric_ids_become_stable_uuids_and_the_next_import_updates(tmp_path):
+    folder = tmp_path / "numbered"
+    folder.mkdir()
+    write_csv(folder / "organizations.csv", ["id", "name", "description"], [{"id": "17", "name": "Harbour 211 Partner", "description": "x"}])
+    write_csv(folder / "services.csv", ["id", "organization_id", "name", "status"],
+              [{"id": "1042", "organization_id": "17", "name": "Walk-in Legal Advice", "status": "active"}])
+    write_csv(folder / "phones.csv", ["id", "service_id", "number"], [{"id": "5", "service_id": "1042", "number": "+44 20 7946 0555"}])
+
+    first = tabular.apply(folder, who="tester", source="harbour-211")
+
+    assert first.applied and first.errors == [], first.as_text()
+    service = m.Service.objects.get(name="Walk-in Legal Advice")
+    assert service.extra.get("original_id") == "1042" and service.organization.extra.get("original_id") == "17"
+    assert service.phones.get().number == "+442079460555"
+    # The same file again: the same records, nothing new.
+    assert tabular.apply(folder, who="tester", source="harbour-211").changes == 0
+    assert m.Service.objects.filter(name="Walk-in Legal Advice").count() == 1
+    # Renamed at the source: the same record is updated.
+    edit_csv(folder / "services.csv", lambda rows: rows[0].update(name="Legal Advice Walk-in") or rows)
+    tabular.apply(folder, who="tester", source="harbour-211")
+    assert m.Service.objects.get(id=service.id).name == "Legal Advice Walk-in"
+    # Another directory that also numbers from 1042 does not overwrite it.
+    tabular.apply(folder, who="tester", source="another-211")
+    assert m.Service.objects.filter(name="Legal Advice Walk-in").count() == 2
+
+
 # --- dry run and errors -------------------------------------------------------------------------------
 
 def test_dry_run_reports_row_errors_in_plain_words_and_changes_nothing(city, tmp_path):

@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 
 from .. import audit, models as m, roles
 from .normalise import normalised_row
+from .stable_ids import assign_stable_ids
 from .reading import Package, Sheet, read_package
 from .tables import (
     BY_NAME, COLUMN_NAME, IMPORT_ORDER, LINKABLE, PARENT_COLUMNS, TRANSLATIONS_TABLE, Table, model_columns,
@@ -35,6 +36,9 @@ STRICT_COLUMNS = {"code", "language", "country", "postal_code", "number", "freq"
 # References from the HSDS tables we keep whole (ExtraRecord) to the records we model.
 EXTRA_REFERENCES = {"organization_id": m.Organization, "service_id": m.Service, "location_id": m.Location,
                     "service_at_location_id": m.ServiceAtLocation}
+
+
+DEFAULT_SOURCE = "default"
 
 
 @dataclass
@@ -102,16 +106,20 @@ class RowError(Exception):
         self.messages = list(messages)
 
 
-def preview(path, user=None, who: str = "system") -> Report:
-    return run(read_package(path), user=user, who=who, commit=False)
+def preview(path, user=None, who: str = "system", source: str = DEFAULT_SOURCE) -> Report:
+    return run(read_package(path), user=user, who=who, commit=False, source=source)
 
 
-def apply(path, user=None, who: str = "system") -> Report:
-    return run(read_package(path), user=user, who=who, commit=True)
+def apply(path, user=None, who: str = "system", source: str = DEFAULT_SOURCE) -> Report:
+    return run(read_package(path), user=user, who=who, commit=True, source=source)
 
 
-def run(package: Package, user=None, who: str = "system", commit: bool = False) -> Report:
-    """Import `package` as `user` (None: the system, allowed everything); commit only if `commit` and clean."""
+def run(package: Package, user=None, who: str = "system", commit: bool = False, source: str = DEFAULT_SOURCE) -> Report:
+    """Import `package` as `user` (None: the system, allowed everything); commit only if `commit` and clean.
+
+    `source` names the directory the package comes from: its non-UUID ids map to the same UUIDs at
+    every import (stable_ids.py)."""
+    assign_stable_ids(package, source)
     importer = _Importer(package, user)
     report = importer.report
     report.dry_run = not commit

@@ -19,8 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Only show what would change; change nothing.")
         parser.add_argument("--as", dest="username", default="",
                             help="Import with this staff user's rights, named in the audit trail (default: the system, allowed everything).")
+        parser.add_argument("--source", default="default",
+                            help="Name of the directory the file comes from (e.g. 'miami-211'): its ids that are not UUIDs map to the same UUIDs at every import.")
 
-    def handle(self, *args, file, dry_run=False, username="", **options):
+    def handle(self, *args, file, dry_run=False, username="", source="default", **options):
         user, who = None, "system"
         if username:
             user = get_user_model().objects.filter(username=username).first()
@@ -32,7 +34,7 @@ class Command(BaseCommand):
                 raise SystemExit(2)
             who = user.username
         try:
-            report = tabular.run(tabular.read_package(file), user=user, who=who, commit=not dry_run)
+            report = tabular.run(tabular.read_package(file), user=user, who=who, commit=not dry_run, source=source)
         except tabular.PackageError as error:
             self.stderr.write(f"error: {error}")
             raise SystemExit(2)
