@@ -12,6 +12,8 @@ from .normalise import stable_id
 from .reading import Package
 from .tables import TABLES
 
+# Only tables we model need UUIDs; the others are kept whole, ids as written (an exact round trip).
+MODELLED = {table.name for table in TABLES if table.model is not None}
 ENTITY_TABLES: Dict[str, str] = {table.entity: table.name for table in TABLES}
 # Reference columns not named after their entity.
 OTHER_REFERENCES = {"parent_organization_id": "organizations"}
@@ -43,7 +45,7 @@ def assign_stable_ids(package: Package, source: str) -> int:
             for column in [c for c in row if c == "id" or c.endswith("_id")]:
                 value = str(row.get(column) or "").strip()
                 target = _target(sheet.name, column, row)
-                if not value or _is_uuid(value) or target is None:
+                if not value or _is_uuid(value) or target not in MODELLED or sheet.name not in MODELLED:
                     continue
                 row[column] = str(stable_id(source, target, value))
                 if column == "id":
