@@ -3,66 +3,47 @@
 Roles and scoping (an editor cannot see or change another organisation's service), the audit trail of
 admin writes, retire/restore instead of delete, optimistic concurrency, the stale and missing-translation
 pages and the create_staff command. The other directory tests talk to the real server; this module only
-sets DJANGO_SETTINGS_MODULE (as manage.py does) and works in Django's own test database, never in the
-database the servers use.
+sets DJANGO_SETTINGS_MODULE (as manage.py does) and works in a throw-away database of its own
+(tests/django_harness.py), never in the database the servers use.
 """
 import datetime
 import io
 import os
-import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-DIRECTORY = Path(__file__).resolve().parents[2] / "directory"
-if str(DIRECTORY) not in sys.path:
-    sys.path.insert(0, str(DIRECTORY))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory_site.settings")
+import django_harness  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+django_harness.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import CommandError, call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import override_settings, setup_test_environment, teardown_test_environment  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from hsds import audit  # noqa: E402
 from hsds import models as m  # noqa: E402
-from hsds.demo_loader import load_taxonomy  # noqa: E402
 
 User = get_user_model()
 
 
 @pytest.fixture(scope="module", autouse=True)
-def test_database():
-    """Django's test database (in memory for SQLite), created once for this module."""
-    try:
-        setup_test_environment()
-        own_environment = True
-    except RuntimeError:  # another module set it up already
-        own_environment = False
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    load_taxonomy()
-    # Test passwords need no slow hashing.
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        yield
-    connection.creation.destroy_test_db(old_name, verbosity=0)
-    if own_environment:
-        teardown_test_environment()
+def test_database(tmp_path_factory):
+    """A throw-away database of this module's own with the taxonomy (tests/django_harness.py)."""
+    with django_harness.throwaway_database(tmp_path_factory.mktemp("admin"), demo_city=False):
+        # Test passwords need no slow hashing.
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            yield
 
 
 @pytest.fixture(autouse=True)
 def rollback():
     """Each test's writes are rolled back (like django.test.TestCase)."""
-    with transaction.atomic():
+    with django_harness.rolled_back():
         yield
-        transaction.set_rollback(True)
 
 
 def make_service(org, name, **fields):

@@ -4,7 +4,6 @@ In-process tests work in a throw-away SQLite database of their own (a temporary 
 the start); the command-line tests run manage.py and `make import` against another temporary file. Neither touches
 the database the servers of the other test modules use.
 """
-import copy
 import csv
 import io
 import json
@@ -20,24 +19,16 @@ ROOT = Path(__file__).resolve().parents[2]
 DIRECTORY = ROOT / "directory"
 EXAMPLE = ROOT.parent / "shared" / "hsds" / "examples" / "csv"
 SCHEMA = ROOT.parent / "shared" / "hsds" / "schema"
-if str(DIRECTORY) not in sys.path:
-    sys.path.insert(0, str(DIRECTORY))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory_site.settings")
+import django_harness  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+django_harness.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connections, transaction  # noqa: E402
-from django.db.utils import load_backend  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
 from hsds import import_views, tabular  # noqa: E402
 from hsds import models as m  # noqa: E402
-from hsds.demo_loader import load_demo_city, load_taxonomy  # noqa: E402
 from hsds.tabular.tables import TABLES  # noqa: E402
 
 User = get_user_model()
@@ -46,25 +37,12 @@ COUNSELLING = "ac148810-d857-441c-9679-408f346de14b"
 
 @pytest.fixture(scope="module", autouse=True)
 def test_database(tmp_path_factory):
-    """A throw-away SQLite database of this module's own, with the demo city.
+    """A throw-away SQLite database of this module's own, with the demo city (tests/django_harness.py)."""
+    with django_harness.throwaway_database(tmp_path_factory.mktemp("import-export")):
+        yield from _with_extras()
 
-    A fresh connection object is swapped in for "default" (and the previous one put back afterwards),
-    so this module neither sees nor leaves records in another module's test database, whatever state
-    that module left its connection in.
-    """
-    try:
-        setup_test_environment()
-        own_environment = True
-    except RuntimeError:  # another module set it up already
-        own_environment = False
-    previous = connections["default"]
-    settings_dict = copy.deepcopy(previous.settings_dict)
-    settings_dict.update(ENGINE="django.db.backends.sqlite3", NAME=str(tmp_path_factory.mktemp("import-export") / "directory.sqlite3"),
-                         OPTIONS={}, HOST="", PORT="", USER="", PASSWORD="")
-    connections["default"] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
-    call_command("migrate", interactive=False, verbosity=0)
-    load_taxonomy()
-    load_demo_city()
+
+def _with_extras():
     # What export must keep beyond the modeled fields: a translation, unmodeled columns and tables.
     service = m.Service.objects.order_by("id").first()
     m.ServiceTranslation.objects.create(service=service, language="ar", name="خدمة", description="وصف\nسطر ثان")
@@ -72,18 +50,13 @@ def test_database(tmp_path_factory):
     service.save()
     m.ExtraRecord.objects.create(entity="funding", record_id="f-1", data={"service_id": str(service.id), "source": "City grant, 2026"})
     yield
-    connections["default"].close()
-    connections["default"] = previous
-    if own_environment:
-        teardown_test_environment()
 
 
 @pytest.fixture(autouse=True)
 def rollback():
     """Each test's writes (imports and wipes included) are rolled back, like django.test.TestCase."""
-    with transaction.atomic():
+    with django_harness.rolled_back():
         yield
-        transaction.set_rollback(True)
 
 
 def wipe():

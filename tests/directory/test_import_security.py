@@ -3,10 +3,8 @@ spreadsheet formulas, declared-size workbook bombs and oversized uploads (README
 
 Like test_import_export.py, the tests work in a throw-away SQLite database of this module's own.
 """
-import copy
 import csv
 import io
-import os
 import re
 import subprocess
 import sys
@@ -17,55 +15,29 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DIRECTORY = ROOT / "directory"
-if str(DIRECTORY) not in sys.path:
-    sys.path.insert(0, str(DIRECTORY))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory_site.settings")
+import django_harness  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+django_harness.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connections, transaction  # noqa: E402
-from django.db.utils import load_backend  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
 from hsds import audit, import_views, roles, tabular  # noqa: E402
 from hsds import models as m  # noqa: E402
-from hsds.demo_loader import load_demo_city, load_taxonomy  # noqa: E402
 
 User = get_user_model()
 
 
 @pytest.fixture(scope="module", autouse=True)
 def test_database(tmp_path_factory):
-    try:
-        setup_test_environment()
-        own_environment = True
-    except RuntimeError:  # another module set it up already
-        own_environment = False
-    previous = connections["default"]
-    settings_dict = copy.deepcopy(previous.settings_dict)
-    settings_dict.update(ENGINE="django.db.backends.sqlite3", NAME=str(tmp_path_factory.mktemp("import-security") / "directory.sqlite3"),
-                         OPTIONS={}, HOST="", PORT="", USER="", PASSWORD="")
-    connections["default"] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
-    call_command("migrate", interactive=False, verbosity=0)
-    load_taxonomy()
-    load_demo_city()
-    yield
-    connections["default"].close()
-    connections["default"] = previous
-    if own_environment:
-        teardown_test_environment()
+    with django_harness.throwaway_database(tmp_path_factory.mktemp("import-security")):
+        yield
 
 
 @pytest.fixture(autouse=True)
 def rollback():
-    with transaction.atomic():
+    with django_harness.rolled_back():
         yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
