@@ -63,8 +63,8 @@ run: venv db model ## Set up everything and start directory, action server and R
 run-prod: venv prod-packages model ## The production profile: PostgreSQL, Redis, nginx and RASA_REPLICAS (2) Rasa processes
 	scripts/run-production
 
-stop-prod: ## Stop the production profile's PostgreSQL and Redis
-	scripts/datastores stop
+stop-prod: ## Stop the production profile's processes, PostgreSQL and Redis
+	scripts/run-production stop
 
 test: venv browser prod-packages model ## Run every check: data validation, unit, action, browser and end-to-end tests
 	$(PY) -m pytest

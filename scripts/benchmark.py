@@ -352,7 +352,7 @@ def production_profile() -> Dict[str, object]:
             stores, secrets.token_urlsafe(24), replicas=PROD_REPLICAS, directory_workers=2,
             # As scripts/run-production: the directory requires its secret key and runs without debug.
             directory_env={"DIRECTORY_SECRET_KEY": secrets.token_urlsafe(40), "DIRECTORY_REQUIRE_SECRET_KEY": "1", "DIRECTORY_DEBUG": "0"},
-            # As the rendered Procfile: behind nginx, the client's address comes from X-Forwarded-For.
+            # As deploy/render_production.py runs them: behind nginx, the client's address comes from X-Forwarded-For.
             rasa_env={"SANIC_PROXIES_COUNT": "1", **RATE_LIMITS_OFF},
         )
         servers += stack["servers"]

@@ -54,13 +54,17 @@ def balancer(stack, stores):
 SPOKEN = {"senders": set(), "texts": set()}  # what the log test looks for
 
 
-def say(server: ServerProcess, sender: str, text: str) -> list:
+def turn(server: ServerProcess, sender: str, text: str) -> requests.Response:
     SPOKEN["senders"].add(sender)
     if len(text) >= 10:
         SPOKEN["texts"].add(text)
     reply = requests.post(server.url + "/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30)
     assert reply.status_code == 200, reply.text
-    return [message.get("text", "") for message in reply.json()]
+    return reply
+
+
+def say(server: ServerProcess, sender: str, text: str) -> list:
+    return [message.get("text", "") for message in turn(server, sender, text).json()]
 
 
 def test_the_action_server_answers_only_rasa(stack, action_token):
@@ -87,10 +91,17 @@ def test_turns_alternating_between_replicas_keep_the_conversation(stack, stores)
 
 def test_the_load_balancer_spreads_one_conversation_over_both_replicas(stack, balancer, stores):
     sender = f"balanced-{uuid.uuid4().hex[:8]}"
-    answers = [say(balancer, sender, text) for text in ("Necesito un médico", "ok", "gracias", "ok")]
+    answers, served_by = [], []
+    for text in ("Necesito un médico", "ok", "gracias", "ok"):
+        reply = turn(balancer, sender, text)
+        answers.append([message.get("text", "") for message in reply.json()])
+        # nginx names the replica that answered (X-Rasa-Replica-Port, from $upstream_addr).
+        served_by.append(reply.headers.get("X-Rasa-Replica-Port"))
     assert all(answers)
     assert response_text("utter_thank", "es") in answers[2]
     assert len([row for row in stores.tracker_events(sender) if row[0] == "user"]) == 4
+    # Both replicas answered turns of this one conversation, and nothing else did.
+    assert set(served_by) == {str(replica.port) for replica in stack["replicas"]}, served_by
 
 
 def test_a_restarted_replica_loses_nothing(stack):
