@@ -114,9 +114,9 @@ eval: venv model ## Evaluate understanding on the held-out sets (docs/nlu-evalua
 	$(PY) -m bot.evaluation
 
 import: venv ## Import an HSDS package: FILE=x.zip|folder|x.xlsx (dry run, applied only if clean; DRY_RUN=1 stops there)
-	@test -n "$(FILE)" || { echo "usage: make import FILE=package.zip|folder|workbook.xlsx [DRY_RUN=1] [IMPORT_AS=username] [SOURCE=name]" >&2; exit 2; }
-	$(PY) directory/manage.py import_hsds "$(FILE)" --dry-run $(if $(IMPORT_AS),--as "$(IMPORT_AS)") $(if $(SOURCE),--source "$(SOURCE)")
-	@if [ -z "$(DRY_RUN)" ]; then echo "Dry run clean: applying."; $(PY) directory/manage.py import_hsds "$(FILE)" $(if $(IMPORT_AS),--as "$(IMPORT_AS)") $(if $(SOURCE),--source "$(SOURCE)"); fi
+	@test -n "$(FILE)" || { echo "usage: make import FILE=package.zip|folder|workbook.xlsx [DRY_RUN=1] [IMPORT_AS=username] [SOURCE=name] [ON_ERROR=skip]" >&2; exit 2; }
+	$(PY) directory/manage.py import_hsds "$(FILE)" --dry-run $(if $(IMPORT_AS),--as "$(IMPORT_AS)") $(if $(SOURCE),--source "$(SOURCE)") $(if $(ON_ERROR),--on-error "$(ON_ERROR)")
+	@if [ -z "$(DRY_RUN)" ]; then echo "Dry run clean: applying."; $(PY) directory/manage.py import_hsds "$(FILE)" $(if $(IMPORT_AS),--as "$(IMPORT_AS)") $(if $(SOURCE),--source "$(SOURCE)") $(if $(ON_ERROR),--on-error "$(ON_ERROR)" --report var/import-skipped.csv && echo "Left-out rows and why: var/import-skipped.csv"); fi
 
 export: venv ## Export the directory as an HSDS package: FILE=x.zip (CSV files + datapackage.json) or FILE=x.xlsx
 	@test -n "$(FILE)" || { echo "usage: make export FILE=directory.zip|directory.xlsx" >&2; exit 2; }

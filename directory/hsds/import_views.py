@@ -21,11 +21,13 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import roles, tabular
+from .tabular import skipping
 
 log = logging.getLogger(__name__)
 IMPORT_DIR = Path(getattr(settings, "IMPORT_UPLOAD_DIR", settings.PROJECT_DIR / "var" / "imports"))
 KEEP_SECONDS = 24 * 3600
 SESSION_KEY = "hsds_import_uploads"
+REPORTS_KEY = "hsds_import_skipped_reports"
 SUFFIXES = {".zip": ".zip", ".xlsx": ".xlsx"}
 
 
@@ -113,8 +115,9 @@ def import_page(request):
         for chunk in upload.chunks():
             out.write(chunk)
     stored.chmod(0o600)
+    skip = request.POST.get("on_error") == "skip"
     try:
-        report = tabular.preview(stored, user=request.user, who=_who(request))
+        report = _import(stored, request, skip, commit=False)
     except tabular.PackageError as error:
         _delete(stored)
         return render(request, "staff/import.html", _context(request, title="Import HSDS data", problem=str(error)), status=400)
@@ -124,7 +127,7 @@ def import_page(request):
     applicable = report.ok and report.changes > 0
     if applicable:
         uploads = request.session.get(SESSION_KEY, {})
-        uploads[token] = {"suffix": SUFFIXES[suffix], "name": upload.name[:200]}
+        uploads[token] = {"suffix": SUFFIXES[suffix], "name": upload.name[:200], "skip": skip}
         request.session[SESSION_KEY] = uploads
     else:
         _delete(stored)   # errors, or nothing to change: nothing to keep
@@ -149,7 +152,8 @@ def import_apply(request):
     try:
         if not stored.exists():
             raise tabular.PackageError("The uploaded file is no longer on the server. Upload it again.")
-        report = tabular.apply(stored, user=request.user, who=_who(request))
+        report = _import(stored, request, entry.get("skip", False), commit=True)
+        report_token = _keep_skipped_report(request, report) if report.applied else ""
     except tabular.PackageError as error:
         return render(request, "staff/import.html", _context(request, title="Import HSDS data", problem=str(error)), status=400)
     finally:
@@ -160,7 +164,39 @@ def import_apply(request):
              _who(request), entry["name"], report.applied, report.changes, len(report.errors))
     return render(request, "staff/import_preview.html", _context(
         request, title="Import applied" if report.applied else "Import not applied", report=report, token="", filename=entry["name"],
+        report_token=report_token,
     ), status=200 if report.applied else 409)
+
+
+def _import(stored: Path, request, skip: bool, commit: bool):
+    """All or nothing (the default), or with records that have errors left out (`on_error=skip`)."""
+    if skip:
+        return skipping.run_skipping(tabular.read_package(stored), user=request.user, who=_who(request), commit=commit)
+    return tabular.run(tabular.read_package(stored), user=request.user, who=_who(request), commit=commit)
+
+
+def _keep_skipped_report(request, report) -> str:
+    """The left-out rows as a CSV file for this staff member's session (removed with old uploads)."""
+    if not report.skipped:
+        return ""
+    token = secrets.token_hex(16)
+    path = _upload_path(token, "-skipped.csv")
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        skipping.write_skipped_csv(report, handle)
+    path.chmod(0o600)
+    request.session[REPORTS_KEY] = [*request.session.get(REPORTS_KEY, [])[-9:], token]
+    return token
+
+
+def skipped_report(request, token: str):
+    if not roles.may_import(request.user) or token not in request.session.get(REPORTS_KEY, []) or not token.isalnum():
+        raise PermissionDenied("That report is not yours or no longer available.")
+    path = _upload_path(token, "-skipped.csv")
+    if not path.exists():
+        return HttpResponseBadRequest("That report is no longer available (reports are kept for a day).")
+    response = HttpResponse(path.read_bytes(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="import-left-out-rows.csv"'
+    return response
 
 
 def export_download(request):
@@ -180,5 +216,6 @@ def export_download(request):
 urlpatterns = [
     path("import/", admin.site.admin_view(import_page), name="hsds-import"),
     path("import/apply/", admin.site.admin_view(import_apply), name="hsds-import-apply"),
+    path("import/skipped/<str:token>.csv", admin.site.admin_view(skipped_report), name="hsds-import-skipped"),
     path("export/", admin.site.admin_view(export_download), name="hsds-export"),
 ]

@@ -7,6 +7,7 @@ the database the servers of the other test modules use.
 import csv
 import io
 import json
+import re
 import os
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
 from hsds import import_views, tabular  # noqa: E402
+from hsds.tabular import skipping  # noqa: E402
 from hsds import models as m  # noqa: E402
 from hsds.tabular.tables import TABLES  # noqa: E402
 
@@ -218,6 +220,37 @@ def test_numeric_ids_become_stable_uuids_and_the_next_import_updates(tmp_path):
     # Another directory that also numbers from 1042 does not overwrite it.
     tabular.apply(folder, who="tester", source="another-211")
     assert m.Service.objects.filter(name="Legal Advice Walk-in").count() == 2
+
+
+def test_on_error_skip_applies_the_valid_records_and_leaves_out_whole_records(city, tmp_path):
+    folder = unpack(export_bytes(), tmp_path / "package")
+    wipe()
+    _, services = read_csv(folder / "services.csv")
+    _, phones = read_csv(folder / "phones.csv")
+    broken_phone = next(p for p in phones if p["service_id"])
+    broken = broken_phone["service_id"]
+    edit_csv(folder / "phones.csv", lambda rows: [r.update(number="call us") for r in rows if r["id"] == broken_phone["id"]] and rows)
+    with_broken_service = sum(1 for p in phones if p["service_id"] == broken)
+
+    assert not tabular.apply(folder, who="tester").applied  # the default stays all-or-nothing
+    assert m.Service.objects.count() == 0
+
+    report = skipping.run_skipping(tabular.read_package(folder), who="tester", commit=True)
+
+    assert report.applied, report.as_text()
+    assert m.Service.objects.count() == len(services) - 1 and not m.Service.objects.filter(id=broken).exists()
+    assert not m.Phone.objects.filter(service_id=broken).exists(), "never half a service"
+    reasons = {(p.source, p.row): p.message for p in report.skipped}
+    assert any("is not a valid phone number" in text for text in reasons.values())
+    assert sum(1 for p in report.skipped if p.source == "phones.csv") == with_broken_service
+    assert any(p.source == "services.csv" and f"left out with record {broken}" in p.message and "phones.csv" in p.message for p in report.skipped)
+    buffer = io.StringIO()
+    skipping.write_skipped_csv(report, buffer)
+    assert buffer.getvalue().splitlines()[0] == "file,row,reason" and "call us" in buffer.getvalue()
+    # The corrected file fills in what was left out.
+    edit_csv(folder / "phones.csv", lambda rows: [r.update(number="+44 20 7946 0999") for r in rows if r["id"] == broken_phone["id"]] and rows)
+    assert tabular.apply(folder, who="tester").applied
+    assert m.Service.objects.filter(id=broken).exists() and m.Phone.objects.filter(service_id=broken).count() == with_broken_service
 
 
 # --- dry run and errors -------------------------------------------------------------------------------
@@ -455,6 +488,41 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_staff_page_can_leave_out_records_with_errors_and_lists_them(city, uploads, tmp_path):
+    administrator = User.objects.create_superuser("root", password="pw-root")
+    folder = unpack(export_bytes(), tmp_path / "messy")
+    _, phones = read_csv(folder / "phones.csv")
+    broken = next(p for p in phones if p["service_id"])
+    edit_csv(folder / "phones.csv", lambda rows: [r.update(number="call us") for r in rows if r["id"] == broken["id"]] and rows)
+    edit_csv(folder / "services.csv", lambda rows: [r.update(alert="New hours") for r in rows if r["id"] != broken["service_id"]] and rows)
+    messy = io.BytesIO()
+    with zipfile.ZipFile(messy, "w") as archive:
+        for path in folder.iterdir():
+            archive.write(path, path.name)
+    client = client_for(administrator)
+    assert 'name="on_error" value="skip"' in client.get("/admin/import/").content.decode()
+
+    messy.seek(0)
+    messy.name = "messy.zip"
+    stopped = client.post("/admin/import/", {"file": messy}).content.decode()
+    assert "Nothing was changed" in stopped and 'value="Apply"' not in stopped   # the default: all or nothing
+    messy.seek(0)
+    preview = client.post("/admin/import/", {"file": messy, "on_error": "skip"}).content.decode()
+    assert 'id="import-skipped"' in preview and "is not a valid phone number" in preview and 'value="Apply"' in preview
+    token = next(p.stem for p in uploads.iterdir() if len(p.stem) == 32)
+
+    applied = client.post("/admin/import/apply/", {"token": token})
+    body = applied.content.decode()
+    assert applied.status_code == 200 and "Applied." in body and 'id="import-skipped"' in body
+    assert m.Service.objects.exclude(id=broken["service_id"]).filter(alert="New hours").exists()
+    assert m.Service.objects.get(id=broken["service_id"]).alert != "New hours"   # left out as a whole
+    link = re.search(r'href="(/admin/import/skipped/[0-9a-f]+\.csv)"', body).group(1)
+    listing = client.get(link)
+    assert listing.status_code == 200 and listing.content.decode().startswith("file,row,reason") and "call us" in listing.content.decode()
+    other = client_for(User.objects.create_superuser("root2", password="pw-root2"))
+    assert other.get(link).status_code == 403   # bound to the session that imported
 
 
 def test_staff_pages_preview_then_apply_and_export(city, uploads):

@@ -72,6 +72,7 @@ class Report:
     warnings: List[Problem] = field(default_factory=list)
     applied: bool = False
     dry_run: bool = True
+    skipped: List[Problem] = field(default_factory=list)   # ON_ERROR=skip: rows left out, with why (skipping.py)
 
     @property
     def ok(self) -> bool:
@@ -87,6 +88,9 @@ class Report:
             lines.append(f"{self.sources.get(name, name):<30} {counts.created:>7}  {counts.updated:>7}  {counts.unchanged:>9}  {counts.errors:>6}")
         if self.warnings:
             lines += ["", f"{len(self.warnings)} warning(s):"] + [f"  - {w}" for w in self.warnings]
+        if self.skipped:
+            lines += ["", f"{len(self.skipped)} row(s) left out with their record (row numbers as a spreadsheet shows them):"]
+            lines += [f"  - {s}" for s in self.skipped]
         if self.errors:
             lines += ["", f"{len(self.errors)} error(s) (row numbers as a spreadsheet shows them; the header is row 1):"]
             lines += [f"  - {e}" for e in self.errors]
