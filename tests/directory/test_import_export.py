@@ -179,6 +179,9 @@ def test_real_world_cells_import_in_normal_form(city, tmp_path):
     _, languages = read_csv(folder / "languages.csv")
     edit_csv(folder / "languages.csv", lambda rows: rows[0].update(code="", name="Haitian Creole") or rows)
     edit_csv(folder / "services.csv", lambda rows: [r.update(url="www.example.org/help", status="") for r in rows if r["id"] == str(city.id)] and rows)
+    header, attributes = read_csv(folder / "attributes.csv")
+    category = next(row for row in attributes if row["link_id"] == str(city.id) and row["taxonomy_term_id"])
+    write_csv(folder / "attributes.csv", header, attributes + [{**category, "id": "9f1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c99"}])
 
     report = tabular.apply(folder, who="tester")
 
@@ -194,6 +197,7 @@ def test_real_world_cells_import_in_normal_form(city, tmp_path):
     assert (service.url, service.status) == ("https://www.example.org/help", "active")
     text = report.as_text()
     assert "status was empty: imported as active" in text and "2 numbers in one cell" in text
+    assert "repeats the link of row" in text and not m.Attribute.objects.filter(id="9f1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c99").exists()
 
 
 def test_numeric_ids_become_stable_uuids_and_the_next_import_updates(tmp_path):

@@ -20,6 +20,7 @@ from django.db import DataError, IntegrityError, models as dj, transaction
 from django.utils.dateparse import parse_datetime
 
 from .. import audit, models as m, roles
+from .duplicate_links import merge_duplicate_links
 from .normalise import normalised_row
 from .stable_ids import assign_stable_ids
 from .reading import Package, Sheet, read_package
@@ -124,6 +125,7 @@ def run(package: Package, user=None, who: str = "system", commit: bool = False, 
     `source` names the directory the package comes from: its non-UUID ids map to the same UUIDs at
     every import (stable_ids.py)."""
     assign_stable_ids(package, source)
+    merge_duplicate_links(package)
     importer = _Importer(package, user)
     report = importer.report
     report.dry_run = not commit
