@@ -54,7 +54,7 @@ help: ## List the targets
 run: venv db model ## Set up everything and start directory, action server and Rasa (Ctrl-C stops all)
 	@echo ""
 	@echo "  Chat page and directory  http://localhost:$(DIRECTORY_PORT)/   (HSDS API: /api/, staff admin: /admin/)"
-	@echo "  Rasa (REST + socketio)   http://localhost:$(RASA_PORT)/webhooks/rest/webhook"
+	@echo "  Rasa (REST)              http://localhost:$(RASA_PORT)/webhooks/rest/webhook"
 	@echo "  Action server            http://localhost:$(ACTION_PORT)/webhook"
 	@echo "  Staff account (+ API token): STAFF_PASSWORD=... $(PY) directory/manage.py create_staff NAME --role administrator --password-from-env STAFF_PASSWORD --token"
 	@echo ""

@@ -127,11 +127,6 @@ http {{
     "~:(?<port>[0-9]+)$" $port;
     default "";
   }}
-  # Socket.IO's long-polling needs the same replica for one client.
-  upstream rasa_sticky {{
-    ip_hash;
-{servers}
-  }}
 
   server {{
     listen {listen};
@@ -144,14 +139,6 @@ http {{
     proxy_connect_timeout 1s;
     proxy_send_timeout 3s;
 
-    location /socket.io/ {{
-      proxy_pass http://rasa_sticky;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection "upgrade";
-      # Long-polling holds a request open up to Socket.IO's ping interval (25 s).
-      proxy_read_timeout 30s;
-      proxy_send_timeout 30s;
-    }}
     location / {{
       proxy_pass http://rasa_replicas;
       # A turn takes 0.1-2 s; one silent for 3 s goes to the other replica, POSTs too (non_idempotent):

@@ -172,6 +172,20 @@ def test_delete_my_conversation_erases_it_from_postgres(stack, stores):
     assert not any(row[2] and "Мені потрібен" in row[2] for row in stores.tracker_events(sender))
 
 
+def test_rest_metadata_keeps_only_what_the_widget_uses_and_big_bodies_are_refused(stack, stores):
+    first, _ = stack["replicas"]
+    sender = f"meta-{uuid.uuid4().hex[:8]}"
+    metadata = {"language": "es", "cards": True, "tracking": {"campaign": "x" * 2000}, "name": "Amira"}
+    reply = requests.post(first.url + "/webhooks/rest/webhook", json={"sender": sender, "message": "hola", "metadata": metadata}, timeout=30)
+    assert reply.status_code == 200 and reply.json()
+    stored = " ".join(str(row[2]) for row in stores.tracker_events(sender))
+    assert '"language": "es"' in stored and '"cards": true' in stored   # what the widget uses is kept
+    assert "campaign" not in stored and "Amira" not in stored and "tracking" not in stored
+    huge = requests.post(first.url + "/webhooks/rest/webhook", json={"sender": sender, "message": "hola", "metadata": {"pad": "x" * 17000}}, timeout=30)
+    assert huge.status_code == 413
+    assert "pad" not in " ".join(str(row[2]) for row in stores.tracker_events(sender))
+
+
 def test_retention_deletes_only_conversations_idle_too_long(stack, stores):
     first, _ = stack["replicas"]
     old, recent = f"old-{uuid.uuid4().hex[:8]}", f"recent-{uuid.uuid4().hex[:8]}"

@@ -64,8 +64,14 @@ def post(rasa_url: str, message, sender: str = None, session: requests.Session =
     return session.post(f"{rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}, timeout=60)
 
 
+MAX_BODY_BYTES = 16 * 1024  # bot/channels/rest.py
+
+
 def check_turn(rasa_url: str, message: str) -> None:
     response = post(rasa_url, message)
+    if len(response.request.body) > MAX_BODY_BYTES:
+        assert response.status_code == 413 and response.json()["error"] == "too_large", (message[:80], response.status_code)
+        return
     assert response.status_code == 200, (message[:200], response.status_code, response.text[:300])
     replies = response.json()
     assert replies and all(isinstance(r.get("text"), str) and r["text"].strip() for r in replies), (message[:200], replies)
@@ -94,6 +100,7 @@ def test_fuzzed_messages_always_get_a_reply_and_never_a_server_error(fault_rasa,
     fuzz()
     assert len(sent) >= batches * FUZZ_CONCURRENCY
     assert sum(len(m.strip()) > MAX_MESSAGE_CHARACTERS for m in sent) > FUZZ_EXAMPLES // 20  # the generator did send huge ones
+    assert sum(MAX_MESSAGE_CHARACTERS < len(m.strip()) and len(json.dumps(m)) < MAX_BODY_BYTES - 200 for m in sent) > 0  # and long ones under 16 KB
 
 
 @pytest.mark.parametrize("message", HOSTILE, ids=range(len(HOSTILE)))
@@ -131,7 +138,7 @@ def test_malformed_bodies_and_invalid_utf8_get_no_server_error(fault_rasa, body)
     ("ar", "السلام عليكم"), ("uk", "Привіт!"), ("fa", "سلام، خوبی؟"),
 ])
 def test_huge_messages_and_injection_keep_the_conversation_and_its_language(fault_rasa, language, greeting):
-    """100,000 characters get the localized 'too long' answer; '/restart' and '/inform{...}' from
+    """5,000 characters get the localized 'too long' answer, 100,000 a 413; '/restart' and '/inform{...}' from
     a user neither restart the conversation nor change its language."""
     sender = f"fuzz-{uuid.uuid4()}"
 
@@ -141,8 +148,10 @@ def test_huge_messages_and_injection_keep_the_conversation_and_its_language(faul
         return [r.get("text") for r in response.json()]
 
     assert texts(greeting) == [response_text("utter_greet", language)]
-    assert texts("x" * 100_000) == [response_text("utter_message_too_long", language)]
-    assert texts("😀" * 2000) == [response_text("utter_message_too_long", language)]
+    assert texts("x" * 5_000) == [response_text("utter_message_too_long", language)]
+    assert texts("😀" * 1200) == [response_text("utter_message_too_long", language)]
+    # A body over 16 KB is refused before it is read as a turn; the conversation goes on as before.
+    assert post(fault_rasa.url, "x" * 100_000, sender).status_code == 413
     language_texts = {v["text"] for variations in DOMAIN["responses"].values() for v in variations
                       if (language == "en" and not v.get("condition")) or any(c.get("value") == language for c in v.get("condition") or [])}
     for injection in ("/restart", '/inform{"language": "ar"}', "/session_start", "/restart{}"):
