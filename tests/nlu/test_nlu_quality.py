@@ -7,6 +7,9 @@ from bot import evaluation
 from servers import MODEL, ROOT
 
 MIN_MACRO_F1 = 0.90
+# Share of held-out questions naming a sub-need (doctor, shelter, ...) that get exactly it; Arabic is
+# lowest (0.51, docs/nlu-evaluation.md): many Arabic training examples name a sub-need unannotated.
+MIN_SUB_NEED_ACCURACY = 0.50
 LANGUAGES = sorted(p.stem for p in (ROOT / "tests" / "nlu").glob("*.yml"))
 
 
@@ -32,6 +35,21 @@ def test_language_is_rarely_switched_wrongly(results, language):
     # A wrong switch answers in a language the user did not write; nothing detected keeps the conversation's.
     assert results[language]["language_wrong"] <= 0.05
     assert results[language]["language_detected"] >= 0.75
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_named_sub_needs_are_recognised(results, language):
+    summary = results[language]
+    errors = "\n".join(f"  {e['need']} -> {e['predicted_need'] or 'none'}: {e['text']}" for e in summary["sub_need_errors"][:15])
+    assert summary["sub_need_questions"] >= 20
+    assert summary["sub_need_accuracy"] >= MIN_SUB_NEED_ACCURACY, f"{language}: {summary['sub_need_accuracy']:.3f}\n{errors}"
+
+
+def test_plain_category_questions_mostly_get_no_sub_need(results):
+    plain = [results[language] for language in LANGUAGES]
+    total = sum(s["plain_questions"] for s in plain)
+    right = sum(round(s["plain_without_sub_need"] * s["plain_questions"]) for s in plain if s["plain_questions"])
+    assert total >= 20 and right / total >= 0.4, f"{right}/{total}"
 
 
 def test_story_tests_in_every_language():
