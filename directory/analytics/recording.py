@@ -12,6 +12,7 @@ from hsds.models import TaxonomyTerm
 
 from . import neighbourhoods
 from .models import ExamplePhrasing, Outcome, UnmetNeedCount
+from .retention import forget_old_examples
 from .scrub import scrub
 
 EXAMPLES_PER_GROUP = 5
@@ -102,6 +103,7 @@ def record(report: Dict[str, str]) -> None:
                 UnmetNeedCount.objects.filter(**key).update(count=F("count") + 1)
         if report.get("example"):
             _keep_example(report)
+            forget_old_examples()  # also an example of a week already past retention is not kept
 
 
 def _keep_example(report: Dict[str, str]) -> Optional[ExamplePhrasing]:

@@ -12,8 +12,9 @@ from servers import directory_server
 
 
 def fresh_week() -> str:
-    """A week no other test uses, so counts start at zero and examples at none."""
-    return f"{2000 + uuid.uuid4().int % 900}-W{1 + uuid.uuid4().int % 52:02d}"
+    """A week no other test uses, so counts start at zero and examples at none; in the future, so that
+    the examples' retention (RETENTION_DAYS after the week) never removes them during the test."""
+    return f"{2100 + uuid.uuid4().int % 800}-W{1 + uuid.uuid4().int % 52:02d}"
 
 
 def report(week, **fields):
@@ -105,6 +106,24 @@ def test_examples_are_scrubbed_capped_deduplicated_and_unlinked(directory, direc
     assert set(columns) == {"analytics_unmetneedcount", "analytics_examplephrasing"}
     assert set(columns["analytics_examplephrasing"]) == {"id", "week", "language", "category", "outcome", "slot", "text"}
     assert set(columns["analytics_unmetneedcount"]) == {"id", "week", "language", "category", "need", "neighbourhood", "outcome", "count"}
+
+
+def test_examples_are_kept_no_longer_than_conversations(directory, directory_database, analytics_token, staff_session):
+    """RETENTION_DAYS (30 by default) after the end of their week, scrubbed examples are gone; counts stay."""
+    import datetime
+
+    year, week_number, _ = datetime.date.today().isocalendar()
+    this_week = f"{year}-W{week_number:02d}"
+    long_ago = "2020-W10"
+    fallback = {"language": "fr", "category": "", "need": "", "outcome": "fallback"}
+    marker = uuid.uuid4().hex[:10].translate(str.maketrans("0123456789", "ghijklmnop"))  # letters: nothing to scrub
+    for week in (long_ago, this_week):
+        assert post_report(directory.url, report(week, **fallback, example=f"vieux message {marker}"), token=analytics_token).status_code == 201
+    stored = [row for _, (cols, rows) in analytics_tables(directory_database).items() for row in rows if marker in str(row)]
+    assert len(stored) == 1 and this_week in str(stored[0]), stored
+    page = staff_session("viewer").get(directory.url + "/admin/unmet-needs/", params={"week": this_week}, timeout=10).text
+    assert f"vieux message {marker}" in page
+    assert counts(staff_session("viewer"), directory.url, week=long_ago)[(long_ago, "fr", "", "", "", "fallback")] >= 1
 
 
 def test_staff_page_needs_a_staff_role(directory, staff_session):
