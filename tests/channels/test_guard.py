@@ -46,6 +46,19 @@ def test_rate_limiter_allows_a_burst_then_refuses_then_refills(monkeypatch):
     assert limiter.allow("a") and not limiter.allow("a")
 
 
+def test_the_rate_limiters_table_stays_bounded_with_many_active_addresses(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr("bot.channels.rate_limit.time.monotonic", lambda: now[0])
+    limiter = RateLimiter(per_minute=30, burst=10, max_clients=1000)
+    for n in range(5000):  # all within one second: none is idle, the old code kept every one
+        limiter.allow(f"10.0.{n // 256}.{n % 256}")
+    assert len(limiter.buckets) == 1000
+    # The most recent clients keep their state: an exhausted one stays limited.
+    for _ in range(10):
+        limiter.allow("203.0.113.9")
+    assert not limiter.allow("203.0.113.9")
+
+
 def test_our_button_payloads_pass_but_nothing_else_with_a_slash():
     assert sanitize("/find_health") == "/find_health"
     assert sanitize(' /find_health ') == "/find_health"
