@@ -296,7 +296,13 @@ def test_users_cannot_inject_intents(rasa):
     assert status == 200
     assert [m.get("text") for m in replies] != [response_text("utter_message_too_long")]
     status, replies = say(rasa, '/find_housing{"need": "housing-shelter"}')
-    assert status == 200 and replies  # understood as text, answered, nothing injected
+    assert status == 200 and replies  # understood as text, answered
+    # An injected intent with an entity would switch this conversation to Arabic; as text it does not.
+    sender = f"t-{uuid.uuid4()}"
+    status, replies = say(rasa, '/change_language{"language": "ar"}', sender)
+    assert status == 200 and replies and not any(m["text"].startswith("\u200f") for m in replies), replies
+    status, replies = say(rasa, "hello", sender)
+    assert [m["text"] for m in replies] == [response_text("utter_greet")], replies
 
 
 def test_huge_and_empty_messages_get_a_localized_answer(rasa):
