@@ -15,6 +15,8 @@ from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.channels.menus import forget_everywhere
+
 logger = logging.getLogger(__name__)
 
 ERASE_AFTER_ACTION = "utter_conversation_deleted"
@@ -51,6 +53,7 @@ class ErasableInMemoryTrackerStore(InMemoryTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         if erasure_requested(tracker):
             self.store.pop(tracker.sender_id, None)
+            await forget_everywhere(tracker.sender_id)
             logger.info("A conversation was erased at its user's request.")
             return
         await super().save(tracker)
@@ -62,6 +65,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         if erasure_requested(tracker):
             self.erase(tracker.sender_id)
+            await forget_everywhere(tracker.sender_id)
             logger.info("A conversation was erased at its user's request.")
             return
         await super().save(tracker)

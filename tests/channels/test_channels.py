@@ -135,6 +135,20 @@ def test_sms_buttons_are_a_numbered_menu_and_a_number_picks(rasa, providers, cha
     assert response_text("utter_results_health", "fr") in sent
 
 
+def test_deleting_the_conversation_forgets_the_numbered_menu(rasa, providers, channel_settings):
+    number = unique_number()
+    sign = channel_settings["TWILIO_AUTH_TOKEN"]
+    assert post_twilio(rasa, "twilio", channel_settings, {"From": number, "Body": "Bonjour"}, sign_with=sign).status_code == 204
+    assert "3. Santé" in twilio_messages_to(providers, number)[0]["body"]
+    assert post_twilio(rasa, "twilio", channel_settings, {"From": number, "Body": "supprime ma conversation"}, sign_with=sign).status_code == 204
+    assert response_text("utter_conversation_deleted", "fr") in " ".join(r["body"] for r in twilio_messages_to(providers, number, minimum=2))
+    assert post_twilio(rasa, "twilio", channel_settings, {"From": number, "Body": "3"}, sign_with=sign).status_code == 204
+    after = [r["body"] for r in twilio_messages_to(providers, number, minimum=3)][2:]
+    # "3" is just a number now: no health search, in whatever language the fresh conversation speaks.
+    health = [response_text("utter_results_health", language) for language in ("en", "fr")]
+    assert after and not any(text in body for text in health for body in after), after
+
+
 def test_twilio_whatsapp_answers_in_arabic(rasa, providers, channel_settings):
     number = "whatsapp:" + unique_number()
     form = {"From": number, "Body": "مرحبا، أبحث عن سكن لعائلتي"}
