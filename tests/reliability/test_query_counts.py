@@ -37,6 +37,8 @@ from django.test.utils import CaptureQueriesContext
 client = Client(HTTP_HOST='localhost')
 counts = {}
 for path, query in [('/api/services', {'full': 'true'}), ('/api/services', {'taxonomy_term_id': 'health', 'status': 'active', 'full': 'true'}),
+                    ('/api/services', {'language': 'Arabic', 'open': 'weekend', 'full': 'true'}),
+                    ('/api/service_at_locations', {'language': 'ar', 'open': 'now', 'full': 'true'}),
                     ('/api/organizations', {}), ('/api/service_at_locations', {'full': 'true'})]:
     for per_page in (2, 20):
         with CaptureQueriesContext(connection) as queries:
@@ -74,6 +76,8 @@ LIMITS = {
     "/api/services?[('full', 'true')]": 10,
     "/api/services?[('full', 'true'), ('status', 'active'), ('taxonomy_term_id', 'health')]": 12,
     "/api/services?[('search', 'clinic')]": 2,
+    # The search filters (language by name, open) are subqueries of the page's own queries: no more queries.
+    "/api/services?[('full', 'true'), ('language', 'Arabic'), ('open', 'weekend')]": 10,
 }
 
 

@@ -4,8 +4,10 @@ Parameters are parsed by parameters.py; what they name (a taxonomy term by code 
 in the order the parameters are applied, so that the first bad parameter is the one reported.
 """
 import math
+from datetime import time
 
 from django.db.models import Q
+from django.utils import timezone
 
 from hsds import geo
 from hsds import models as m
@@ -67,6 +69,10 @@ def filter_services(request, queryset, service_field: str = ""):
     if spoken:
         queryset = queryset.filter(**{f"{id_field}__in": m.Language.objects.filter(code=spoken, service__isnull=False).values("service_id")})
 
+    when = parameters.opening(query)
+    if when:
+        queryset = queryset.filter(**{f"{id_field}__in": open_services(when)})
+
     text = parameters.search_text(query)
     if text:
         for word in text.split()[:10]:
@@ -75,6 +81,35 @@ def filter_services(request, queryset, service_field: str = ""):
                 | Q(**{f"{id_field}__in": services_matching_elsewhere(word)})
             )
     return queryset
+
+
+DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+EVENING = time(18, 0)  # "evening": open after 18:00 local time
+
+
+def open_services(when: str):
+    """Ids of the services with a weekly schedule (their own or at one of their locations) matching `when`
+    (parameters.OPEN_VALUES), evaluated now in the city's time zone, as one subquery."""
+    now = timezone.localtime()
+    today = DAY_CODES[now.weekday()]
+    days = {
+        "now": [today], "today": [today], "evening": [today], "tomorrow": [DAY_CODES[(now.weekday() + 1) % 7]],
+        "weekend": ["SA", "SU"],
+    }.get(when, [when.upper()])
+    on_day = Q()
+    for day in days:
+        on_day |= Q(byday__contains=day)
+    current = Q(valid_from__isnull=True) | Q(valid_from__lte=now.date())
+    current &= Q(valid_to__isnull=True) | Q(valid_to__gte=now.date())
+    schedules = m.Schedule.objects.filter(on_day, current)
+    if when == "now":
+        schedules = schedules.filter(opens_at__lte=now.time(), closes_at__gt=now.time())
+    elif when == "evening":
+        schedules = schedules.filter(closes_at__gt=EVENING)
+    return (
+        schedules.filter(service__isnull=False).order_by().values("service_id")
+        .union(schedules.filter(service_at_location__isnull=False).order_by().values("service_at_location__service_id"), all=True)
+    )
 
 
 def services_matching_elsewhere(word: str):

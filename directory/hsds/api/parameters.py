@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from hsds.models import Service
 
+from . import language_names
 from .errors import BadParameter
 
 MAX_SEARCH_LENGTH = 200
@@ -95,11 +96,28 @@ def taxonomy_term(params, name: str = "taxonomy_term_id"):
 
 
 def spoken_language(params) -> str:
-    """Profile extension `language`: services offered in this language (a code such as 'ar')."""
-    spoken = (params.get("language") or "").strip().lower()
-    if spoken and (not spoken.isalpha() or len(spoken) > 8):
+    """Profile extension `language`: services offered in this language, named by its ISO 639 code ('ti')
+    or by its name in any of the six interface languages ('Tigrinya', 'التغرينية', 'тигринья', 'tigriña')."""
+    raw = (params.get("language") or "").strip()
+    if not raw:
+        return ""
+    if len(raw) > 64 or not raw.replace(" ", "").replace("-", "").isalpha():
         raise BadParameter("language", "'language' must be a language code such as 'ar' or 'uk'.")
-    return spoken
+    code = language_names.code_for(raw)
+    if code is None:
+        raise BadParameter("language", f"'language': no language is called '{raw[:40]}'; use a code such as 'ar' or 'uk'.")
+    return code
+
+
+# Profile extension `open`: when the service is open, in the city's time zone (settings.TIME_ZONE).
+OPEN_VALUES = ("now", "today", "tomorrow", "evening", "weekend", "mo", "tu", "we", "th", "fr", "sa", "su")
+
+
+def opening(params) -> str:
+    raw = (params.get("open") or "").strip().lower()
+    if raw and raw not in OPEN_VALUES:
+        raise BadParameter("open", f"'open' must be one of: {', '.join(OPEN_VALUES)}.")
+    return raw
 
 
 def modified_after(params):

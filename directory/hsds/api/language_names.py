@@ -1,0 +1,35 @@
+"""Language names in the six interface languages → ISO 639 codes, for the `language` parameter.
+
+One home for the names: babel's CLDR data (installed with Django's i18n stack), read once at import.
+Names are compared case- and accent-insensitively, so 'Tigrinya', 'tigriña' and 'TIGRINYA' all name 'ti'.
+"""
+import unicodedata
+from functools import lru_cache
+
+from babel import Locale
+
+INTERFACE_LANGUAGES = ("en", "es", "fr", "ar", "uk", "fa")
+
+
+def folded(text: str) -> str:
+    """Lower case without accents or Arabic-script diacritics, so spellings that differ only there match."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and c not in "\u200f\u200e")
+
+
+@lru_cache(maxsize=1)
+def names_table() -> dict:
+    table = {}
+    for locale in INTERFACE_LANGUAGES:
+        for code, name in Locale(locale).languages.items():
+            if "_" not in code:  # regional variants (en_GB) name no language the directory records separately
+                table.setdefault(folded(name), code)
+    return table
+
+
+def code_for(raw: str):
+    """The ISO 639 code `raw` names (a code itself or a name in one of the six languages), or None."""
+    text = folded(raw)
+    if text.isascii() and text.isalpha() and 2 <= len(text) <= 3 and text in {c for c in names_table().values()}:
+        return text
+    return names_table().get(text)
