@@ -131,6 +131,9 @@ def read_cases(ids: dict) -> list:
         ("services-spoken-language-name", "services", {"language": "التغرينية", "per_page": "5"}),
         ("services-open-weekend", "services", {"open": "weekend", "language": "Arabic", "per_page": "5"}),
         ("service-at-locations-open-monday", "service_at_locations", {"open": "mo", "per_page": "5"}),
+        ("services-ranked", "services", {"rank": "relevance", "taxonomy_term_id": "health", "language": "ar", **near, "per_page": "6"}),
+        ("service-at-locations-ranked", "service_at_locations", {"rank": "relevance", "language": "uk", "per_page": "6"}),
+        ("error-rank", "services", {"rank": "best"}),
         ("services-open-now", "services", {"open": "now", "full": "true", "per_page": "3"}),  # Thursday 10:00 in Zurich
         ("services-modified-after", "services", {"modified_after": "2026-01-15", "per_page": "5"}),
         ("services-modified-after-future", "services", {"modified_after": "2030-01-01T00:00:00Z"}),

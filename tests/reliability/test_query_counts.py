@@ -39,6 +39,8 @@ counts = {}
 for path, query in [('/api/services', {'full': 'true'}), ('/api/services', {'taxonomy_term_id': 'health', 'status': 'active', 'full': 'true'}),
                     ('/api/services', {'language': 'Arabic', 'open': 'weekend', 'full': 'true'}),
                     ('/api/service_at_locations', {'language': 'ar', 'open': 'now', 'full': 'true'}),
+                    ('/api/services', {'rank': 'relevance', 'taxonomy_term_id': 'health', 'language': 'ar', 'lat': '47.37', 'lon': '8.54', 'full': 'true'}),
+                    ('/api/service_at_locations', {'rank': 'relevance', 'lat': '47.37', 'lon': '8.54', 'full': 'true'}),
                     ('/api/organizations', {}), ('/api/service_at_locations', {'full': 'true'})]:
     for per_page in (2, 20):
         with CaptureQueriesContext(connection) as queries:
@@ -78,6 +80,9 @@ LIMITS = {
     "/api/services?[('search', 'clinic')]": 2,
     # The search filters (language by name, open) are subqueries of the page's own queries: no more queries.
     "/api/services?[('full', 'true'), ('language', 'Arabic'), ('open', 'weekend')]": 10,
+    # rank=relevance adds one query per ranking key (the rows, the direct category links, the schedules, the
+    # spoken languages, the distances) to the term filter's page: fixed, whatever the number of services.
+    "/api/services?[('full', 'true'), ('language', 'ar'), ('lat', '47.37'), ('lon', '8.54'), ('rank', 'relevance'), ('taxonomy_term_id', 'health')]": 17,
 }
 
 

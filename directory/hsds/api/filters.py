@@ -145,13 +145,8 @@ class NearestFirst:
         return [rows[i] for i in ids if i in rows]
 
 
-def by_distance(queryset, where, located, id_field: str) -> NearestFirst:
-    """Profile extension lat/lon/proximity: `queryset` ordered by distance from the point, nearest first.
-
-    `located` holds the service_at_locations of the filtered rows and `id_field` names the row each belongs
-    to; a row with several locations is as far as its nearest one. Without `proximity`, rows without
-    coordinates come last; with it, only rows within `proximity` metres are kept. Ties keep the usual order.
-    """
+def nearest_metres(where, located, id_field: str) -> dict:
+    """{row id: metres from the point to the row's nearest location} in one query (within the radius, if any)."""
     lat, lon, radius = where
     located = located.filter(location__latitude__isnull=False, location__longitude__isnull=False)
     if radius is not None:  # bounding-box prefilter in the database, exact distance below
@@ -164,6 +159,18 @@ def by_distance(queryset, where, located, id_field: str) -> NearestFirst:
         metres = geo.haversine_metres(lat, lon, float(row_lat), float(row_lon))
         if metres < nearest.get(row_id, math.inf):
             nearest[row_id] = metres
+    return nearest
+
+
+def by_distance(queryset, where, located, id_field: str) -> NearestFirst:
+    """Profile extension lat/lon/proximity: `queryset` ordered by distance from the point, nearest first.
+
+    `located` holds the service_at_locations of the filtered rows and `id_field` names the row each belongs
+    to; a row with several locations is as far as its nearest one. Without `proximity`, rows without
+    coordinates come last; with it, only rows within `proximity` metres are kept. Ties keep the usual order.
+    """
+    radius = where[2]
+    nearest = nearest_metres(where, located, id_field)
     usual_order = list(queryset.prefetch_related(None).values_list("id", flat=True))
     position = {row_id: index for index, row_id in enumerate(usual_order)}
     within = [i for i in nearest if i in position and (radius is None or nearest[i] <= radius)]

@@ -10,7 +10,8 @@ from hsds import models as m
 from . import loading, parameters
 from . import representations as shape
 from .concurrency import etag
-from .filters import filter_services, nearest_first
+from .filters import filter_services
+from .ranking import ordered
 from .mixins import CreateMixin, UpdateMixin
 from .negotiation import LocalizedView
 from .pagination import paged
@@ -37,7 +38,7 @@ class ServiceAtLocationListView(LocalizedView):
     def get(self, request):
         full = parameters.boolean(request.query_params, "full")
         queryset = filter_services(request, loading.service_at_location_queryset(self.lang, full), service_field="service")
-        queryset = nearest_first(request, queryset, service_links=False)
+        queryset = ordered(request, queryset, service_links=False, lang=self.lang)
         return paged(request, queryset, lambda rows: service_at_locations_page(rows, full, self.lang))
 
 

@@ -187,3 +187,11 @@ def point(params):
     if proximity is not None and proximity <= 0:
         raise BadParameter("proximity", "'proximity' must be a distance in metres greater than 0.")
     return lat, lon, proximity
+
+
+def ranking(params) -> str:
+    """Profile extension `rank`: `relevance` (see ranking.py) or `name` (the default, HSDS's usual order)."""
+    raw = (params.get("rank") or "").strip().lower()
+    if raw not in ("", "name", "relevance"):
+        raise BadParameter("rank", "'rank' must be 'relevance' or 'name'.")
+    return raw or "name"

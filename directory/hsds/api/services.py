@@ -18,7 +18,8 @@ from hsds import models as m
 from . import loading, parameters, permissions
 from . import representations as shape
 from .concurrency import check_version, etag, locked
-from .filters import filter_services, nearest_first
+from .filters import filter_services
+from .ranking import ordered
 from .mixins import CreateMixin, UpdateMixin
 from .negotiation import LocalizedView
 from .pagination import paged
@@ -156,7 +157,7 @@ class ServiceCollectionView(CreateMixin, ServiceResource):
         full = parameters.boolean(request.query_params, "full")
         parameters.boolean(request.query_params, "minimal")  # validated; the full list shape is always served
         queryset = filter_services(request, loading.service_queryset(self.lang))
-        queryset = nearest_first(request, queryset, service_links=True)
+        queryset = ordered(request, queryset, service_links=True, lang=self.lang)
         return paged(request, queryset, lambda rows: services_page(rows, full, self.lang))
 
 

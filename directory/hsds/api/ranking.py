@@ -1,0 +1,94 @@
+"""Profile extension `rank=relevance`: the service lists in the order that answers a person's question best.
+
+Rows are sorted by, in this order (each key breaks the ties of the one before):
+1. sub-need: linked to the very category `taxonomy_term_id` names before those linked only to one below it;
+2. open now, then opening soonest (within the coming week), then no known hours, in the city's time zone;
+3. speaks the language asked for (`language`, else `lang`, the conversation's language);
+4. distance from `lat`/`lon`, nearest first, when a point is given (no coordinates: last);
+5. most recently verified (`assured_date`), then name.
+Each key is one query over the already filtered rows, so a ranked page costs a fixed number of queries.
+"""
+import math
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from hsds import models as m
+
+from . import parameters
+from .filters import DAY_CODES, NearestFirst, nearest_first, nearest_metres, resolve_term
+
+NEVER = math.inf
+
+
+def minutes_until_open(schedules, now) -> dict:
+    """{service id: minutes until it next opens (0 when open now)} from (service id, byday, opens, closes) rows."""
+    soonest = {}
+    for service_id, byday, opens_at, closes_at in schedules:
+        if opens_at is None or closes_at is None:
+            continue
+        days = set((byday or "").split(","))
+        for ahead in range(8):
+            day = now + timedelta(days=ahead)
+            if DAY_CODES[day.weekday()] not in days:
+                continue
+            opens = datetime.combine(day.date(), opens_at, tzinfo=now.tzinfo)
+            closes = datetime.combine(day.date(), closes_at, tzinfo=now.tzinfo)
+            if closes <= now:
+                continue
+            wait = max(0.0, (opens - now).total_seconds() / 60)
+            soonest[service_id] = min(wait, soonest.get(service_id, NEVER))
+            break
+    return soonest
+
+
+def service_schedules(service_ids):
+    """(service id, byday, opens_at, closes_at) of the services' own schedules and those at their locations, one query."""
+    own = m.Schedule.objects.filter(service_id__in=service_ids).order_by().values_list("service_id", "byday", "opens_at", "closes_at")
+    at_locations = m.Schedule.objects.filter(service_at_location__service_id__in=service_ids).order_by().values_list(
+        "service_at_location__service_id", "byday", "opens_at", "closes_at")
+    return own.union(at_locations, all=True)
+
+
+def ranked(request, queryset, service_links: bool, lang: str) -> NearestFirst:
+    """`queryset` (services, or service_at_locations when not `service_links`) in relevance order."""
+    query = request.query_params
+    service_field = "id" if service_links else "service_id"
+    if service_links:
+        rows = [(i, i, assured) for i, assured in queryset.prefetch_related(None).values_list("id", "assured_date")]
+    else:
+        rows = list(queryset.prefetch_related(None).values_list("id", "service_id", "service__assured_date"))
+    service_ids = queryset.values(service_field)
+
+    term = resolve_term(parameters.taxonomy_term(query))
+    direct = set()
+    if term is not None:
+        direct = set(m.Attribute.objects.filter(link_entity="service", taxonomy_term_id=term.id, link_id__in=service_ids).values_list("link_id", flat=True))
+
+    now = timezone.localtime()
+    opening = minutes_until_open(service_schedules(service_ids), now)
+
+    spoken = parameters.spoken_language(query) or lang
+    speaking = set(m.Language.objects.filter(code=spoken, service_id__in=service_ids).values_list("service_id", flat=True)) if spoken else set()
+
+    where = parameters.point(query)
+    distances = {}
+    if where is not None:
+        located = m.ServiceAtLocation.objects.filter(service_id__in=service_ids) if service_links else queryset.prefetch_related(None).order_by()
+        distances = nearest_metres(where, located, "service_id" if service_links else "id")
+
+    def key(row):
+        row_id, service_id, assured = row
+        verified = -assured.toordinal() if assured else 0
+        return (service_id not in direct, opening.get(service_id, NEVER), service_id not in speaking, distances.get(row_id, NEVER), verified)
+
+    if where is not None and where[2] is not None:  # a radius keeps only what lies within it
+        rows = [row for row in rows if row[0] in distances and distances[row[0]] <= where[2]]
+    return NearestFirst(queryset, [row[0] for row in sorted(rows, key=key)])
+
+
+def ordered(request, queryset, service_links: bool, lang: str):
+    """The list in the order `rank` asks for: relevance (above) or the usual one (nearest first with a point)."""
+    if parameters.ranking(request.query_params) == "relevance":
+        return ranked(request, queryset, service_links, lang)
+    return nearest_first(request, queryset, service_links)
