@@ -174,12 +174,16 @@ class DirectoryClient:
         lang: Optional[str] = None,
         near: Optional[Tuple[float, float]] = None,
         page: int = 1,
+        filters: Optional[Dict[str, str]] = None,
+        ranked: bool = False,
     ) -> List[Dict[str, Any]]:
         """Fully nested services tagged with `taxonomy_term` (an HSDS term id or code) or its children.
 
         `language`: only services where that language is spoken; `lang`: the language to return the
         content in, where the directory has translations; `near` (lat, lon): nearest first; `page`: which
-        `per_page` slice of the whole list (1 is the first).
+        `per_page` slice of the whole list (1 is the first); `filters`: more conditions, as the directory's
+        parameters (`open`, ...); `ranked`: the directory's relevance order (`rank=relevance`: sub-need,
+        open now or soonest, the conversation's language, distance, recently verified) instead of name order.
         """
         params: Dict[str, Any] = {"taxonomy_term_id": taxonomy_term, "per_page": per_page, "full": "true"}
         if page > 1:
@@ -192,6 +196,9 @@ class DirectoryClient:
             params["lang"] = lang
         if near is not None:
             params["lat"], params["lon"] = f"{near[0]:.5f}", f"{near[1]:.5f}"
+        params.update(filters or {})
+        if ranked:
+            params["rank"] = "relevance"
         return self._get("services", params, check=_check_service_page)["contents"]
 
     def close(self) -> None:

@@ -1,7 +1,8 @@
-"""What follow-ups on the last answer share: which list the last search showed, how much of it, and cards."""
+"""What follow-ups on the last answer share: which list the last search showed, how much of it, the
+conditions added to it (they carry over to the next follow-up; a new question clears them), and cards."""
 import asyncio
 import logging
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,9 +15,16 @@ from .services import SERVICES_PER_REPLY, directory, wants_structured_cards
 logger = logging.getLogger(__name__)
 
 # Actions that start a new list of services; "more" continues the latest one.
-LIST_ACTIONS = {"action_find_services", "action_filter_language"}
+LIST_ACTIONS = {"action_find_services", "action_filter_language", "action_filter_open"}
 CARD_RESPONSE = "utter_service_card"
 LANGUAGE_FILTER_SLOT = "search_language"
+# The conditions a follow-up adds to the last search, by the directory's parameter: the slot keeping each.
+FILTER_SLOTS = {"language": LANGUAGE_FILTER_SLOT, "open": "search_open"}
+
+
+def active_filters(tracker: Tracker) -> Dict[str, str]:
+    """The conditions the follow-ups since the last new question added, as directory parameters."""
+    return {parameter: tracker.get_slot(slot) for parameter, slot in FILTER_SLOTS.items() if tracker.get_slot(slot)}
 
 
 def cards_shown_since_list(tracker: Tracker) -> Optional[int]:
@@ -37,16 +45,16 @@ def cards_shown_since_list(tracker: Tracker) -> Optional[int]:
 class FollowUpAction(NewcomerAction):
     timeout_response = "utter_directory_unavailable"
 
-    async def page_of_search(self, category: str, need: Optional[str], page: int, ui_language: str, spoken: Optional[str]) -> Optional[List[dict]]:
+    async def page_of_search(self, category: str, need: Optional[str], page: int, ui_language: str, filters: Dict[str, str]) -> Optional[List[dict]]:
         """A page of the list the search showed: the sub-need's when it has services, else the category's
-        (the search falls back to it when the sub-need has none); only where `spoken` is spoken, if given.
-        None when the directory cannot be reached."""
+        (the search falls back to it when the sub-need has none), under `filters` (directory parameters),
+        ranked. None when the directory cannot be reached."""
         search = directory().search_services
         try:
             # The list is the sub-need's whenever it has any service at all, filtered or not: a filter
             # never widens the search to the rest of the category.
             term = need if need and await asyncio.to_thread(search, need, 1, lang=ui_language) else category
-            return await asyncio.to_thread(search, term, SERVICES_PER_REPLY, language=spoken, lang=ui_language, page=page)
+            return await asyncio.to_thread(search, term, SERVICES_PER_REPLY, lang=ui_language, page=page, filters=filters, ranked=True)
         except DirectoryUnavailable as error:
             logger.warning("directory unavailable: %s", error)
             return None

@@ -1,14 +1,11 @@
 """"Any that speak Tigrinya?": the last search again, only where the named language is spoken."""
-from typing import Any, Dict, List, Text
+from typing import Dict, Optional, Text
 
 from babel import Locale, UnknownLocaleError
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
-from .follow_ups import LANGUAGE_FILTER_SLOT, FollowUpAction
 from .locales import fragments
-from .services import last_search
+from .refine import RefineAction
 from .spoken_language import named_language
 
 
@@ -23,34 +20,17 @@ def language_name(code: str, ui_language: str) -> str:
         return code
 
 
-class ActionFilterLanguage(FollowUpAction):
+class ActionFilterLanguage(RefineAction):
+    parameter = "language"
+    results_response = "utter_results_in_language"
+    none_response = "utter_none_in_language"
+    ask_response = "utter_which_language"
+
     def name(self) -> Text:
         return "action_filter_language"
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        category, need = last_search(tracker)
-        if category is None:
-            dispatcher.utter_message(response="utter_more_without_search")
-            return []
-        ui_language = self.language(tracker)
-        spoken = named_language(tracker.latest_message.get("text") or "", ui_language)
-        if spoken is None:
-            dispatcher.utter_message(response="utter_which_language")
-            return []
-        services = await self.page_of_search(category, need, 1, ui_language, spoken)
-        if services is None:
-            dispatcher.utter_message(response="utter_directory_unavailable")
-            return []
-        name = language_name(spoken, ui_language)
-        if services:
-            dispatcher.utter_message(response="utter_results_in_language", spoken_language=name)
-            self.send_cards(dispatcher, tracker, services)
-            return [SlotSet(LANGUAGE_FILTER_SLOT, spoken)]
-        # Nothing fits: say which condition failed, then the same search without it, clearly labelled.
-        others = await self.page_of_search(category, need, 1, ui_language, None)
-        if not others:
-            dispatcher.utter_message(response="utter_no_services" if others is not None else "utter_directory_unavailable")
-            return [SlotSet(LANGUAGE_FILTER_SLOT, None)]
-        dispatcher.utter_message(response="utter_none_in_language", spoken_language=name)
-        self.send_cards(dispatcher, tracker, others)
-        return [SlotSet(LANGUAGE_FILTER_SLOT, None)]
+    def value_in(self, tracker: Tracker, ui_language: str) -> Optional[str]:
+        return named_language(tracker.latest_message.get("text") or "", ui_language)
+
+    def labels(self, value: str, ui_language: str) -> Dict[str, str]:
+        return {"spoken_language": language_name(value, ui_language)}

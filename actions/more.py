@@ -4,7 +4,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from .follow_ups import LANGUAGE_FILTER_SLOT, FollowUpAction, cards_shown_since_list
+from .follow_ups import FollowUpAction, active_filters, cards_shown_since_list
 from .services import SERVICES_PER_REPLY, last_search
 
 
@@ -21,7 +21,7 @@ class ActionMoreServices(FollowUpAction):
         services = []
         if shown % SERVICES_PER_REPLY == 0:  # a reply with fewer cards than a full page was the end of the list
             page = shown // SERVICES_PER_REPLY + 1
-            services = await self.page_of_search(category, need, page, self.language(tracker), tracker.get_slot(LANGUAGE_FILTER_SLOT))
+            services = await self.page_of_search(category, need, page, self.language(tracker), active_filters(tracker))
         if services is None:
             dispatcher.utter_message(response="utter_directory_unavailable")
         elif not services:

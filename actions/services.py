@@ -121,8 +121,9 @@ class ActionFindServices(NewcomerAction):
             near = waiting_point(tracker) if shared_just_before(tracker) else None
         await self.search(dispatcher, tracker, category, need, near)
         # A location is used for one search only; the search itself is remembered for a location shared next.
-        # A new question starts a new search: a language asked of the previous one no longer applies.
-        return [SlotSet(CATEGORY_SLOT, category), SlotSet(NEED_SLOT, need), SlotSet("search_language", None)] + self.events_on_failure(tracker)
+        # A new question starts a new search: conditions added to the previous one no longer apply.
+        forget_filters = [SlotSet(slot, None) for slot in ("search_language", "search_open")]
+        return [SlotSet(CATEGORY_SLOT, category), SlotSet(NEED_SLOT, need)] + forget_filters + self.events_on_failure(tracker)
 
     async def search(self, dispatcher: CollectingDispatcher, tracker: Tracker, category: str, need: Optional[str], near: Optional[Point]) -> None:
         language = self.language(tracker)
@@ -150,4 +151,6 @@ class ActionFindServices(NewcomerAction):
 
     @staticmethod
     async def find(term: str, language: str, near: Optional[Point]) -> List[Dict[str, Any]]:
-        return await asyncio.to_thread(directory().search_services, term, SERVICES_PER_REPLY, lang=language, near=near)
+        # Ranked (open now or soonest, the user's language, recently verified first), never in name order;
+        # with a shared location, nearest first: that is what sharing it asks for.
+        return await asyncio.to_thread(directory().search_services, term, SERVICES_PER_REPLY, lang=language, near=near, ranked=near is None)
