@@ -10,6 +10,7 @@ and OUT_DIR/nginx/nginx.conf.
 supervisord, not honcho: honcho stops every process when one exits, so one crashed replica (the OOM
 killer's SIGKILL) took the whole service down; supervisord restarts the one that exited.
 """
+import ipaddress
 import shlex
 import os
 import sys
@@ -97,6 +98,33 @@ def supervisord_conf(commands: dict, out: Path) -> str:
     return "\n".join(sections) + "\n"
 
 
+def trusted_proxies() -> list:
+    """TRUSTED_PROXIES: the addresses or networks (CIDR) of proxies in front of nginx (a Kubernetes
+    ingress, a cloud load balancer), comma-separated; each checked, as it is written into nginx.conf."""
+    networks = []
+    for entry in setting("TRUSTED_PROXIES", "").split(","):
+        if entry.strip():
+            try:
+                networks.append(str(ipaddress.ip_network(entry.strip(), strict=False)))
+            except ValueError:
+                raise SystemExit(f"TRUSTED_PROXIES: '{entry.strip()[:60]}' is not an address or a network such as 10.0.0.0/8.")
+    return networks
+
+
+def real_client_lines(proxies: list) -> str:
+    """With trusted proxies in front, $remote_addr becomes the client they name in X-Forwarded-For."""
+    if not proxies:
+        return ""
+    trusted = "".join(f"    set_real_ip_from {network};\n" for network in proxies)
+    return (
+        "    # Behind trusted proxies (TRUSTED_PROXIES) every user arrives with a proxy's address: the client is\n"
+        "    # the last address in X-Forwarded-For that none of them is. From anyone else the header is ignored.\n"
+        f"{trusted}"
+        "    real_ip_header X-Forwarded-For;\n"
+        "    real_ip_recursive on;\n"
+    )
+
+
 def nginx_conf(ports: list, prefix: Path) -> str:
     # One failed or timed-out turn takes a replica out of the rotation for 10 s; then one turn tries it again.
     servers = "\n".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in ports)
@@ -132,7 +160,7 @@ http {{
     listen {listen};
     proxy_http_version 1.1;
     proxy_set_header Host $host;
-    # Replaced, not appended: a client cannot pose as another address to the rate limiter.
+{real_client_lines(trusted_proxies())}    # Replaced, not appended: a client cannot pose as another address to the rate limiter.
     proxy_set_header X-Forwarded-For $remote_addr;
     # A dead replica refuses at once, a hung one (stopped, swapping) accepts and then says nothing: both
     # are passed over within the 4 s a user waits at most for a turn (README, "Production").

@@ -130,7 +130,7 @@ SERVER_FIXTURES = {
     "production_directory", "tls_proxy", "two_directories", "stores", "postgres_database",
 }
 # Modules that load the trained model or start the production stack themselves.
-SLOW_MODULES = {"test_nlu_quality.py", "test_production_profile.py", "test_process_faults.py"}
+SLOW_MODULES = {"test_nlu_quality.py", "test_production_profile.py", "test_process_faults.py", "test_trusted_proxies.py"}
 
 
 def pytest_configure(config):

@@ -99,10 +99,10 @@ def start_services(
     return {"directory": servers[0], "actions": servers[1], "replicas": servers[2:], "servers": servers, "seconds": seconds}
 
 
-def balancer_server(out: Path, replicas: List[ServerProcess]) -> ServerProcess:
+def balancer_server(out: Path, replicas: List[ServerProcess], env: Optional[Dict[str, str]] = None) -> ServerProcess:
     """nginx in front of the replicas, configured by the renderer `make run-prod` uses (not started)."""
     port = free_port()
-    env = {**os.environ, "RASA_PORT": str(port), "RASA_REPLICA_PORTS": ",".join(str(server.port) for server in replicas)}
+    env = {**os.environ, **(env or {}), "RASA_PORT": str(port), "RASA_REPLICA_PORTS": ",".join(str(server.port) for server in replicas)}
     subprocess.run([str(VENV_BIN / "python"), "deploy/render_production.py", str(out)], cwd=ROOT, env=env, check=True, capture_output=True)
     conf = out / "nginx" / "nginx.conf"
     return ServerProcess("nginx", [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p", str(conf.parent), "-e", "stderr"], port, "/", timeout=30)

@@ -19,10 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"
 K8S_CONFIGMAP = ROOT / "deploy" / "k8s" / "balancer-config.yaml"
 # The processes' ports inside containers: the local profile's defaults (Makefile, render_production).
-LOCAL_SETTINGS = ("RASA_REPLICAS", "RASA_REPLICA_BASE_PORT", "RASA_REPLICA_PORTS", "RASA_HOST", "RASA_PORT")
+LOCAL_SETTINGS = ("RASA_REPLICAS", "RASA_REPLICA_BASE_PORT", "RASA_REPLICA_PORTS", "RASA_HOST", "RASA_PORT", "TRUSTED_PROXIES")
 BALANCER_PORT = 5005
 K8S_RASA_SERVICE = "rasa"
 K8S_RASA_PORT = 5005
+# In Kubernetes users come through the cluster's ingress controller, whose pods have private addresses;
+# nobody on the internet reaches the balancer from one, so the private ranges are its trusted proxies.
+K8S_TRUSTED_PROXIES = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"
 
 
 def local_profile():
@@ -52,10 +55,10 @@ def replica_ports() -> list:
         return local_profile().replica_ports()
 
 
-def _render(ports: list, servers: list) -> str:
+def _render(ports: list, servers: list, **settings: str) -> str:
     """The local template with nginx listening on all interfaces and each 127.0.0.1:port replaced."""
     profile = local_profile()
-    with default_settings(RASA_HOST="0.0.0.0", RASA_PORT=str(BALANCER_PORT)):
+    with default_settings(RASA_HOST="0.0.0.0", RASA_PORT=str(BALANCER_PORT), **settings):
         text = profile.nginx_conf(ports, Path("/tmp"))
     for port, server in zip(ports, servers):
         local = f"server 127.0.0.1:{port} "
@@ -74,7 +77,7 @@ def compose_conf() -> str:
 
 def k8s_conf() -> str:
     # One upstream address: the Service spreads connections over the rasa pods.
-    return _render([K8S_RASA_PORT], [f"{K8S_RASA_SERVICE}:{K8S_RASA_PORT}"])
+    return _render([K8S_RASA_PORT], [f"{K8S_RASA_SERVICE}:{K8S_RASA_PORT}"], TRUSTED_PROXIES=K8S_TRUSTED_PROXIES)
 
 
 def k8s_configmap() -> str:

@@ -167,6 +167,16 @@ def test_the_balancer_passes_over_a_dead_or_hung_replica_within_the_users_wait()
     assert "socket.io" not in conf and "ip_hash" not in conf
 
 
+def test_trusted_proxies_are_checked_before_they_reach_nginx_conf():
+    with RENDER.default_settings(TRUSTED_PROXIES="10.0.0.0/8; include /etc/passwd"):
+        with pytest.raises(SystemExit, match="TRUSTED_PROXIES"):
+            RENDER.local_profile().nginx_conf([5011], Path("/tmp"))
+    with RENDER.default_settings():
+        assert "set_real_ip_from" not in RENDER.local_profile().nginx_conf([5011], Path("/tmp"))  # nobody trusted by default
+    # In Kubernetes the ingress controller's pods (private addresses) name the client.
+    assert all(f"set_real_ip_from {network};" in RENDER.k8s_conf() for network in RENDER.K8S_TRUSTED_PROXIES.split(","))
+
+
 # --- docker-compose.yml ----------------------------------------------------------------------------
 
 
