@@ -19,7 +19,8 @@ from twilio.request_validator import RequestValidator
 from .common import OutboundHttp, missing, numbered_menu, setting, split_text
 from .base import SafeInputChannel
 from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
-from .menus import MenuMemory
+from .menus import menus
+from .redelivery import first_delivery
 
 logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://api.twilio.com"
@@ -33,8 +34,8 @@ class TwilioRestOutput(OutputChannel):
         self.url = f"{api_base_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
         self.auth = (account_sid, auth_token)
         self.http = OutboundHttp()
-        # The last numbered menu sent to each number (shared by the replicas through Redis when configured).
-        self.menus = MenuMemory()
+        # The last numbered menu sent to each number (one memory per process, or Redis for all replicas).
+        self.menus = menus()
 
     @classmethod
     def name(cls) -> Text:
@@ -122,6 +123,8 @@ class VerifiedTwilioInput(SafeInputChannel):
             sender = fields.get("From")
             if not sender:
                 return response.json({"error": "bad request"}, status=400)
+            if not await first_delivery(self.name(), fields.get("MessageSid")):
+                return response.text("", status=204)  # answered when it first came
             body = fields.get("Body")
             # A photo or voice note arrives with NumMedia > 0 and an empty Body; a WhatsApp location
             # with Latitude and Longitude fields: the search is then near it.
