@@ -12,6 +12,7 @@ from hsds.models import TaxonomyTerm
 
 from . import neighbourhoods
 from .models import ExamplePhrasing, Outcome, UnmetNeedCount
+from .retention import delete_expired_examples, last_expired_week
 from .scrub import scrub
 
 EXAMPLES_PER_GROUP = 5
@@ -90,7 +91,9 @@ def validate(data) -> Dict[str, str]:
 
 
 def record(report: Dict[str, str]) -> None:
-    """Count one validated report and keep its example while its group has fewer than EXAMPLES_PER_GROUP."""
+    """Count one validated report and keep its example while its group has fewer than EXAMPLES_PER_GROUP
+    (and younger than RETENTION_DAYS: expired examples go first)."""
+    delete_expired_examples()
     key = {k: report[k] for k in ("week", "language", "category", "need", "neighbourhood", "outcome")}
     with transaction.atomic():
         # Write first: on SQLite this takes the write lock at once (no read-then-upgrade deadlock).
@@ -100,7 +103,7 @@ def record(report: Dict[str, str]) -> None:
                     UnmetNeedCount.objects.create(**key, count=1)
             except IntegrityError:  # created concurrently since: count on that row
                 UnmetNeedCount.objects.filter(**key).update(count=F("count") + 1)
-        if report.get("example"):
+        if report.get("example") and report["week"] > last_expired_week():
             _keep_example(report)
 
 

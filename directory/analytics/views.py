@@ -22,6 +22,7 @@ from hsds.roles import ADMINISTRATOR, EDITOR, role_of
 from . import neighbourhoods
 from .models import ExamplePhrasing, Outcome, UnmetNeedCount
 from .recording import InvalidReport, record, validate
+from .retention import delete_expired_examples
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,7 @@ def _choices(field):
 @require_GET
 def staff_page(request):
     role = _role(request)
+    delete_expired_examples()
     filters = _filters(request.GET)
     rows = _counts(filters)
     context = {

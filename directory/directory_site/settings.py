@@ -149,6 +149,8 @@ STALE_AFTER_DAYS = int(os.environ.get("DIRECTORY_STALE_AFTER_DAYS", "180"))
 # Unmet-need analytics: a search near a shared location counts in the neighbourhood (address region)
 # of the nearest place in the directory within this distance; farther away, in no neighbourhood.
 NEIGHBOURHOOD_RADIUS_METRES = float(os.environ.get("DIRECTORY_NEIGHBOURHOOD_RADIUS_METRES", "1000"))
+# Example phrasings of messages not understood are kept no longer than the conversations themselves.
+RETENTION_DAYS = float(os.environ.get("RETENTION_DAYS", "30"))
 
 # What the demo page's chat box talks to.
 RASA_PUBLIC_URL = os.environ.get("RASA_PUBLIC_URL", "http://localhost:5005")

@@ -1,5 +1,6 @@
 """The directory's side over HTTP against the real server (gunicorn): the report endpoint's token,
 validation and exact counting under concurrency; the staff page, roles and the CSV export."""
+import datetime
 import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -7,13 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from analytics_helpers import analytics_tables, counts, delta, post_report
+from analytics_helpers import analytics_tables, counts, delta, manage_shell, post_report
 from servers import directory_server
 
 
 def fresh_week() -> str:
-    """A week no other test uses, so counts start at zero and examples at none."""
-    return f"{2000 + uuid.uuid4().int % 900}-W{1 + uuid.uuid4().int % 52:02d}"
+    """A week no other test uses, so counts start at zero and examples at none (a future one: examples
+    of weeks more than RETENTION_DAYS ago are deleted)."""
+    return f"{2100 + uuid.uuid4().int % 900}-W{1 + uuid.uuid4().int % 52:02d}"
 
 
 def report(week, **fields):
@@ -105,6 +107,36 @@ def test_examples_are_scrubbed_capped_deduplicated_and_unlinked(directory, direc
     assert set(columns) == {"analytics_unmetneedcount", "analytics_examplephrasing"}
     assert set(columns["analytics_examplephrasing"]) == {"id", "week", "language", "category", "outcome", "slot", "text"}
     assert set(columns["analytics_unmetneedcount"]) == {"id", "week", "language", "category", "need", "neighbourhood", "outcome", "count"}
+
+
+def iso_week(day: datetime.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def test_examples_are_kept_no_longer_than_the_conversations(directory, directory_database, analytics_token, staff_session):
+    """RETENTION_DAYS (30 in the test directory) applies to example phrasings too."""
+    today = datetime.date.today()
+    this_week, expired_week = iso_week(today), iso_week(today - datetime.timedelta(days=38))
+    marker = "".join(chr(ord("a") + int(digit, 16)) for digit in uuid.uuid4().hex[:10])  # letters: scrubbing keeps them
+    fallback = {"language": "uk", "category": "", "need": "", "outcome": "fallback"}
+    recent = f"recent example {marker}"
+    assert post_report(directory.url, report(this_week, **fallback, example=recent), token=analytics_token).status_code == 201
+    examples = lambda: [row[-1] for row in analytics_tables(directory_database)["analytics_examplephrasing"][1]]  # noqa: E731
+    # Kept since a report of that week, 38 days ago (as the server kept them before this limit).
+    keep_old = "from analytics.models import ExamplePhrasing as E; E.objects.create(week={!r}, language='uk', outcome='fallback', slot={}, text={!r})"
+    manage_shell(directory_database, keep_old.format(expired_week, 1, f"old example {marker}"))
+    assert f"old example {marker}" in examples()
+    assert post_report(directory.url, report(this_week, **fallback), token=analytics_token).status_code == 201  # any report
+    assert f"old example {marker}" not in examples() and recent in examples()
+
+    manage_shell(directory_database, keep_old.format(expired_week, 2, f"old example again {marker}"))
+    page = staff_session("viewer").get(directory.url + "/admin/unmet-needs/", timeout=10).text
+    assert f"old example again {marker}" not in page and recent in page
+    assert f"old example again {marker}" not in examples()
+    # A report that names an expired week keeps no example.
+    assert post_report(directory.url, report(expired_week, **fallback, example=f"late {marker}"), token=analytics_token).status_code == 201
+    assert f"late {marker}" not in examples()
 
 
 def test_staff_page_needs_a_staff_role(directory, staff_session):
