@@ -242,6 +242,24 @@ def test_sms_menus_are_shared_by_the_replicas_through_redis(stores, monkeypatch)
     assert unknown == []
 
 
+def test_a_redelivery_reaching_another_replica_is_recognised_through_redis(stores, monkeypatch):
+    """Meta or Telegram may redeliver an update to any replica: the first replica's record is shared."""
+    import asyncio
+
+    from bot.channels.redelivery import DeliveredUpdates
+
+    for name in ("REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD"):
+        monkeypatch.setenv(name, stores.env[name])
+    message_id = f"wamid.{uuid.uuid4().hex}"
+
+    async def deliveries():
+        first_replica, other_replica = DeliveredUpdates(), DeliveredUpdates()
+        return [await first_replica.first_delivery("whatsapp", message_id), await other_replica.first_delivery("whatsapp", message_id),
+                await other_replica.first_delivery("facebook", message_id)]
+
+    assert asyncio.run(deliveries()) == [True, False, True]
+
+
 def test_logs_hold_no_message_text_or_sender_ids(stack):
     """Runs last: everything the tests above said, including during the outages, is checked."""
     assert SPOKEN["senders"]
