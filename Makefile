@@ -46,7 +46,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help run run-prod stop-prod prod-packages test bench venv browser db train model eval lock clean import export
+.PHONY: help run run-prod stop-prod prod-packages test test-fast bench venv browser db train model eval lock clean import export
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,7 +54,7 @@ help: ## List the targets
 run: venv db model ## Set up everything and start directory, action server and Rasa (Ctrl-C stops all)
 	@echo ""
 	@echo "  Chat page and directory  http://localhost:$(DIRECTORY_PORT)/   (HSDS API: /api/, staff admin: /admin/)"
-	@echo "  Rasa (REST + socketio)   http://localhost:$(RASA_PORT)/webhooks/rest/webhook"
+	@echo "  Rasa (REST)              http://localhost:$(RASA_PORT)/webhooks/rest/webhook"
 	@echo "  Action server            http://localhost:$(ACTION_PORT)/webhook"
 	@echo "  Staff account (+ API token): STAFF_PASSWORD=... $(PY) directory/manage.py create_staff NAME --role administrator --password-from-env STAFF_PASSWORD --token"
 	@echo ""
@@ -63,11 +63,14 @@ run: venv db model ## Set up everything and start directory, action server and R
 run-prod: venv prod-packages model ## The production profile: PostgreSQL, Redis, nginx and RASA_REPLICAS (2) Rasa processes
 	scripts/run-production
 
-stop-prod: ## Stop the production profile's PostgreSQL and Redis
-	scripts/datastores stop
+stop-prod: ## Stop the production profile's processes, PostgreSQL and Redis
+	scripts/run-production stop
 
 test: venv browser prod-packages model ## Run every check: data validation, unit, action, browser and end-to-end tests
 	$(PY) -m pytest
+
+test-fast: venv ## The fast tier for the inner loop: no server, browser or trained model (about 2 minutes)
+	$(PY) -m pytest -m fast
 
 bench: venv prod-packages model ## Measure latency, throughput, memory of make run and make run-prod (docs/benchmarks.md), fuzz 10,000 messages
 	$(PY) scripts/benchmark.py
@@ -111,9 +114,9 @@ eval: venv model ## Evaluate understanding on the held-out sets (docs/nlu-evalua
 	$(PY) -m bot.evaluation
 
 import: venv ## Import an HSDS package: FILE=x.zip|folder|x.xlsx (dry run, applied only if clean; DRY_RUN=1 stops there)
-	@test -n "$(FILE)" || { echo "usage: make import FILE=package.zip|folder|workbook.xlsx [DRY_RUN=1] [IMPORT_AS=username]" >&2; exit 2; }
-	$(PY) directory/manage.py import_hsds "$(FILE)" --dry-run $(if $(IMPORT_AS),--as "$(IMPORT_AS)")
-	@if [ -z "$(DRY_RUN)" ]; then echo "Dry run clean: applying."; $(PY) directory/manage.py import_hsds "$(FILE)" $(if $(IMPORT_AS),--as "$(IMPORT_AS)"); fi
+	@test -n "$(FILE)" || { echo "usage: make import FILE=package.zip|folder|workbook.xlsx [DRY_RUN=1] [IMPORT_AS=username] [SOURCE=name] [ON_ERROR=skip]" >&2; exit 2; }
+	$(PY) directory/manage.py import_hsds "$(FILE)" --dry-run $(if $(IMPORT_AS),--as "$(IMPORT_AS)") $(if $(SOURCE),--source "$(SOURCE)") $(if $(ON_ERROR),--on-error "$(ON_ERROR)")
+	@if [ -z "$(DRY_RUN)" ]; then echo "Dry run clean: applying."; $(PY) directory/manage.py import_hsds "$(FILE)" $(if $(IMPORT_AS),--as "$(IMPORT_AS)") $(if $(SOURCE),--source "$(SOURCE)") $(if $(ON_ERROR),--on-error "$(ON_ERROR)" --report var/import-skipped.csv && echo "Left-out rows and why: var/import-skipped.csv"); fi
 
 export: venv ## Export the directory as an HSDS package: FILE=x.zip (CSV files + datapackage.json) or FILE=x.xlsx
 	@test -n "$(FILE)" || { echo "usage: make export FILE=directory.zip|directory.xlsx" >&2; exit 2; }

@@ -173,13 +173,17 @@ class DirectoryClient:
         language: Optional[str] = None,
         lang: Optional[str] = None,
         near: Optional[Tuple[float, float]] = None,
+        page: int = 1,
     ) -> List[Dict[str, Any]]:
         """Fully nested services tagged with `taxonomy_term` (an HSDS term id or code) or its children.
 
         `language`: only services where that language is spoken; `lang`: the language to return the
-        content in, where the directory has translations; `near` (lat, lon): nearest first.
+        content in, where the directory has translations; `near` (lat, lon): nearest first; `page`: which
+        `per_page` slice of the whole list (1 is the first).
         """
         params: Dict[str, Any] = {"taxonomy_term_id": taxonomy_term, "per_page": per_page, "full": "true"}
+        if page > 1:
+            params["page"] = page
         if status:
             params["status"] = status
         if language:

@@ -121,27 +121,33 @@ class ActionFindServices(NewcomerAction):
             near = waiting_point(tracker) if shared_just_before(tracker) else None
         await self.search(dispatcher, tracker, category, need, near)
         # A location is used for one search only; the search itself is remembered for a location shared next.
-        return [SlotSet(CATEGORY_SLOT, category), SlotSet(NEED_SLOT, need)] + self.events_on_failure(tracker)
+        # A new question starts a new search: a language asked of the previous one no longer applies.
+        return [SlotSet(CATEGORY_SLOT, category), SlotSet(NEED_SLOT, need), SlotSet("search_language", None)] + self.events_on_failure(tracker)
 
     async def search(self, dispatcher: CollectingDispatcher, tracker: Tracker, category: str, need: Optional[str], near: Optional[Point]) -> None:
         language = self.language(tracker)
-        terms = [t for t in (need, category) if t]
         try:
-            services = []
-            for term in terms:  # the specific need first, then the whole category
-                services = await asyncio.to_thread(directory().search_services, term, SERVICES_PER_REPLY, lang=language, near=near)
-                if services:
-                    break
+            services = await self.find(need or category, language, near)
+            other_services = not services and need is not None
+            if other_services:  # nothing has the sub-need: say so, then offer the category, labelled as such
+                report_unmet_need(tracker, NO_SERVICE, category, need, language, near=near)
+                services = await self.find(category, language, near)
         except DirectoryUnavailable as error:  # not an unmet need: not reported
             logger.warning("directory unavailable: %s", error)
             dispatcher.utter_message(response="utter_directory_unavailable")
             return
         if not services:
             dispatcher.utter_message(response="utter_no_services")
-            report_unmet_need(tracker, NO_SERVICE, category, need, language, near=near)
+            if not other_services:
+                report_unmet_need(tracker, NO_SERVICE, category, need, language, near=near)
             return
-        dispatcher.utter_message(response=f"utter_results_{category}")
+        # Never present a service as having the sub-need when it does not.
+        dispatcher.utter_message(response=f"utter_no_sub_need_{category}" if other_services else f"utter_results_{category}")
         with_cards = wants_structured_cards(tracker)
         for service in services:
             extra = {"json_message": structured(service, near)} if with_cards else {}
             dispatcher.utter_message(response="utter_service_card", **card_values(service, language, near), **extra)
+
+    @staticmethod
+    async def find(term: str, language: str, near: Optional[Point]) -> List[Dict[str, Any]]:
+        return await asyncio.to_thread(directory().search_services, term, SERVICES_PER_REPLY, lang=language, near=near)

@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
 
-from bot.channels.menus import menus
+from bot.channels.menus import forget_everywhere
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ async def erase_everything(tracker_store: Any, sender_id: str) -> bool:
     try:
         for store in stores_within(tracker_store):
             await erase_from(store, sender_id)
-        await menus().forget(sender_id)
+        await forget_everywhere(sender_id)
     except Exception as error:  # noqa: BLE001 - the user is told it did not work
         logger.error("A conversation could not be erased (%s).", type(error).__name__)
         return False

@@ -1,7 +1,9 @@
 """Held-out NLU evaluation per language: `python -m bot.evaluation [--min-f1 0.90]`.
 
 Parses every example of tests/nlu/<lang>.yml with the trained model (loaded once), then writes
-intent accuracy, macro-F1, language-detection accuracy and the most frequent confusions to
+intent accuracy, macro-F1, language-detection accuracy, sub-need accuracy (the `need` entity of
+find_* questions: the sub-need named, or none for a plain category question) and the most frequent
+confusions to
 docs/nlu-evaluation.md (and .json). Exits 1 when a language is below the threshold.
 """
 import argparse
@@ -24,8 +26,14 @@ def held_out_sets() -> Dict[str, List[tuple]]:
     sets = {}
     for path in sorted(HELD_OUT_DIR.glob("*.yml")):
         data = load_data(str(path))
-        sets[path.stem] = [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+        sets[path.stem] = [(m.get("text"), m.get("intent"), sub_need(m.get("entities"))) for m in data.intent_examples]
     return sets
+
+
+def sub_need(entities) -> str:
+    """The one sub-need of an example or parse ("" for none; "several" when it names several)."""
+    needs = {e.get("value") for e in entities or [] if e.get("entity") == "need"}
+    return needs.pop() if len(needs) == 1 else ("several" if needs else "")
 
 
 def macro_f1(gold: List[str], predicted: List[str]) -> float:
@@ -48,10 +56,11 @@ async def parse_all(model: Path, sets: Dict[str, List[tuple]]) -> Dict[str, list
     results = {}
     for language, examples in sets.items():
         rows = []
-        for text, intent in examples:
+        for text, intent, need in examples:
             parsed = await agent.parse_message(text)
             detected = next((e["value"] for e in parsed.get("entities", []) if e.get("entity") == "language"), None)
-            rows.append({"text": text, "intent": intent, "predicted": parsed["intent"]["name"], "confidence": parsed["intent"].get("confidence"), "language": detected})
+            rows.append({"text": text, "intent": intent, "predicted": parsed["intent"]["name"], "confidence": parsed["intent"].get("confidence"), "language": detected,
+                         "need": need, "predicted_need": sub_need(parsed.get("entities"))})
         results[language] = rows
     return results
 
@@ -63,6 +72,9 @@ def summarise(results: Dict[str, list]) -> Dict[str, dict]:
         predicted = [r["predicted"] for r in rows]
         same = [r for r in rows if r["intent"] != "change_language"] or rows
         confusions = Counter((r["intent"], r["predicted"]) for r in rows if r["intent"] != r["predicted"])
+        # Sub-needs: find_* questions naming one sub-need, and those naming none (must get none).
+        named = [r for r in rows if r["intent"].startswith("find_") and r["need"] not in ("", "several")]
+        plain = [r for r in rows if r["intent"].startswith("find_") and r["need"] == ""]
         summary[language] = {
             "examples": len(rows),
             "accuracy": round(sum(g == p for g, p in zip(gold, predicted)) / len(rows), 4),
@@ -70,6 +82,11 @@ def summarise(results: Dict[str, list]) -> Dict[str, dict]:
             # Requests to change language are meant to switch to another language: not counted.
             "language_detected": round(sum(r["language"] == language for r in same) / len(same), 4),
             "language_wrong": round(sum(r["language"] not in (None, language) for r in same) / len(same), 4),
+            "sub_need_questions": len(named),
+            "sub_need_accuracy": round(sum(r["predicted_need"] == r["need"] for r in named) / len(named), 4) if named else None,
+            "plain_questions": len(plain),
+            "plain_without_sub_need": round(sum(r["predicted_need"] == "" for r in plain) / len(plain), 4) if plain else None,
+            "sub_need_errors": [r for r in named + plain if r["predicted_need"] != r["need"]],
             "top_confusions": [{"intent": g, "predicted": p, "count": n} for (g, p), n in confusions.most_common(5)],
             "errors": [r for r in rows if r["intent"] != r["predicted"]],
         }
@@ -85,22 +102,32 @@ def write_report(summary: Dict[str, dict], threshold: float) -> None:
         f"Held-out examples in `tests/nlu/<lang>.yml` (never used for training), parsed by the trained model. "
         f"`make test` fails below macro-F1 {threshold:.2f}. Regenerate with `make eval`.",
         "",
-        "| language | examples | intent accuracy | macro-F1 | language detected | language wrong | most frequent confusions |",
-        "|---|---|---|---|---|---|---|",
+        "| language | examples | intent accuracy | macro-F1 | language detected | language wrong | sub-need right | plain: no sub-need | most frequent confusions |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for language, s in summary.items():
         confusions = "; ".join(f"{c['intent']} → {c['predicted']} ({c['count']})" for c in s["top_confusions"][:3]) or "none"
         lines.append(
-            f"| {language} | {s['examples']} | {s['accuracy']:.3f} | {s['macro_f1']:.3f} | {s['language_detected']:.3f} | {s['language_wrong']:.3f} | {confusions} |"
+            f"| {language} | {s['examples']} | {s['accuracy']:.3f} | {s['macro_f1']:.3f} | {s['language_detected']:.3f} | {s['language_wrong']:.3f} | {ratio(s, 'sub_need')} | {ratio(s, 'plain')} | {confusions} |"
         )
     lines += ["", "\"language detected\": share of messages whose language was identified correctly; the rest",
-              "either kept the conversation's language (nothing detected) or, under \"language wrong\", switched it.", ""]
+              "either kept the conversation's language (nothing detected) or, under \"language wrong\", switched it.",
+              "\"sub-need right\": share of the find_* questions naming one sub-need (e.g. health-dentist) that got exactly it;",
+              "\"plain: no sub-need\": share of the category questions naming none that got none (counts in brackets).", ""]
     REPORT.with_suffix(".md").write_text("\n".join(lines), encoding="utf-8")
 
 
-def evaluate(model: Path = DEFAULT_MODEL, threshold: float = 0.90) -> Dict[str, dict]:
+def ratio(summary: dict, kind: str) -> str:
+    value = summary[f"{kind}_accuracy" if kind == "sub_need" else "plain_without_sub_need"]
+    count = summary["sub_need_questions" if kind == "sub_need" else "plain_questions"]
+    return "–" if value is None else f"{value:.3f} ({count})"
+
+
+def evaluate(model: Path = DEFAULT_MODEL, threshold: float = 0.90, report: bool = True) -> Dict[str, dict]:
+    """Scores per language; `report` writes docs/nlu-evaluation.* (make eval), tests only read the scores."""
     summary = summarise(asyncio.run(parse_all(model, held_out_sets())))
-    write_report(summary, threshold)
+    if report:
+        write_report(summary, threshold)
     return summary
 
 

@@ -70,24 +70,24 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             session.commit()
 
     def erase_idle_since(self, cutoff: float) -> int:
-        """Deletes conversations whose last event is older than `cutoff` (epoch seconds); returns how many.
-
-        Only events older than the cutoff go: a conversation resumed since the idle ones were listed
-        keeps what was said after it (a Rasa replica may write while this runs).
-        """
+        """Deletes conversations whose last event is older than `cutoff` (epoch seconds); returns how many."""
         with self.session_scope() as session:
-            idle = (
-                session.query(self.SQLEvent.sender_id)
-                .group_by(self.SQLEvent.sender_id)
-                .having(sa.func.max(self.SQLEvent.timestamp) < cutoff)
-            )
-            senders = [row[0] for row in idle]
-            for start in range(0, len(senders), 500):
-                batch = senders[start : start + 500]
-                old = sa.and_(self.SQLEvent.sender_id.in_(batch), self.SQLEvent.timestamp < cutoff)
-                session.query(self.SQLEvent).filter(old).delete(synchronize_session=False)
+            senders = self.idle_senders(session, cutoff)
+            self.delete_events_before(session, senders, cutoff)
             session.commit()
         return len(senders)
+
+    def idle_senders(self, session, cutoff: float) -> list:
+        idle = session.query(self.SQLEvent.sender_id).group_by(self.SQLEvent.sender_id).having(sa.func.max(self.SQLEvent.timestamp) < cutoff)
+        return [row[0] for row in idle]
+
+    def delete_events_before(self, session, senders: list, cutoff: float) -> None:
+        """Only events older than the cutoff: a conversation resumed while the job runs keeps its new events."""
+        for start in range(0, len(senders), 500):
+            batch = senders[start : start + 500]
+            session.query(self.SQLEvent).filter(
+                self.SQLEvent.sender_id.in_(batch), self.SQLEvent.timestamp < cutoff
+            ).delete(synchronize_session=False)
 
     def conversation_count(self) -> int:
         with self.session_scope() as session:

@@ -119,3 +119,29 @@ def hsds_entity_schema():
         return json.loads((HSDS_SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
     return load
+
+
+# --- test tiers ---------------------------------------------------------------------------------------
+# `make test-fast` runs what needs no server, browser or trained model (pytest -m fast); `make test` runs all.
+# A test belongs to the slow tier when it uses a fixture that starts a server, or its module says so
+# with `pytestmark = pytest.mark.servers` (modules that start their own stacks, browsers or models).
+SERVER_FIXTURES = {
+    "directory", "directory_api", "actions", "rasa", "providers", "rasa_port",
+    "production_directory", "tls_proxy", "two_directories", "stores", "postgres_database",
+}
+# Modules that load the trained model or start the production stack themselves.
+SLOW_MODULES = {"test_nlu_quality.py", "test_production_profile.py", "test_process_faults.py"}
+
+
+def pytest_configure(config):
+    if config.option.markexpr.strip() == "fast":  # servers.refuse_in_fast_tier holds the tier to its promise
+        os.environ["NEWCOMER_FAST_TIER"] = "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        on_postgresql = "postgresql" in getattr(getattr(item, "callspec", None), "id", "")
+        if SERVER_FIXTURES & set(item.fixturenames) or item.path.name in SLOW_MODULES or on_postgresql:
+            item.add_marker(pytest.mark.servers)
+        if not item.get_closest_marker("servers"):
+            item.add_marker(pytest.mark.fast)

@@ -9,6 +9,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Optional
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -28,12 +29,14 @@ EMPTY_PAGE = b'{"total_items": 0, "total_pages": 1, "page_number": 1, "size": 0,
 class FaultyDirectory:
     """mode: 'ok' (forward to upstream), 'status500', 'garbage', 'wrong_shape', 'hang', 'empty', 'one_service'.
 
-    Records the paths it was asked for (`paths`)."""
+    Records the paths it was asked for (`paths`). `empty_terms`: in mode 'ok', searches for these taxonomy
+    terms find nothing (a sub-need no service has), everything else is the real directory's answer."""
 
     def __init__(self, mode: str, hang_seconds: float = 20, upstream: Optional[str] = None):
         outer = self
         self.mode, self.hang_seconds, self.requests = mode, hang_seconds, 0
         self.paths = []
+        self.empty_terms = set()
         self.upstream = upstream.rstrip("/") if upstream else None
         self._upstream_session = requests.Session()
 
@@ -44,7 +47,10 @@ class FaultyDirectory:
                 mode = outer.mode
                 if mode == "hang":
                     time.sleep(outer.hang_seconds)
-                if mode == "ok":
+                term = parse_qs(urlsplit(self.path).query).get("taxonomy_term_id", [None])[0]
+                if mode == "ok" and term in outer.empty_terms:
+                    status, body = 200, EMPTY_PAGE
+                elif mode == "ok":
                     status, body = outer._forward(self.path)
                 else:
                     status, body = {

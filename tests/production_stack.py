@@ -15,7 +15,7 @@ from typing import Dict, List, Optional
 
 import psycopg2
 
-from servers import ROOT, VENV_BIN, ServerProcess, action_server, channels_off, directory_server, free_port, prepare_directory_database, rasa_server
+from servers import ROOT, VENV_BIN, ServerProcess, action_server, channels_off, directory_server, free_port, prepare_directory_database, rasa_server, refuse_in_fast_tier
 
 
 class Datastores:
@@ -39,6 +39,8 @@ class Datastores:
         }
 
     def run(self, command: str) -> None:
+        if command == "start":
+            refuse_in_fast_tier("PostgreSQL and Redis")
         subprocess.run([str(ROOT / "scripts" / "datastores"), command], env={**os.environ, **self.env}, check=True, capture_output=True, timeout=120)
 
     def remove(self) -> None:

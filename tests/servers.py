@@ -27,6 +27,12 @@ def response_text(name: str, language: str = "en") -> str:
     raise KeyError(name)
 
 
+def refuse_in_fast_tier(what: str) -> None:
+    """`make test-fast` promises no servers: a test that starts one belongs to the `servers` tier."""
+    if os.environ.get("NEWCOMER_FAST_TIER") == "1":
+        raise RuntimeError(f"{what} started in the fast tier: give the test a server fixture or list it in tests/conftest.py")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -51,6 +57,7 @@ class ServerProcess:
         return self.launch().wait_until_ready()
 
     def launch(self) -> "ServerProcess":
+        refuse_in_fast_tier(self.name)
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

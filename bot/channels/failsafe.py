@@ -5,6 +5,7 @@ handler it gives Rasa with `protect()`: the user gets `utter_something_went_wron
 domain, in the language the widget asked for or the message is written in; the log names only the
 kind of error.
 """
+import asyncio
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -53,8 +54,15 @@ def apology(language: Optional[str]) -> str:
 
 def protect(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
     async def handle(message: UserMessage) -> Any:
+        turn = asyncio.ensure_future(on_new_message(message))
         try:
-            return await on_new_message(message)
+            # Shielded: a client that goes away (closed tab, the widget's 30 s abort, a proxy's timeout)
+            # makes the server cancel this handler; the turn still completes and is saved, and the
+            # cancellation stops here, because Rasa's connectors log the message text when they see it.
+            return await asyncio.shield(turn)
+        except asyncio.CancelledError:
+            logger.info("A client went away before its answer; the turn completes without it.")
+            return None
         except Exception as error:  # noqa: BLE001 - the user must get an answer whatever failed
             logger.error("A message could not be handled (%s); answering with %s.", type(error).__name__, RESPONSE)
             try:

@@ -1,11 +1,13 @@
 """The last numbered menu sent to each SMS/WhatsApp number, so that a reply "2" means its second option.
 
-Kept for MENU_TTL_SECONDS in one place: Redis when REDIS_HOST is set (the production profile's
-replicas share it, so the reply "2" may reach any of them), otherwise this process's memory (at
-most MAX_NUMBERS numbers). "Delete my conversation" forgets the sender's menu (bot/erasure.py).
+Kept for MENU_TTL_SECONDS in one place: in Redis when REDIS_HOST is set (the production profile's
+replicas share it, so the reply "2" may reach any of them), otherwise in this process's memory (at
+most MAX_LOCAL_MENUS numbers, the oldest going first). "Delete my conversation" forgets the number's
+menu (`forget_everywhere`, called by bot/erasure.py).
 """
 import json
 import logging
+import weakref
 from typing import List, Optional
 
 from .shared_state import ExpiringMap, redis_from_environment
@@ -13,14 +15,22 @@ from .shared_state import ExpiringMap, redis_from_environment
 logger = logging.getLogger(__name__)
 
 MENU_TTL_SECONDS = 24 * 3600
-MAX_NUMBERS = 10_000
+MAX_LOCAL_MENUS = 10_000
 KEY_PREFIX = "newcomer:menu:"
+_MEMORIES: "weakref.WeakSet[MenuMemory]" = weakref.WeakSet()
+
+
+async def forget_everywhere(number: str) -> None:
+    """Every channel's menu for `number` is gone; raises when Redis could not be told (it is then still there)."""
+    for memory in list(_MEMORIES):
+        await memory.forget(number)
 
 
 class MenuMemory:
     def __init__(self) -> None:
-        self.local: ExpiringMap[List[str]] = ExpiringMap(MENU_TTL_SECONDS, MAX_NUMBERS)
+        self.local: ExpiringMap[List[str]] = ExpiringMap(MENU_TTL_SECONDS, MAX_LOCAL_MENUS)
         self.redis = redis_from_environment()
+        _MEMORIES.add(self)
 
     async def remember(self, number: str, payloads: List[str]) -> None:
         if self.redis is None:
@@ -42,19 +52,7 @@ class MenuMemory:
         return json.loads(stored) if stored is not None else []
 
     async def forget(self, number: str) -> None:
-        """Removes the number's menu; raises when Redis could not be reached (it is then still there)."""
         if self.redis is None:
             self.local.pop(number)
         else:
             await self.redis.delete(KEY_PREFIX + number)
-
-
-_menus: Optional[MenuMemory] = None
-
-
-def menus() -> MenuMemory:
-    """The process's one menu memory, shared by the SMS and WhatsApp connectors and the erasure."""
-    global _menus
-    if _menus is None:
-        _menus = MenuMemory()
-    return _menus

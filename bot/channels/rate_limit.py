@@ -1,7 +1,11 @@
 """A per-client token bucket, in process memory (one Rasa process; the production profile puts
-a limit in front of all replicas)."""
+a limit in front of all replicas).
+
+The table is bounded: past `max_clients` addresses, the least recently seen one is forgotten (its
+next message starts with a full bucket), so many distinct addresses cannot grow it without end."""
 import time
-from typing import Dict, Tuple
+from collections import OrderedDict
+from typing import Tuple
 
 
 class RateLimiter:
@@ -9,22 +13,14 @@ class RateLimiter:
         self.rate = per_minute / 60.0
         self.burst = burst
         self.max_clients = max_clients
-        self.buckets: Dict[str, Tuple[float, float]] = {}
+        self.buckets: "OrderedDict[str, Tuple[float, float]]" = OrderedDict()
 
     def allow(self, client: str) -> bool:
         now = time.monotonic()
-        tokens, last = self.buckets.get(client, (float(self.burst), now))
+        tokens, last = self.buckets.pop(client, (float(self.burst), now))
         tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if len(self.buckets) >= self.max_clients and client not in self.buckets:
-            self._forget_idle(now)
-        if tokens < 1:
-            self.buckets[client] = (tokens, now)
-            return False
-        self.buckets[client] = (tokens - 1, now)
-        return True
-
-    def _forget_idle(self, now: float) -> None:
-        full_after = self.burst / self.rate if self.rate else 0
-        for client, (_, last) in list(self.buckets.items()):
-            if now - last > full_after:
-                del self.buckets[client]
+        allowed = tokens >= 1
+        self.buckets[client] = (tokens - 1 if allowed else tokens, now)  # most recently seen last
+        while len(self.buckets) > self.max_clients:
+            self.buckets.popitem(last=False)
+        return allowed

@@ -12,6 +12,10 @@ from .guard import sanitize_optional, with_language
 from .rate_limit import RateLimiter
 
 MAX_SENDER_LENGTH = 128
+# What the widget sends besides the message; anything else would be stored in the tracker with every message.
+METADATA_KEYS = {"language": str, "cards": bool}
+# A message of MAX_MESSAGE_CHARACTERS in a four-byte script, JSON-escaped, and its metadata fit easily.
+MAX_BODY_BYTES = 16 * 1024
 
 
 class GuardedRestInput(SafeInputChannel, RestInput):
@@ -39,8 +43,12 @@ class GuardedRestInput(SafeInputChannel, RestInput):
         return self.name()  # a client may not pose as another channel
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        """Only the keys the product uses, of their type: nothing else reaches the tracker."""
         metadata = request.json.get("metadata")
-        return metadata if isinstance(metadata, dict) else None
+        if not isinstance(metadata, dict):
+            return None
+        kept = {key: metadata[key] for key, kind in METADATA_KEYS.items() if isinstance(metadata.get(key), kind)}
+        return kept or None
 
     def routes(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = RestInput.blueprint(self, on_new_message)
@@ -49,6 +57,8 @@ class GuardedRestInput(SafeInputChannel, RestInput):
         async def check(request: Request):
             if request.method != "POST":
                 return None
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.json({"error": "too_large", "detail": "The request is too large."}, status=413)
             if not self.limiter.allow(request.remote_addr or request.ip or "unknown"):
                 return response.json({"error": "rate_limited", "detail": "Too many messages; wait a little."}, status=429)
             body = request.json if request.body else None

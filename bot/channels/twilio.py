@@ -19,7 +19,7 @@ from twilio.request_validator import RequestValidator
 from .common import OutboundHttp, missing, numbered_menu, setting, split_text
 from .base import SafeInputChannel
 from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
-from .menus import menus
+from .menus import MenuMemory
 from .redelivery import first_delivery
 
 logger = logging.getLogger(__name__)
@@ -34,8 +34,8 @@ class TwilioRestOutput(OutputChannel):
         self.url = f"{api_base_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
         self.auth = (account_sid, auth_token)
         self.http = OutboundHttp()
-        # The last numbered menu sent to each number (one memory per process, or Redis for all replicas).
-        self.menus = menus()
+        # The last numbered menu sent to each number (in this process, or in Redis for all replicas).
+        self.menus = MenuMemory()
 
     @classmethod
     def name(cls) -> Text:

@@ -1,6 +1,6 @@
 """Writes the balancer's nginx configuration for docker-compose.yml and the Kubernetes manifests from
 the local profile's own template (deploy/render_production.py), so the three stay one design:
-no access log, a round-robin upstream for webhooks/REST and an ip_hash one for Socket.IO.
+no access log, a round-robin upstream for webhooks and REST (Socket.IO is off: README, "Messaging channels").
 
     python deploy/nginx/render.py          rewrite deploy/nginx/nginx.conf and deploy/k8s/balancer-config.yaml
     python deploy/nginx/render.py --check  exit 1 if either differs from a fresh rendering
@@ -73,8 +73,7 @@ def compose_conf() -> str:
 
 
 def k8s_conf() -> str:
-    # One upstream address: the Service spreads connections over the rasa pods (the widget uses REST;
-    # a Socket.IO client in Kubernetes should use the websocket transport, which needs no stickiness).
+    # One upstream address: the Service spreads connections over the rasa pods.
     return _render([K8S_RASA_PORT], [f"{K8S_RASA_SERVICE}:{K8S_RASA_PORT}"])
 
 

@@ -12,7 +12,7 @@ from hsds.models import TaxonomyTerm
 
 from . import neighbourhoods
 from .models import ExamplePhrasing, Outcome, UnmetNeedCount
-from .retention import delete_expired_examples, last_expired_week
+from .retention import forget_old_examples
 from .scrub import scrub
 
 EXAMPLES_PER_GROUP = 5
@@ -91,9 +91,7 @@ def validate(data) -> Dict[str, str]:
 
 
 def record(report: Dict[str, str]) -> None:
-    """Count one validated report and keep its example while its group has fewer than EXAMPLES_PER_GROUP
-    (and younger than RETENTION_DAYS: expired examples go first)."""
-    delete_expired_examples()
+    """Count one validated report and keep its example while its group has fewer than EXAMPLES_PER_GROUP."""
     key = {k: report[k] for k in ("week", "language", "category", "need", "neighbourhood", "outcome")}
     with transaction.atomic():
         # Write first: on SQLite this takes the write lock at once (no read-then-upgrade deadlock).
@@ -103,8 +101,9 @@ def record(report: Dict[str, str]) -> None:
                     UnmetNeedCount.objects.create(**key, count=1)
             except IntegrityError:  # created concurrently since: count on that row
                 UnmetNeedCount.objects.filter(**key).update(count=F("count") + 1)
-        if report.get("example") and report["week"] > last_expired_week():
+        if report.get("example"):
             _keep_example(report)
+            forget_old_examples()  # also an example of a week already past retention is not kept
 
 
 def _keep_example(report: Dict[str, str]) -> Optional[ExamplePhrasing]:

@@ -1,30 +1,32 @@
-"""Example phrasings are kept no longer than the conversations they come from (RETENTION_DAYS).
-
-An example carries only its ISO week, so it goes once the Monday of its week is RETENTION_DAYS old:
-none is kept longer than that (some go up to a week sooner). Expired examples are deleted whenever a
-report arrives and whenever staff open the page, so none is ever shown. The counts hold nothing
-written by a user and are kept.
-"""
+"""Scrubbed example phrasings are kept no longer than conversations: RETENTION_DAYS after the end of
+their ISO week they are deleted (counts stay: they hold no words). Run on every report that keeps an
+example and every time staff read them, so no scheduler is needed."""
 import datetime
+import os
 from typing import Optional
-
-from django.conf import settings
-from django.utils import timezone
 
 from .models import ExamplePhrasing
 
 
-def last_expired_week(now: Optional[datetime.datetime] = None) -> str:
-    """The ISO week holding the day RETENTION_DAYS ago: it and every earlier week have expired."""
-    cutoff = ((now or timezone.now()) - datetime.timedelta(days=settings.RETENTION_DAYS)).date()
-    year, week, _ = cutoff.isocalendar()
-    return f"{year:04d}-W{week:02d}"
+def retention_days() -> float:
+    return float(os.environ.get("RETENTION_DAYS", "30"))
 
 
-def delete_expired_examples(now: Optional[datetime.datetime] = None) -> int:
-    # Weeks are "YYYY-Www" (recording.WEEK), so they sort as text.
-    expired = ExamplePhrasing.objects.filter(week__lte=last_expired_week(now))
-    if not expired.exists():  # a read: concurrent reports do not queue for SQLite's write lock
-        return 0
-    deleted, _ = expired.delete()
-    return deleted
+def expired_weeks(today: Optional[datetime.date] = None, days: Optional[float] = None) -> set:
+    """The ISO weeks (as stored, '2026-W48') whose last day is more than `days` before `today`."""
+    today = today or datetime.date.today()
+    limit = today - datetime.timedelta(days=retention_days() if days is None else days)
+    expired = set()
+    for week in ExamplePhrasing.objects.values_list("week", flat=True).distinct():
+        try:
+            year, number = week.split("-W")
+            if datetime.date.fromisocalendar(int(year), int(number), 7) < limit:
+                expired.add(week)
+        except ValueError:
+            expired.add(week)  # not a week we wrote: nothing to keep it for
+    return expired
+
+
+def forget_old_examples(today: Optional[datetime.date] = None, days: Optional[float] = None) -> int:
+    weeks = expired_weeks(today, days)
+    return ExamplePhrasing.objects.filter(week__in=weeks).delete()[0] if weeks else 0

@@ -21,8 +21,8 @@ from hsds.roles import ADMINISTRATOR, EDITOR, role_of
 
 from . import neighbourhoods
 from .models import ExamplePhrasing, Outcome, UnmetNeedCount
+from .retention import forget_old_examples
 from .recording import InvalidReport, record, validate
-from .retention import delete_expired_examples
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,8 @@ def _counts(filters):
 
 
 def _examples(filters):
-    # Examples are grouped by week, language, category and outcome only.
+    # Examples are grouped by week, language, category and outcome only; expired ones are gone first.
+    forget_old_examples()
     return ExamplePhrasing.objects.filter(**{k: v for k, v in filters.items() if k in ("week", "language", "category", "outcome")})
 
 
@@ -107,7 +108,6 @@ def _choices(field):
 @require_GET
 def staff_page(request):
     role = _role(request)
-    delete_expired_examples()
     filters = _filters(request.GET)
     rows = _counts(filters)
     context = {

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hsds.import_views.UploadLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,7 +64,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "directory_site.security.ContentSecurityPolicyMiddleware",
 ]
+
+# Uploads (README "Import and export"): a body larger than the largest import is refused before it is read.
+IMPORT_MAX_UPLOAD_BYTES = int(float(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440   # form fields; an import's file is not counted here
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440   # larger uploaded files go to a temporary file, not memory
 
 ROOT_URLCONF = "directory_site.urls"
 
@@ -107,13 +114,13 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
-    # HSDS's own `format` query parameter is ours (hsds.api.params.response_format), not DRF's
+    # HSDS's own `format` query parameter is ours (hsds.api.parameters.response_format), not DRF's
     # renderer override (which answered 404 for an unknown value).
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "hsds.api.errors.exception_handler",
-    # Write API (hsds/api/write.py): token authentication and this rate per token, writes only.
+    # Write API (hsds/api/permissions.py): token authentication and this rate per token, writes only.
     # Counted per process (local memory cache): with N gunicorn workers a token gets up to N times it.
     "DEFAULT_THROTTLE_RATES": {"write": os.environ.get("DIRECTORY_WRITE_RATE", "120/min")},
 }
@@ -149,11 +156,70 @@ STALE_AFTER_DAYS = int(os.environ.get("DIRECTORY_STALE_AFTER_DAYS", "180"))
 # Unmet-need analytics: a search near a shared location counts in the neighbourhood (address region)
 # of the nearest place in the directory within this distance; farther away, in no neighbourhood.
 NEIGHBOURHOOD_RADIUS_METRES = float(os.environ.get("DIRECTORY_NEIGHBOURHOOD_RADIUS_METRES", "1000"))
-# Example phrasings of messages not understood are kept no longer than the conversations themselves.
-RETENTION_DAYS = float(os.environ.get("RETENTION_DAYS", "30"))
 
 # What the demo page's chat box talks to.
 RASA_PUBLIC_URL = os.environ.get("RASA_PUBLIC_URL", "http://localhost:5005")
+
+# --- Web security (README, "Environment variables"; tests/directory/test_web_security.py) ----------
+# DIRECTORY_PUBLIC_URL is the address browsers use. gunicorn serves plain HTTP, so an https:// address
+# means a TLS proxy in front (the city's Ingress or load balancer), which must set X-Forwarded-Proto
+# (replacing any the client sent) and X-Forwarded-For (appending the client's address). Empty (the
+# local profiles): plain http://localhost, none of the settings below.
+def public_origins() -> list:
+    from urllib.parse import urlsplit
+
+    origins = []
+    for url in filter(None, (part.strip() for part in os.environ.get("DIRECTORY_PUBLIC_URL", "").split(","))):
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ImproperlyConfigured(f"DIRECTORY_PUBLIC_URL: {url!r} is not an http(s):// address.")
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
+
+
+CSRF_TRUSTED_ORIGINS = public_origins()
+BEHIND_TLS_PROXY = any(origin.startswith("https://") for origin in CSRF_TRUSTED_ORIGINS)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    # The action server, the analytics reports and the health probes call these over the cluster's HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^api/", r"^analytics/"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DIRECTORY_HSTS_SECONDS", "31536000" if BEHIND_TLS_PROXY else "0"))
+# Opt-ins of the city's (they bind its whole domain for a long time): every subdomain, the preload list.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DIRECTORY_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DIRECTORY_HSTS_PRELOAD", False)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Admin login throttling (directory_site/security.py): this many failed logins for one username from
+# one client address lock that pair out for the window. Counted in Redis when REDIS_HOST is set (the
+# production profile's, shared by every worker and replica), otherwise in each process's memory.
+LOGIN_FAILURES = int(os.environ.get("DIRECTORY_LOGIN_FAILURES", "5"))
+LOGIN_WINDOW_SECONDS = int(os.environ.get("DIRECTORY_LOGIN_WINDOW_SECONDS", "900"))
+
+
+def redis_location() -> str:
+    from urllib.parse import quote
+
+    password = os.environ.get("REDIS_PASSWORD", "")
+    auth = f":{quote(password, safe='')}@" if password else ""
+    return f"redis://{auth}{os.environ['REDIS_HOST']}:{os.environ.get('REDIS_PORT', '6379')}/3"
+
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "login-attempts": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_location(), "KEY_PREFIX": "directory-login",
+         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+        if os.environ.get("REDIS_HOST") else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "login-attempts"}
+    ),
+}
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from directory_site.security import ThrottledAdminLoginForm
 from hsds.views import ChatPageView
+
+admin.site.login_form = ThrottledAdminLoginForm
 
 urlpatterns = [
     path("", ChatPageView.as_view(), name="chat"),

@@ -68,19 +68,27 @@ def recorded_values(instance) -> dict:
     }
 
 
-def owner_id(instance):
-    """The record whose history should show this change: the service for its phones, hours, ..."""
+def owner_ids(instance) -> list:
+    """The records whose history should show this change: the record itself for services, locations,
+    organisations and taxonomies; otherwise every service, location and organisation it references (a
+    phone of A's service at B's location shows in both histories), the first being its main owner."""
     if isinstance(instance, (m.Service, m.Organization, m.Location, m.Taxonomy, m.TaxonomyTerm)):
-        return instance.id
+        return [instance.id]
     if isinstance(instance, m.Attribute):
-        return instance.link_id
+        return [instance.link_id]
     if isinstance(instance, m.Address):
-        return instance.location_id
+        return [instance.location_id]
+    owners = []
     for field in ("service_id", "location_id", "organization_id"):
         value = getattr(instance, field, None)
-        if value:
-            return value
-    return None
+        if value and value not in owners:
+            owners.append(value)
+    link = getattr(instance, "service_at_location_id", None)
+    if link:
+        for value in m.ServiceAtLocation.objects.filter(id=link).values_list("service_id", "location_id").first() or ():
+            if value not in owners:
+                owners.append(value)
+    return owners or [None]
 
 
 def touch_services(instance) -> None:
@@ -98,11 +106,19 @@ def touch_services(instance) -> None:
 
 def write(instance, action: str, field: str = "", before: str = "", after: str = "") -> None:
     who, via = current_actor()
-    m.ChangeRecord.objects.create(
-        resource_id=instance.id, resource_type=RESOURCE_TYPES[type(instance)], owner_id=owner_id(instance),
-        last_action_type=action, field_name=field, previous_value=before, replacement_value=after,
-        updated_by=who, via=via,
-    )
+    owners = owner_ids(instance)
+    # One record per owner, so that each owner's history is one query; the copies share one time,
+    # which is how history() shows the record's own change once.
+    copies = [
+        m.ChangeRecord.objects.create(
+            resource_id=instance.id, resource_type=RESOURCE_TYPES[type(instance)], owner_id=owner,
+            last_action_type=action, field_name=field, previous_value=before, replacement_value=after,
+            updated_by=who, via=via,
+        )
+        for owner in owners
+    ]
+    if len(copies) > 1:
+        m.ChangeRecord.objects.filter(id__in=[c.id for c in copies]).update(last_action_date=copies[0].last_action_date)
 
 
 @receiver(pre_save)
@@ -147,9 +163,14 @@ def record_delete(sender, instance, **kwargs):
 
 def history(record_id) -> "m.QuerySet":
     """Changes to a record and to the records it owns (a service's phones, hours, translations)."""
-    from django.db.models import Q
+    from django.db.models import Exists, OuterRef, Q
 
-    return m.ChangeRecord.objects.filter(Q(resource_id=record_id) | Q(owner_id=record_id))
+    # A change written once per owner (owner_ids) is the record's own change once: the copy of the smallest owner.
+    twin = m.ChangeRecord.objects.filter(
+        resource_id=OuterRef("resource_id"), last_action_date=OuterRef("last_action_date"), field_name=OuterRef("field_name"),
+        last_action_type=OuterRef("last_action_type"), owner_id__lt=OuterRef("owner_id"),
+    )
+    return m.ChangeRecord.objects.filter(Q(owner_id=record_id) | (Q(resource_id=record_id) & ~Exists(twin)))
 
 
 def as_hsds_metadata(change: "m.ChangeRecord") -> dict:

@@ -7,14 +7,43 @@ from django.db import connection, models
 from . import validation
 
 
+def organizations_referenced(organization_id=None, service_id=None, location_id=None,
+                             service_at_location_id=None, phone_id=None) -> set:
+    """The organisations that own the records these references point to (a location without one adds none).
+
+    The one answer to "whose record is this?": a record belongs to every organisation any of its
+    references leads to, so a phone of A's service at B's location belongs to A and to B.
+    """
+    owners = {organization_id if isinstance(organization_id, uuid.UUID) else uuid.UUID(str(organization_id))} if organization_id else set()
+    if service_id:
+        owners |= set(Service.objects.filter(id=service_id).values_list("organization_id", flat=True))
+    if location_id:
+        owners |= set(Location.objects.filter(id=location_id).values_list("organization_id", flat=True))
+    if service_at_location_id:
+        link = ServiceAtLocation.objects.filter(id=service_at_location_id).values_list(
+            "service__organization_id", "location__organization_id").first()
+        owners |= set(link or ())
+    if phone_id:
+        phone = Phone.objects.filter(id=phone_id).first()
+        owners |= phone.organization_ids() if phone is not None else set()
+    owners.discard(None)
+    return owners
+
+
 class HsdsModel(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # HSDS columns this directory has no field for (e.g. `tax_status`), kept so that an import
     # followed by an export loses nothing.
     extra = models.JSONField(default=dict, blank=True, editable=False)
+    # The reference fields that make a record belong to organisations (see organization_ids).
+    OWNER_FIELDS = ()
 
     class Meta:
         abstract = True
+
+    def organization_ids(self) -> set:
+        """Every organisation this record belongs to; empty for shared records (taxonomies, terms)."""
+        return organizations_referenced(**{f"{name}_id": getattr(self, f"{name}_id") for name in self.OWNER_FIELDS})
 
 
 class Versioned(models.Model):
@@ -47,8 +76,12 @@ class Organization(HsdsModel, Versioned):
     def __str__(self):
         return self.name
 
+    def organization_ids(self) -> set:
+        return {self.id}
+
 
 class Service(HsdsModel, Versioned):
+    OWNER_FIELDS = ('organization',)
     class Status(models.TextChoices):
         ACTIVE = "active"
         INACTIVE = "inactive"
@@ -93,6 +126,7 @@ class Service(HsdsModel, Versioned):
 
 
 class Location(HsdsModel, Versioned):
+    OWNER_FIELDS = ('organization',)
     class LocationType(models.TextChoices):
         PHYSICAL = "physical"
         POSTAL = "postal"
@@ -116,6 +150,7 @@ class Location(HsdsModel, Versioned):
 
 
 class Address(HsdsModel):
+    OWNER_FIELDS = ('location',)
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="addresses")
     attention = models.CharField(max_length=255, blank=True)
     address_1 = models.CharField(max_length=255)
@@ -132,12 +167,14 @@ class Address(HsdsModel):
 
 
 class ServiceAtLocation(HsdsModel):
+    OWNER_FIELDS = ('service', 'location')
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_at_locations")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="service_at_locations")
     description = models.TextField(blank=True)
 
 
 class Phone(HsdsModel):
+    OWNER_FIELDS = ('organization', 'service', 'location', 'service_at_location')
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
     location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
     organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
@@ -150,11 +187,19 @@ class Phone(HsdsModel):
     def __str__(self):
         return self.number
 
+    def organization_ids(self) -> set:
+        """Also the organisations of its contact (contacts are kept whole as ExtraRecords)."""
+        owners = super().organization_ids()
+        contact_id = str((self.extra or {}).get("contact_id") or "").strip()
+        contact = ExtraRecord.objects.filter(entity="contacts", record_id=contact_id).first() if contact_id else None
+        return owners | (contact.organization_ids() if contact is not None else set())
+
     def clean(self):
         self.number = validation.normalized_phone(self.number)
 
 
 class Schedule(HsdsModel):
+    OWNER_FIELDS = ('service', 'location', 'service_at_location')
     """A weekly opening-hours rule (RFC 5545 style, as HSDS)."""
 
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules")
@@ -182,6 +227,7 @@ class Schedule(HsdsModel):
 
 
 class Language(HsdsModel):
+    OWNER_FIELDS = ('service', 'location', 'phone')
     """A language spoken at a service, location or phone line (ISO 639-1 code)."""
 
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="languages")
@@ -199,6 +245,7 @@ class Language(HsdsModel):
 
 
 class RequiredDocument(HsdsModel):
+    OWNER_FIELDS = ('service',)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="required_documents")
     document = models.CharField(max_length=255)
     uri = models.URLField(blank=True)
@@ -264,6 +311,12 @@ class Attribute(HsdsModel):
             models.Index(fields=["link_entity", "taxonomy_term", "link_id"], name="hsds_attribute_entity_term"),
         ]
 
+    def organization_ids(self) -> set:
+        """The linked record's organisations (an attribute of a taxonomy term is shared)."""
+        model = LINKABLE_MODELS.get((self.link_entity or "").strip().lower())
+        target = model.objects.filter(pk=self.link_id).first() if model is not None and self.link_id else None
+        return target.organization_ids() if target is not None else set()
+
 
 class ServiceTranslation(models.Model):
     """A service's text in one more language; empty fields fall back to the default language."""
@@ -287,6 +340,9 @@ class ServiceTranslation(models.Model):
 
     def __str__(self):
         return f"{self.service} [{self.language}]"
+
+    def organization_ids(self) -> set:
+        return organizations_referenced(service_id=self.service_id)
 
     def clean(self):
         validation.check_translation_language(self.language)
@@ -334,6 +390,24 @@ class ExtraRecord(models.Model):
         constraints = [models.UniqueConstraint(fields=["entity", "record_id"], name="unique_extra_record")]
         ordering = ["entity", "record_id"]
 
+    def organization_ids(self) -> set:
+        """The organisations its reference columns lead to (ids that are not UUIDs lead nowhere)."""
+        return organizations_of_row(self.data or {})
+
+
+OWNER_COLUMNS = ("organization_id", "service_id", "location_id", "service_at_location_id", "phone_id")
+
+
+def organizations_of_row(row: dict) -> set:
+    """organizations_referenced() for the reference columns of a tabular row of text."""
+    references = {}
+    for column in OWNER_COLUMNS:
+        try:
+            references[column] = uuid.UUID(str(row.get(column) or "").strip()) if str(row.get(column) or "").strip() else None
+        except ValueError:
+            continue
+    return organizations_referenced(**references)
+
 
 class StaffProfile(models.Model):
     """A staff member's role; editors change only the organisations assigned to them."""
@@ -349,3 +423,11 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.role})"
+
+
+# Attribute.link_entity values whose records can own an attribute.
+LINKABLE_MODELS = {
+    "service": Service, "organization": Organization, "location": Location, "phone": Phone,
+    "service_at_location": ServiceAtLocation, "address": Address, "schedule": Schedule,
+    "taxonomy_term": TaxonomyTerm, "language": Language, "required_document": RequiredDocument,
+}

@@ -1,7 +1,8 @@
 """Staff roles and object-level scoping, shared by the admin and the write API.
 
 administrator: everything, including staff accounts. editor: reads everything staff can read, but
-changes only services, locations and phones of the organisations assigned to them. viewer: reads.
+changes only records that belong wholly to the organisations assigned to them (a record belongs to
+every organisation its references lead to: models' organization_ids()). viewer: reads.
 """
 from django.db.models import Q
 
@@ -41,31 +42,26 @@ def visible_organization_ids(user):
     return editable_organization_ids(user)
 
 
-def organization_of(record):
-    """The organisation that owns a directory record (None for shared records such as taxonomy terms)."""
-    if isinstance(record, m.Organization):
-        return record.id
-    if isinstance(record, (m.Service, m.Location)):
-        return record.organization_id
-    if isinstance(record, (m.Phone, m.Schedule, m.Language, m.RequiredDocument, m.ServiceTranslation, m.ServiceAtLocation)):
-        service_id = getattr(record, "service_id", None)
-        if service_id:
-            return m.Service.objects.filter(id=service_id).values_list("organization_id", flat=True).first()
-        location_id = getattr(record, "location_id", None)
-        if location_id:
-            return m.Location.objects.filter(id=location_id).values_list("organization_id", flat=True).first()
-        return getattr(record, "organization_id", None)
-    if isinstance(record, m.Address):
-        return m.Location.objects.filter(id=record.location_id).values_list("organization_id", flat=True).first()
-    return None
+def organization_ids_of(record) -> set:
+    """Every organisation a directory record belongs to (empty for shared records such as taxonomy terms)."""
+    owners = getattr(record, "organization_ids", None)
+    return owners() if owners is not None else set()
 
 
-def can_change(user, record) -> bool:
+def may_change_records_of(user, owners: set) -> bool:
+    """Administrators change anything; editors a record only when every organisation it belongs to is theirs."""
     allowed = editable_organization_ids(user)
     if allowed is None:
         return True
-    owner = organization_of(record)
-    return owner is not None and owner in allowed
+    return bool(owners) and owners <= allowed
+
+
+def can_change(user, record) -> bool:
+    return may_change_records_of(user, organization_ids_of(record))
+
+
+def may_import(user) -> bool:
+    return role_of(user) in (ADMINISTRATOR, EDITOR)
 
 
 def scope(user, queryset, organization_field: str = "organization_id"):

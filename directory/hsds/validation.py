@@ -67,6 +67,10 @@ def check_coordinates(latitude, longitude) -> None:
         return
     if latitude is None or longitude is None:
         raise ValidationError({"longitude": "Give both latitude and longitude, or neither."})
+    try:
+        latitude, longitude = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        return  # not numbers: the fields' own validation names them
     bounds = settings.CITY_BOUNDS
     if bounds is None:
         return

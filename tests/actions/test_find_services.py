@@ -84,6 +84,21 @@ def test_need_from_another_category_is_ignored(directory_api, use_directory):
     assert messages[0]["response"] == "utter_results_health"
 
 
+def test_no_service_with_the_sub_need_says_so_then_offers_the_category_labelled(directory_api, use_directory):
+    """The real directory, except that no service is a dentist: the reply says so, then other health services."""
+    health = {s["name"] for s in DirectoryClient(directory_api).search_services("health", per_page=100)}
+    with FaultyDirectory("ok", upstream=directory_api) as faulty:
+        faulty.empty_terms = {"health-dentist"}
+        use_directory(faulty.url)
+        entity = {"entity": "need", "value": "health-dentist"}
+        messages, events = run_action(tracker_for("find_health", "I need a dentist", language="fr", entities=[entity]))
+    assert messages[0]["response"] == "utter_no_sub_need_health"
+    cards = messages[1:]
+    assert cards and all(m["response"] == "utter_service_card" for m in cards)
+    assert {m["name"] for m in cards} <= health
+    assert slot_events(events)["search_need"] == "health-dentist"
+
+
 def test_card_fragments_follow_the_conversation_language(directory_api, use_directory):
     use_directory(directory_api)
     english, _ = run_action(tracker_for("find_education", "language course"))

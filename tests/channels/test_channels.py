@@ -175,6 +175,20 @@ def test_sms_buttons_are_a_numbered_menu_and_a_number_picks(rasa, providers, cha
     assert response_text("utter_results_health", "fr") in sent
 
 
+def test_deleting_the_conversation_forgets_the_numbered_menu(rasa, providers, channel_settings):
+    number = unique_number()
+    sign = channel_settings["TWILIO_AUTH_TOKEN"]
+    assert post_twilio(rasa, "twilio", channel_settings, {"From": number, "Body": "Bonjour"}, sign_with=sign).status_code == 204
+    assert "3. Santé" in twilio_messages_to(providers, number)[0]["body"]
+    assert post_twilio(rasa, "twilio", channel_settings, {"From": number, "Body": "supprime ma conversation"}, sign_with=sign).status_code == 204
+    assert response_text("utter_conversation_deleted", "fr") in " ".join(r["body"] for r in twilio_messages_to(providers, number, minimum=2))
+    assert post_twilio(rasa, "twilio", channel_settings, {"From": number, "Body": "3"}, sign_with=sign).status_code == 204
+    after = [r["body"] for r in twilio_messages_to(providers, number, minimum=3)][2:]
+    # "3" is just a number now: no health search, in whatever language the fresh conversation speaks.
+    health = [response_text("utter_results_health", language) for language in ("en", "fr")]
+    assert after and not any(text in body for text in health for body in after), after
+
+
 def test_twilio_whatsapp_answers_in_arabic(rasa, providers, channel_settings):
     number = "whatsapp:" + unique_number()
     form = {"From": number, "Body": "مرحبا، أبحث عن سكن لعائلتي"}
@@ -193,20 +207,6 @@ def test_twilio_a_redelivered_message_is_answered_once(rasa, providers, channel_
     answered = len(twilio_messages_to(providers, number))
     assert post_twilio(rasa, "twilio", channel_settings, form, sign_with=sign).status_code == 204  # the same MessageSid again
     assert len(twilio_messages_to(providers, number, minimum=answered + 1, timeout=2)) == answered
-
-
-def test_deleting_the_conversation_forgets_the_sms_menu(rasa, providers, channel_settings):
-    number = unique_number()
-    sign = channel_settings["TWILIO_AUTH_TOKEN"]
-    assert post_twilio(rasa, "twilio", channel_settings, {"From": number, "Body": "Bonjour"}, sign_with=sign).status_code == 204
-    assert "3. Santé" in twilio_messages_to(providers, number)[0]["body"]
-    assert post_twilio(rasa, "twilio", channel_settings, {"From": number, "Body": "supprime ma conversation"}, sign_with=sign).status_code == 204
-    assert response_text("utter_conversation_deleted", "fr") in twilio_messages_to(providers, number, minimum=2)[-1]["body"]
-    before = len(twilio_messages_to(providers, number))
-    # "3" picked "Santé" from the menu before; now it is only the text "3" of a new conversation.
-    assert post_twilio(rasa, "twilio", channel_settings, {"From": number, "Body": "3"}, sign_with=sign).status_code == 204
-    after = " ".join(r["body"] for r in twilio_messages_to(providers, number, minimum=before + 1)[before:])
-    assert after and not any(response_text("utter_results_health", language) in after for language in ("en", "fr"))
 
 
 # ---------------------------------------------------------------- WhatsApp Cloud API
@@ -406,12 +406,20 @@ def test_users_cannot_inject_intents(rasa):
     assert status == 200
     assert [m.get("text") for m in replies] != [response_text("utter_message_too_long")]
     status, replies = say(rasa, '/find_housing{"need": "housing-shelter"}')
-    assert status == 200 and replies  # understood as text, answered, nothing injected
+    assert status == 200 and replies  # understood as text, answered
+    # An injected intent with an entity would switch this conversation to Arabic; as text it does not.
+    sender = f"t-{uuid.uuid4()}"
+    status, replies = say(rasa, '/change_language{"language": "ar"}', sender)
+    assert status == 200 and replies and not any(m["text"].startswith("\u200f") for m in replies), replies
+    status, replies = say(rasa, "hello", sender)
+    assert [m["text"] for m in replies] == [response_text("utter_greet")], replies
 
 
 def test_huge_and_empty_messages_get_a_localized_answer(rasa):
-    status, replies = say(rasa, "ayuda " * 20000)
+    status, replies = say(rasa, "ayuda " * 2000)   # over MAX_MESSAGE_CHARACTERS, under the 16 KB body limit
     assert status == 200 and [m["text"] for m in replies] == [response_text("utter_message_too_long")]
+    status, replies = say(rasa, "ayuda " * 20000)  # a body no client of ours sends (the widget caps at 1,000)
+    assert status == 413 and replies == {"error": "too_large", "detail": "The request is too large."}
     sender = f"t-{uuid.uuid4()}"
     say(rasa, "hola, necesito ayuda", sender)
     for nothing in ("", "   ", "\u200b\u200f", "\x00\x01"):
@@ -429,41 +437,6 @@ def test_rest_is_rate_limited_per_client(rasa, channel_settings):
     statuses = [requests.post(url, json={}, timeout=10).status_code for _ in range(int(channel_settings["REST_RATE_BURST"]) + 40)]
     assert 429 in statuses and statuses[0] == 400
     time.sleep(int(channel_settings["REST_RATE_BURST"]) * 60 / float(channel_settings["REST_RATE_PER_MINUTE"]) + 1)  # let the bucket refill for other tests
-
-
-# ---------------------------------------------------------------- Socket.IO with session persistence
-
-
-def test_socketio_with_session_persistence_delivers_replies(rasa):
-    import asyncio
-
-    import socketio
-
-    async def conversation():
-        client = socketio.AsyncClient()
-        replies, confirmed = [], asyncio.Event()
-        got_reply = asyncio.Event()
-
-        @client.on("session_confirm")
-        async def on_confirm(session_id):
-            confirmed.set()
-
-        @client.on("bot_uttered")
-        async def on_reply(message):
-            replies.append(message.get("text"))
-            got_reply.set()
-
-        # Long-polling: this python-engineio needs a newer aiohttp for its websocket client.
-        await client.connect(rasa.url, socketio_path="/socket.io", transports=["polling"])
-        session_id = uuid.uuid4().hex
-        await client.emit("session_request", {"session_id": session_id})
-        await asyncio.wait_for(confirmed.wait(), 10)
-        await client.emit("user_uttered", {"message": "hola, buenos días", "session_id": session_id})
-        await asyncio.wait_for(got_reply.wait(), 20)
-        await client.disconnect()
-        return replies
-
-    assert asyncio.run(conversation()) == [response_text("utter_greet", "es")]
 
 
 # ---------------------------------------------------------------- location shares: the "near me" search

@@ -1,11 +1,10 @@
-"""What the connectors remember between webhook calls without Redis (one process): menus and the ids of
-updates already answered expire and are capped in number, so memory does not grow with every user."""
+"""What the connectors remember between webhook calls without Redis (one process) expires and is capped
+in number, so memory does not grow with every user: the ids of updates already answered here (the
+numbered menus, which use the same map, in test_menus.py)."""
 import asyncio
 import time
 
-from bot.channels import menus as menus_module
 from bot.channels import redelivery
-from bot.channels.menus import MenuMemory
 from bot.channels.redelivery import DeliveredUpdates
 from bot.channels.shared_state import ExpiringMap
 
@@ -29,30 +28,15 @@ def test_the_oldest_entries_go_beyond_the_cap():
     assert memory.get("+442") == ["again"] and memory.get("+443") is None
 
 
-def test_menus_and_delivered_ids_are_bounded_in_memory(monkeypatch):
+def test_delivered_ids_are_bounded_in_memory(monkeypatch):
     monkeypatch.delenv("REDIS_HOST", raising=False)
-    monkeypatch.setattr(menus_module, "MAX_NUMBERS", 50)
     monkeypatch.setattr(redelivery, "MAX_REMEMBERED", 50)
 
-    async def many_users():
-        menus, delivered = MenuMemory(), DeliveredUpdates()
-        for user in range(200):
-            await menus.remember(f"+44{user}", ["/find_health", "/find_housing"])
-            assert await delivered.first_delivery("twilio", f"SM{user}")
-        return menus, delivered, await menus.recall("+44199"), await menus.recall("+440")
+    async def many_updates():
+        delivered = DeliveredUpdates()
+        firsts = [await delivered.first_delivery("twilio", f"SM{n}") for n in range(200)]
+        return delivered, firsts, await delivered.first_delivery("twilio", "SM199"), await delivered.first_delivery("telegram", "SM199")
 
-    menus, delivered, newest, oldest = asyncio.run(many_users())
-    assert len(menus.local) == 50 and len(delivered.local) == 50
-    assert newest == ["/find_health", "/find_housing"] and oldest == []
-
-
-def test_a_forgotten_menu_no_longer_resolves(monkeypatch):
-    monkeypatch.delenv("REDIS_HOST", raising=False)
-
-    async def forget():
-        menus = MenuMemory()
-        await menus.remember("+4420", ["/find_health"])
-        await menus.forget("+4420")
-        return await menus.recall("+4420")
-
-    assert asyncio.run(forget()) == []
+    delivered, firsts, again, other_channel = asyncio.run(many_updates())
+    assert all(firsts) and len(delivered.local) == 50
+    assert again is False and other_channel is True

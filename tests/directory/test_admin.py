@@ -3,66 +3,47 @@
 Roles and scoping (an editor cannot see or change another organisation's service), the audit trail of
 admin writes, retire/restore instead of delete, optimistic concurrency, the stale and missing-translation
 pages and the create_staff command. The other directory tests talk to the real server; this module only
-sets DJANGO_SETTINGS_MODULE (as manage.py does) and works in Django's own test database, never in the
-database the servers use.
+sets DJANGO_SETTINGS_MODULE (as manage.py does) and works in a throw-away database of its own
+(tests/django_harness.py), never in the database the servers use.
 """
 import datetime
 import io
 import os
-import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-DIRECTORY = Path(__file__).resolve().parents[2] / "directory"
-if str(DIRECTORY) not in sys.path:
-    sys.path.insert(0, str(DIRECTORY))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory_site.settings")
+import django_harness  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+django_harness.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import CommandError, call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import override_settings, setup_test_environment, teardown_test_environment  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from hsds import audit  # noqa: E402
 from hsds import models as m  # noqa: E402
-from hsds.demo_loader import load_taxonomy  # noqa: E402
 
 User = get_user_model()
 
 
 @pytest.fixture(scope="module", autouse=True)
-def test_database():
-    """Django's test database (in memory for SQLite), created once for this module."""
-    try:
-        setup_test_environment()
-        own_environment = True
-    except RuntimeError:  # another module set it up already
-        own_environment = False
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    load_taxonomy()
-    # Test passwords need no slow hashing.
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        yield
-    connection.creation.destroy_test_db(old_name, verbosity=0)
-    if own_environment:
-        teardown_test_environment()
+def test_database(tmp_path_factory):
+    """A throw-away database of this module's own with the taxonomy (tests/django_harness.py)."""
+    with django_harness.throwaway_database(tmp_path_factory.mktemp("admin"), demo_city=False):
+        # Test passwords need no slow hashing.
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            yield
 
 
 @pytest.fixture(autouse=True)
 def rollback():
     """Each test's writes are rolled back (like django.test.TestCase)."""
-    with transaction.atomic():
+    with django_harness.rolled_back():
         yield
-        transaction.set_rollback(True)
 
 
 def make_service(org, name, **fields):
@@ -463,9 +444,9 @@ def run_command(*args, **env) -> str:
 
 def test_create_staff_command(city):
     output = run_command("amira", "--role", "editor", "--organization", "harbour dental", "--email", "amira@city.example",
-                         "--password-from-env", "TEST_STAFF_PASSWORD", "--token", TEST_STAFF_PASSWORD="s3cret-pass")
+                         "--password-from-env", "TEST_STAFF_PASSWORD", "--token", TEST_STAFF_PASSWORD="harbour-s3cret-pass")
     user = User.objects.get(username="amira")
-    assert user.is_staff and user.check_password("s3cret-pass") and user.email == "amira@city.example"
+    assert user.is_staff and user.check_password("harbour-s3cret-pass") and user.email == "amira@city.example"
     assert user.staff_profile.role == "editor" and list(user.staff_profile.organizations.all()) == [city["ours"]]
     token = Token.objects.get(user=user).key
     assert f"API token: {token}" in output and "Created staff account 'amira'" in output
@@ -473,10 +454,10 @@ def test_create_staff_command(city):
     output = run_command("amira", "--role", "editor", "--organization", str(city["theirs"].pk), "--token")
     assert f"API token: {token}" in output and "Updated" in output
     assert list(User.objects.get(username="amira").staff_profile.organizations.all()) == [city["theirs"]]
-    assert User.objects.get(username="amira").check_password("s3cret-pass")
+    assert User.objects.get(username="amira").check_password("harbour-s3cret-pass")
     # The new editor logs in through the login page and sees only the organisation's services.
     client = Client()
-    client.post("/admin/login/", {"username": "amira", "password": "s3cret-pass"})
+    client.post("/admin/login/", {"username": "amira", "password": "harbour-s3cret-pass"})
     assert client.get(change_url(city["other"])).status_code == 200
     assert client.get(change_url(city["mine"])).status_code == 404
 
@@ -484,6 +465,11 @@ def test_create_staff_command(city):
         run_command("bob", "--role", "editor", "--organization", "Nowhere Ltd")
     with pytest.raises(CommandError, match="at least one --organization"):
         run_command("bob", "--role", "editor")
+    # Weak passwords are refused (settings.AUTH_PASSWORD_VALIDATORS); the account is not created.
+    for weak in ("s3cret-pass", "password1234", "8675309412345", "bobby-tables-bob"):
+        with pytest.raises(CommandError, match="The password is refused"):
+            run_command("bobby-tables", "--role", "viewer", "--password-from-env", "TEST_WEAK_PASSWORD", TEST_WEAK_PASSWORD=weak)
+    assert not User.objects.filter(username="bobby-tables").exists()
     with pytest.raises(CommandError, match="TEST_MISSING_PASSWORD"):
         run_command("bob", "--role", "viewer", "--password-from-env", "TEST_MISSING_PASSWORD")
     output = run_command("vic", "--role", "viewer")

@@ -4,10 +4,10 @@ In-process tests work in a throw-away SQLite database of their own (a temporary 
 the start); the command-line tests run manage.py and `make import` against another temporary file. Neither touches
 the database the servers of the other test modules use.
 """
-import copy
 import csv
 import io
 import json
+import re
 import os
 import subprocess
 import sys
@@ -20,24 +20,17 @@ ROOT = Path(__file__).resolve().parents[2]
 DIRECTORY = ROOT / "directory"
 EXAMPLE = ROOT.parent / "shared" / "hsds" / "examples" / "csv"
 SCHEMA = ROOT.parent / "shared" / "hsds" / "schema"
-if str(DIRECTORY) not in sys.path:
-    sys.path.insert(0, str(DIRECTORY))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory_site.settings")
+import django_harness  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+django_harness.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connections, transaction  # noqa: E402
-from django.db.utils import load_backend  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
 from hsds import import_views, tabular  # noqa: E402
+from hsds.tabular import skipping  # noqa: E402
 from hsds import models as m  # noqa: E402
-from hsds.demo_loader import load_demo_city, load_taxonomy  # noqa: E402
 from hsds.tabular.tables import TABLES  # noqa: E402
 
 User = get_user_model()
@@ -46,25 +39,12 @@ COUNSELLING = "ac148810-d857-441c-9679-408f346de14b"
 
 @pytest.fixture(scope="module", autouse=True)
 def test_database(tmp_path_factory):
-    """A throw-away SQLite database of this module's own, with the demo city.
+    """A throw-away SQLite database of this module's own, with the demo city (tests/django_harness.py)."""
+    with django_harness.throwaway_database(tmp_path_factory.mktemp("import-export")):
+        yield from _with_extras()
 
-    A fresh connection object is swapped in for "default" (and the previous one put back afterwards),
-    so this module neither sees nor leaves records in another module's test database, whatever state
-    that module left its connection in.
-    """
-    try:
-        setup_test_environment()
-        own_environment = True
-    except RuntimeError:  # another module set it up already
-        own_environment = False
-    previous = connections["default"]
-    settings_dict = copy.deepcopy(previous.settings_dict)
-    settings_dict.update(ENGINE="django.db.backends.sqlite3", NAME=str(tmp_path_factory.mktemp("import-export") / "directory.sqlite3"),
-                         OPTIONS={}, HOST="", PORT="", USER="", PASSWORD="")
-    connections["default"] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
-    call_command("migrate", interactive=False, verbosity=0)
-    load_taxonomy()
-    load_demo_city()
+
+def _with_extras():
     # What export must keep beyond the modeled fields: a translation, unmodeled columns and tables.
     service = m.Service.objects.order_by("id").first()
     m.ServiceTranslation.objects.create(service=service, language="ar", name="خدمة", description="وصف\nسطر ثان")
@@ -72,18 +52,13 @@ def test_database(tmp_path_factory):
     service.save()
     m.ExtraRecord.objects.create(entity="funding", record_id="f-1", data={"service_id": str(service.id), "source": "City grant, 2026"})
     yield
-    connections["default"].close()
-    connections["default"] = previous
-    if own_environment:
-        teardown_test_environment()
 
 
 @pytest.fixture(autouse=True)
 def rollback():
     """Each test's writes (imports and wipes included) are rolled back, like django.test.TestCase."""
-    with transaction.atomic():
+    with django_harness.rolled_back():
         yield
-        transaction.set_rollback(True)
 
 
 def wipe():
@@ -186,6 +161,102 @@ def test_export_is_an_hsds_data_package(city, tmp_path):
     assert "City grant, 2026" in files["funding.csv"]
 
 
+# --- real-world cells (tabular/normalise.py) ------------------------------------------------------------
+
+def test_real_world_cells_import_in_normal_form(city, tmp_path):
+    """National phone numbers with extensions and two numbers in a cell, long coordinates, language names,
+    12-hour and worded times, web addresses without a scheme, blank status: none of them costs a record."""
+    folder = unpack(export_bytes(), tmp_path / "package")
+    _, phones = read_csv(folder / "phones.csv")
+    phone_id = phones[0]["id"]
+    edit_csv(folder / "phones.csv", lambda rows: rows[0].update(number="020 7946 0321 ext 12 / 020 7946 0322", extension="") or rows)
+    _, locations = read_csv(folder / "locations.csv")
+    location_id = next(row["id"] for row in locations if row["latitude"])
+    edit_csv(folder / "locations.csv", lambda rows: [r.update(latitude="47.051234567", longitude="8.10000049") for r in rows if r["id"] == location_id] and rows)
+    _, schedules = read_csv(folder / "schedules.csv")
+    schedule_id = next(row["id"] for row in schedules if row["opens_at"])
+    edit_csv(folder / "schedules.csv", lambda rows: [r.update(opens_at="9:00am", closes_at="12 noon") for r in rows if r["id"] == schedule_id] and rows)
+    _, languages = read_csv(folder / "languages.csv")
+    edit_csv(folder / "languages.csv", lambda rows: rows[0].update(code="", name="Haitian Creole") or rows)
+    edit_csv(folder / "services.csv", lambda rows: [r.update(url="www.example.org/help", status="") for r in rows if r["id"] == str(city.id)] and rows)
+    header, attributes = read_csv(folder / "attributes.csv")
+    category = next(row for row in attributes if row["link_id"] == str(city.id) and row["taxonomy_term_id"])
+    write_csv(folder / "attributes.csv", header, attributes + [{**category, "id": "9f1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c99"}])
+
+    report = tabular.apply(folder, who="tester")
+
+    assert report.applied and report.errors == [], report.as_text()
+    phone = m.Phone.objects.get(id=phone_id)
+    assert (phone.number, phone.extension, phone.extra.get("other_numbers")) == ("+442079460321", 12, "+442079460322")
+    location = m.Location.objects.get(id=location_id)
+    assert (str(location.latitude), str(location.longitude)) == ("47.051235", "8.100000")
+    schedule = m.Schedule.objects.get(id=schedule_id)
+    assert (schedule.opens_at.isoformat(), schedule.closes_at.isoformat()) == ("09:00:00", "12:00:00")
+    assert m.Language.objects.get(id=languages[0]["id"]).code == "ht"
+    service = m.Service.objects.get(id=city.id)
+    assert (service.url, service.status) == ("https://www.example.org/help", "active")
+    text = report.as_text()
+    assert "status was empty: imported as active" in text and "2 numbers in one cell" in text
+    assert "repeats the link of row" in text and not m.Attribute.objects.filter(id="9f1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c99").exists()
+
+
+def test_numeric_ids_become_stable_uuids_and_the_next_import_updates(tmp_path):
+    folder = tmp_path / "numbered"
+    folder.mkdir()
+    write_csv(folder / "organizations.csv", ["id", "name", "description"], [{"id": "17", "name": "Harbour 211 Partner", "description": "x"}])
+    write_csv(folder / "services.csv", ["id", "organization_id", "name", "status"],
+              [{"id": "1042", "organization_id": "17", "name": "Walk-in Legal Advice", "status": "active"}])
+    write_csv(folder / "phones.csv", ["id", "service_id", "number"], [{"id": "5", "service_id": "1042", "number": "+44 20 7946 0555"}])
+
+    first = tabular.apply(folder, who="tester", source="harbour-211")
+
+    assert first.applied and first.errors == [], first.as_text()
+    service = m.Service.objects.get(name="Walk-in Legal Advice")
+    assert service.extra.get("original_id") == "1042" and service.organization.extra.get("original_id") == "17"
+    assert service.phones.get().number == "+442079460555"
+    # The same file again: the same records, nothing new.
+    assert tabular.apply(folder, who="tester", source="harbour-211").changes == 0
+    assert m.Service.objects.filter(name="Walk-in Legal Advice").count() == 1
+    # Renamed at the source: the same record is updated.
+    edit_csv(folder / "services.csv", lambda rows: rows[0].update(name="Legal Advice Walk-in") or rows)
+    tabular.apply(folder, who="tester", source="harbour-211")
+    assert m.Service.objects.get(id=service.id).name == "Legal Advice Walk-in"
+    # Another directory that also numbers from 1042 does not overwrite it.
+    tabular.apply(folder, who="tester", source="another-211")
+    assert m.Service.objects.filter(name="Legal Advice Walk-in").count() == 2
+
+
+def test_on_error_skip_applies_the_valid_records_and_leaves_out_whole_records(city, tmp_path):
+    folder = unpack(export_bytes(), tmp_path / "package")
+    wipe()
+    _, services = read_csv(folder / "services.csv")
+    _, phones = read_csv(folder / "phones.csv")
+    broken_phone = next(p for p in phones if p["service_id"])
+    broken = broken_phone["service_id"]
+    edit_csv(folder / "phones.csv", lambda rows: [r.update(number="call us") for r in rows if r["id"] == broken_phone["id"]] and rows)
+    with_broken_service = sum(1 for p in phones if p["service_id"] == broken)
+
+    assert not tabular.apply(folder, who="tester").applied  # the default stays all-or-nothing
+    assert m.Service.objects.count() == 0
+
+    report = skipping.run_skipping(tabular.read_package(folder), who="tester", commit=True)
+
+    assert report.applied, report.as_text()
+    assert m.Service.objects.count() == len(services) - 1 and not m.Service.objects.filter(id=broken).exists()
+    assert not m.Phone.objects.filter(service_id=broken).exists(), "never half a service"
+    reasons = {(p.source, p.row): p.message for p in report.skipped}
+    assert any("is not a valid phone number" in text for text in reasons.values())
+    assert sum(1 for p in report.skipped if p.source == "phones.csv") == with_broken_service
+    assert any(p.source == "services.csv" and f"left out with record {broken}" in p.message and "phones.csv" in p.message for p in report.skipped)
+    buffer = io.StringIO()
+    skipping.write_skipped_csv(report, buffer)
+    assert buffer.getvalue().splitlines()[0] == "file,row,reason" and "call us" in buffer.getvalue()
+    # The corrected file fills in what was left out.
+    edit_csv(folder / "phones.csv", lambda rows: [r.update(number="+44 20 7946 0999") for r in rows if r["id"] == broken_phone["id"]] and rows)
+    assert tabular.apply(folder, who="tester").applied
+    assert m.Service.objects.filter(id=broken).exists() and m.Phone.objects.filter(service_id=broken).count() == with_broken_service
+
+
 # --- dry run and errors -------------------------------------------------------------------------------
 
 def test_dry_run_reports_row_errors_in_plain_words_and_changes_nothing(city, tmp_path):
@@ -196,7 +267,7 @@ def test_dry_run_reports_row_errors_in_plain_words_and_changes_nothing(city, tmp
     write_csv(folder / "phones.csv", header, phones)
     edit_csv(folder / "schedules.csv", lambda rows: rows[0].update(opens_at="18:00:00", closes_at="09:00") or rows)
     edit_csv(folder / "services.csv", lambda rows: rows[1].update(status="open", organization_id="00000000-0000-4000-8000-000000000000", url="not a web address") or rows)
-    edit_csv(folder / "languages.csv", lambda rows: rows[0].update(code="arabic") or rows)
+    edit_csv(folder / "languages.csv", lambda rows: rows[0].update(code="klingonese") or rows)
     edit_csv(folder / "locations.csv", lambda rows: rows[0].update(latitude="8.1", longitude="47.0") or rows)
     new_service = "9b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11"
     header, services = read_csv(folder / "services.csv")
@@ -213,7 +284,8 @@ def test_dry_run_reports_row_errors_in_plain_words_and_changes_nothing(city, tmp
     assert "row 2 of schedules.csv: Closing time 09:00 must be after opening time 18:00." in messages
     assert any(text.startswith("row 3 of services.csv: 'open' is not a valid status; use one of: active, inactive") for text in messages)
     assert "row 3 of services.csv: organization_id '00000000-0000-4000-8000-000000000000' does not exist (it is neither in organizations.csv of this package nor in the directory)" in messages
-    assert "row 2 of languages.csv: 'arabic' is not a language code (use ISO 639-1 such as 'ar' or 'uk')." in messages
+    # A language name ("Arabic") would be read as its code (normalise.py); one nobody knows is an error.
+    assert "row 2 of languages.csv: 'klingonese' is not a language code (use ISO 639-1 such as 'ar' or 'uk')." in messages
     assert any(text.startswith("row 2 of locations.csv: 8.10000, 47.00000 is outside the city") and "swapped" in text for text in messages)
     # Rows referring to a row with errors say so rather than "does not exist".
     assert f"row {len(services) + 2} of services.csv: name is required (the cell is empty)" in messages
@@ -420,6 +492,41 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_staff_page_can_leave_out_records_with_errors_and_lists_them(city, uploads, tmp_path):
+    administrator = User.objects.create_superuser("root", password="pw-root")
+    folder = unpack(export_bytes(), tmp_path / "messy")
+    _, phones = read_csv(folder / "phones.csv")
+    broken = next(p for p in phones if p["service_id"])
+    edit_csv(folder / "phones.csv", lambda rows: [r.update(number="call us") for r in rows if r["id"] == broken["id"]] and rows)
+    edit_csv(folder / "services.csv", lambda rows: [r.update(alert="New hours") for r in rows if r["id"] != broken["service_id"]] and rows)
+    messy = io.BytesIO()
+    with zipfile.ZipFile(messy, "w") as archive:
+        for path in folder.iterdir():
+            archive.write(path, path.name)
+    client = client_for(administrator)
+    assert 'name="on_error" value="skip"' in client.get("/admin/import/").content.decode()
+
+    messy.seek(0)
+    messy.name = "messy.zip"
+    stopped = client.post("/admin/import/", {"file": messy}).content.decode()
+    assert "Nothing was changed" in stopped and 'value="Apply"' not in stopped   # the default: all or nothing
+    messy.seek(0)
+    preview = client.post("/admin/import/", {"file": messy, "on_error": "skip"}).content.decode()
+    assert 'id="import-skipped"' in preview and "is not a valid phone number" in preview and 'value="Apply"' in preview
+    token = next(p.stem for p in uploads.iterdir() if len(p.stem) == 32)
+
+    applied = client.post("/admin/import/apply/", {"token": token})
+    body = applied.content.decode()
+    assert applied.status_code == 200 and "Applied." in body and 'id="import-skipped"' in body
+    assert m.Service.objects.exclude(id=broken["service_id"]).filter(alert="New hours").exists()
+    assert m.Service.objects.get(id=broken["service_id"]).alert != "New hours"   # left out as a whole
+    link = re.search(r'href="(/admin/import/skipped/[0-9a-f]+\.csv)"', body).group(1)
+    listing = client.get(link)
+    assert listing.status_code == 200 and listing.content.decode().startswith("file,row,reason") and "call us" in listing.content.decode()
+    other = client_for(User.objects.create_superuser("root2", password="pw-root2"))
+    assert other.get(link).status_code == 403   # bound to the session that imported
 
 
 def test_staff_pages_preview_then_apply_and_export(city, uploads):

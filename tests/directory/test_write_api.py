@@ -464,6 +464,9 @@ def test_locations_are_created_and_linked(directory_api, tokens, orgs, created, 
 
     outside = call("PATCH", response.headers["Location"], auth(tokens, "editor"), json={"latitude": 8.1, "longitude": 47.05})
     assert outside.status_code == 400 and "swapped" in outside.json()["fields"]["latitude"][0]
+    # Not a number: a 400 naming the field, not a server error.
+    words = call("POST", f"{directory_api}/locations", auth(tokens, "editor"), json={**body, "latitude": "north"})
+    assert words.status_code == 400 and "latitude" in words.json()["fields"], words.text
     assert call("POST", f"{directory_api}/locations", auth(tokens, "editor"), json={**body, "organization_id": orgs["other"]}).status_code == 403
     assert call("POST", f"{directory_api}/locations", auth(tokens, "editor"), json={k: v for k, v in body.items() if k != "organization_id"}).status_code == 400
     assert call("PATCH", response.headers["Location"], auth(tokens, "other-editor"), json={"name": "Mine now"}).status_code == 403

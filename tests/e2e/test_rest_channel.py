@@ -152,3 +152,35 @@ def test_user_can_switch_language_explicitly(rasa):
 def test_channel_metadata_sets_the_language(rasa):
     replies, _ = say(rasa, "hello", metadata={"language": "uk"})
     assert replies == [response_text("utter_greet", "uk")]
+
+
+def names_with_term(directory_api: str, term: str, language: str) -> set:
+    """Names (as shown in `language`) of the directory's active services tagged with `term` or its children."""
+    params = {"taxonomy_term_id": term, "status": "active", "per_page": 100, "lang": language}
+    page = requests.get(f"{directory_api}/services", params=params, timeout=10).json()
+    assert page["contents"], f"the directory has no {term} service to check against"
+    return {s["name"] for s in page["contents"]}
+
+
+@pytest.mark.parametrize(
+    "language,text,need",
+    [
+        ("en", "I need a doctor", "health-doctor"),
+        ("ar", "أحتاج إلى رؤية طبيب", "health-doctor"),
+        ("fr", "Je cherche une école pour mon fils", "education-school-enrolment"),
+        ("en", "My landlord wants to throw me out, who can advise me?", "housing-tenant-advice"),
+        ("uk", "Мені ніде сьогодні ночувати", "housing-shelter"),
+        ("es", "busco un dentista que atienda sin cita", "health-dentist"),
+        ("fa", "اجازه کار برای پناهنده چطوریه", "employment-work-permit"),
+    ],
+)
+def test_every_listed_service_has_the_asked_sub_need(rasa, directory_api, language, text, need):
+    """Not just the category: each card is a service the directory files under the sub-need asked for."""
+    replies, _ = say(rasa, text)
+    category = need.split("-")[0]
+    assert replies[0] == response_text(f"utter_results_{category}", language), replies
+    with_need = names_with_term(directory_api, need, language)
+    cards = replies[1:]
+    assert cards, replies
+    assert [card.split("\n")[0].lstrip("\u200f") for card in cards if card.split("\n")[0].lstrip("\u200f") not in with_need] == []
+

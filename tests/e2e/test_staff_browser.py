@@ -70,6 +70,9 @@ def test_editor_changes_phone_and_hours_and_the_assistant_answers_with_them(brow
 
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB", timezone_id="Europe/Zurich")
     context.set_default_timeout(20_000)
+    # The admin's Content-Security-Policy (directory_site/security.py) must block nothing it uses.
+    context.add_init_script("""window.__violations = [];
+        document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));""")
     page = context.new_page()
     try:
         change_url = f"{directory.url}/admin/hsds/service/{service['id']}/change/"
@@ -89,6 +92,7 @@ def test_editor_changes_phone_and_hours_and_the_assistant_answers_with_them(brow
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.goto(change_url)
         expect(page.locator('input[name="phones-0-number"]')).to_have_value(NEW_PHONE_E164)
+        assert page.evaluate("() => window.__violations") == []  # the change form with its inlines and widgets
         page.screenshot(path=str(ARTIFACTS / "staff-admin-service.png"), full_page=True)
 
         # Another organisation's service is not there for this editor.
@@ -100,6 +104,7 @@ def test_editor_changes_phone_and_hours_and_the_assistant_answers_with_them(brow
         history = page.locator("#change-history")
         expect(history).to_contain_text(username)
         expect(history).to_contain_text(NEW_PHONE_E164)
+        assert page.evaluate("() => window.__violations") == []
     finally:
         context.close()
 

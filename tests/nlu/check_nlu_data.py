@@ -13,6 +13,9 @@ Checks:
     resolves to one of the allowed codes, and each surface text maps to one code only
   * no `need` annotations outside the find_* intents
   * no example line starts with `/`
+  * every child term of the taxonomy (directory/hsds/taxonomy/newcomer_needs.yml) has at least
+    MIN_PER_SUB_NEED training examples per language that name it and no other sub-need (what the
+    sub-need classifier learns from)
 Exits non-zero if any check fails.
 """
 import json
@@ -28,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TRAIN_DIR = ROOT / "data" / "nlu"
 TEST_DIR = ROOT / "tests" / "nlu"
 LANGS = sorted(p.name for p in TRAIN_DIR.iterdir() if p.is_dir())
-TRAIN_FILES = ["smalltalk", "employment", "education", "health", "housing", "emergency", "language", "privacy"]
+TRAIN_FILES = ["smalltalk", "employment", "education", "health", "housing", "emergency", "language", "privacy", "followups"]
 
 # The domain is the single list of intents; internal ones are set by channels, not by NLU.
 sys.path.insert(0, str(ROOT))
@@ -39,6 +42,8 @@ FIND_INTENTS = {"find_employment", "find_education", "find_health", "find_housin
 MIN_TRAIN = {i: 30 for i in INTENTS}
 MIN_TRAIN["out_of_scope"] = 40
 MIN_TEST = 15
+MIN_PER_SUB_NEED = 15
+TAXONOMY = ROOT / "directory" / "hsds" / "taxonomy" / "newcomer_needs.yml"
 
 ALLOWED_CODES = {
     "employment-job-search", "employment-cv-interview", "employment-work-permit",
@@ -186,6 +191,11 @@ def main():
                 err(f"duplicate training example: {norm!r} in {[r[1] for r in same]}")
 
     # ---- entity annotations ------------------------------------------------
+    child_terms = [child["code"] for taxonomy in yaml.safe_load(TAXONOMY.read_text(encoding="utf-8"))["taxonomies"]
+                   for term in taxonomy["terms"] for child in term.get("children", [])]
+    if set(child_terms) != ALLOWED_CODES:
+        err(f"allowed codes differ from the taxonomy's child terms: {sorted(set(child_terms) ^ ALLOWED_CODES)}")
+    per_sub_need = Counter()  # (lang, code) -> training examples naming only that sub-need
     text_to_codes = defaultdict(set)
     n_ann = Counter()
     n_annotated_examples = Counter()
@@ -226,6 +236,13 @@ def main():
                 err(f"{src}: code {value!r} does not fit intent {intent}: {ex!r}")
             text_to_codes[text.lower()].add(value)
             n_ann[split] += 1
+        values = {value for _text, entity, value in anns if entity == "need"}
+        if split == "train" and intent in FIND_INTENTS and len(values) == 1:
+            per_sub_need[(src.split("/")[2], values.pop())] += 1
+    for lang in LANGS:
+        for code in child_terms:
+            if per_sub_need[(lang, code)] < MIN_PER_SUB_NEED:
+                err(f"train {lang}: sub-need {code} has {per_sub_need[(lang, code)]} < {MIN_PER_SUB_NEED} examples")
     for value, _text in all_syn:
         if value not in ALLOWED_CODES:
             err(f"synonym block value {value!r} is not an allowed code")

@@ -1,8 +1,8 @@
 """The deployment files for a real cluster (docker-compose.yml, Dockerfile, deploy/k8s/) agree with the
 local production profile (`make run-prod`): the same services, ports and variables.
 
-The local profile is read from its own sources, not restated here: the processes from the Procfile that
-deploy/render_production.py writes, the datastores from scripts/datastores, the ports from the Makefile
+The local profile is read from its own sources, not restated here: the processes that
+deploy/render_production.py writes into supervisord.conf, the datastores from scripts/datastores, the ports from the Makefile
 and the renderer, the defaults and required secrets from scripts/run-production, and the variables Rasa
 needs from the `${...}` in endpoints.production.yml and credentials.yml. Parsing only: no Docker needed.
 """
@@ -51,11 +51,10 @@ RENDER = _import(ROOT / "deploy" / "nginx" / "render.py", "deploy_nginx_render")
 
 
 def local_processes() -> dict:
-    """name -> command line of the Procfile `make run-prod` runs, with the renderer's defaults."""
+    """name -> command line of the processes `make run-prod` runs, with the renderer's defaults."""
     with RENDER.default_settings():
         profile = RENDER.local_profile()
-        text = profile.procfile(profile.replica_ports(), Path("/prod/nginx/nginx.conf"))
-    return dict(line.split(": ", 1) for line in text.splitlines() if line.strip())
+        return profile.processes(profile.replica_ports(), Path("/prod/nginx/nginx.conf"))
 
 
 def local_replicas() -> dict:
@@ -131,6 +130,41 @@ def test_the_local_profile_is_what_these_checks_expect():
         assert f":{local_ports()['balancer']};" in RENDER.local_profile().nginx_conf([5011], Path("/tmp"))
     assert rasa_variables(), "no ${...} found in endpoints.production.yml / credentials.yml"
     assert required_secrets() >= {"POSTGRES_PASSWORD", "REDIS_PASSWORD", "ACTION_SERVER_TOKEN"}
+
+
+def test_the_local_profile_restarts_each_process_that_exits_and_stops_all_together():
+    """supervisord, not honcho (which stops every process when one exits: one crash was a full outage)."""
+    import configparser
+
+    with RENDER.default_settings():
+        profile = RENDER.local_profile()
+        text = profile.supervisord_conf(local_processes(), Path("/prod"))
+    conf = configparser.RawConfigParser()
+    conf.read_string(text)
+    programs = {section.split(":", 1)[1]: conf[section] for section in conf.sections() if section.startswith("program:")}
+    assert set(programs) == set(local_processes())
+    for name, program in programs.items():
+        assert program["autorestart"] == "true", f"{name} is not restarted when it exits"
+        assert int(program["startretries"]) >= 100, f"{name} gives up after {program['startretries']} failed starts"
+        assert program["stopasgroup"] == program["killasgroup"] == "true", f"{name}: its children would outlive it"
+        assert program["command"].startswith("/bin/sh -c 'exec "), f"{name}: the shell must become the process"
+    assert conf["supervisord"]["nodaemon"] == "true", "Ctrl-C on make run-prod must reach supervisord"
+    run_production = (ROOT / "scripts" / "run-production").read_text()
+    assert "exec .venv/bin/supervisord" in run_production and "honcho" not in run_production
+
+
+def test_the_balancer_passes_over_a_dead_or_hung_replica_within_the_users_wait():
+    with RENDER.default_settings():
+        conf = RENDER.local_profile().nginx_conf([5011, 5012], Path("/tmp"))
+    webhooks = conf.split("location / {", 1)[1].split("}", 1)[0]
+    seconds = lambda pattern, text: int(re.search(pattern + r" (\d+)s;", text).group(1))  # noqa: E731
+    # A refused or silent replica costs at most connect/read timeout, then the other one answers: < 4 s.
+    assert seconds("proxy_connect_timeout", conf) <= 1
+    assert seconds("proxy_read_timeout", webhooks) <= 3
+    assert re.search(r"proxy_next_upstream error timeout( \w+)* non_idempotent;", webhooks), "webhook POSTs are not retried"
+    assert all(int(fails) == 1 for fails in re.findall(r"max_fails=(\d+)", conf))
+    # Socket.IO is off (credentials.yml): the balancer has no route for it.
+    assert "socket.io" not in conf and "ip_hash" not in conf
 
 
 # --- docker-compose.yml ----------------------------------------------------------------------------
@@ -317,6 +351,15 @@ def test_compose_serving_services_have_healthchecks(services):
         assert {store: "service_healthy" for store in local_datastores()}.items() <= {
             key: value["condition"] for key, value in services[name]["depends_on"].items()
         }.items()
+
+
+def test_compose_and_k8s_restart_a_process_that_exits(services, manifests):
+    for name, service in services.items():
+        if name != MIGRATE:
+            assert service.get("restart") in {"always", "unless-stopped"}, f"compose {name} is not restarted when it exits"
+    for name, deployment in of_kind(manifests, "Deployment").items():
+        assert pod_spec(deployment).get("restartPolicy", "Always") == "Always"
+        assert container(deployment).get("livenessProbe"), f"Kubernetes does not restart a hung {name}"
 
 
 def test_compose_services_do_not_run_as_root(services):
@@ -647,3 +690,32 @@ def test_compose_and_k8s_give_each_process_the_same_variables_and_secrets(servic
         compose_secrets = {name for value in compose_env.values() for name in interpolated(value) if is_secret(name)}
         k8s_secrets = {name for name, (source, _) in k8s_env.items() if source == "secret"}
         assert compose_secrets == k8s_secrets, f"{compose_name}/{k8s_name}: compose secrets {sorted(compose_secrets)}, k8s {sorted(k8s_secrets)}"
+
+
+# --- The directory's web security (tests/directory/test_web_security.py runs these settings) -----------
+
+# What the directory reads for HTTPS behind the TLS proxy and for counting failed admin logins in Redis.
+DIRECTORY_WEB_SECURITY = ["DIRECTORY_PUBLIC_URL", "DIRECTORY_HSTS_INCLUDE_SUBDOMAINS", "DIRECTORY_HSTS_PRELOAD", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD"]
+
+
+def test_the_directory_gets_its_web_security_settings_everywhere(services, manifests, config_map):
+    settings_text = (ROOT / "directory" / "directory_site" / "settings.py").read_text(encoding="utf-8")
+    assert all(f'"{name}"' in settings_text or f"'{name}'" in settings_text for name in DIRECTORY_WEB_SECURITY)
+    problems = [
+        missing(DIRECTORY_WEB_SECURITY, environment(services["directory"]), "docker-compose.yml service directory"),
+        missing(DIRECTORY_WEB_SECURITY, container_env(of_kind(manifests, "Deployment")["directory"], config_map), "deploy/k8s Deployment directory"),
+    ]
+    assert not any(problems), "\n".join(filter(None, problems))
+    # Compose keeps plain http://localhost working by default; the cluster example is behind TLS.
+    assert environment(services["directory"])["DIRECTORY_PUBLIC_URL"] == "${DIRECTORY_PUBLIC_URL:-}"
+    public = urlsplit(config_map["DIRECTORY_PUBLIC_URL"])
+    assert public.scheme == "https" and public.hostname in config_map["DIRECTORY_ALLOWED_HOSTS"].split(",")
+    assert config_map["RASA_CORS_ORIGINS"] == config_map["DIRECTORY_PUBLIC_URL"]
+
+
+def test_readme_documents_every_variable_the_directory_settings_read():
+    settings_text = (ROOT / "directory" / "directory_site" / "settings.py").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = set(re.findall(r"environ(?:\.get)?[\(\[]\s*[\"']([A-Z][A-Z0-9_]+)[\"']", settings_text))
+    names |= set(re.findall(r"env_bool\(\s*[\"']([A-Z][A-Z0-9_]+)[\"']", settings_text))
+    assert names and not [name for name in sorted(names) if f"`{name}`" not in readme], [name for name in sorted(names) if f"`{name}`" not in readme]

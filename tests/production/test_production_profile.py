@@ -54,13 +54,17 @@ def balancer(stack, stores):
 SPOKEN = {"senders": set(), "texts": set()}  # what the log test looks for
 
 
-def say(server: ServerProcess, sender: str, text: str) -> list:
+def turn(server: ServerProcess, sender: str, text: str) -> requests.Response:
     SPOKEN["senders"].add(sender)
     if len(text) >= 10:
         SPOKEN["texts"].add(text)
     reply = requests.post(server.url + "/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30)
     assert reply.status_code == 200, reply.text
-    return [message.get("text", "") for message in reply.json()]
+    return reply
+
+
+def say(server: ServerProcess, sender: str, text: str) -> list:
+    return [message.get("text", "") for message in turn(server, sender, text).json()]
 
 
 def test_the_action_server_answers_only_rasa(stack, action_token):
@@ -87,10 +91,17 @@ def test_turns_alternating_between_replicas_keep_the_conversation(stack, stores)
 
 def test_the_load_balancer_spreads_one_conversation_over_both_replicas(stack, balancer, stores):
     sender = f"balanced-{uuid.uuid4().hex[:8]}"
-    answers = [say(balancer, sender, text) for text in ("Necesito un médico", "ok", "gracias", "ok")]
+    answers, served_by = [], []
+    for text in ("Necesito un médico", "ok", "gracias", "ok"):
+        reply = turn(balancer, sender, text)
+        answers.append([message.get("text", "") for message in reply.json()])
+        # nginx names the replica that answered (X-Rasa-Replica-Port, from $upstream_addr).
+        served_by.append(reply.headers.get("X-Rasa-Replica-Port"))
     assert all(answers)
     assert response_text("utter_thank", "es") in answers[2]
     assert len([row for row in stores.tracker_events(sender) if row[0] == "user"]) == 4
+    # Both replicas answered turns of this one conversation, and nothing else did.
+    assert set(served_by) == {str(replica.port) for replica in stack["replicas"]}, served_by
 
 
 def test_a_restarted_replica_loses_nothing(stack):
@@ -159,6 +170,20 @@ def test_delete_my_conversation_erases_it_from_postgres(stack, stores):
     # The next message starts afresh: nothing of the Ukrainian conversation is left to carry over.
     assert say(first, sender, "ok")
     assert not any(row[2] and "Мені потрібен" in row[2] for row in stores.tracker_events(sender))
+
+
+def test_rest_metadata_keeps_only_what_the_widget_uses_and_big_bodies_are_refused(stack, stores):
+    first, _ = stack["replicas"]
+    sender = f"meta-{uuid.uuid4().hex[:8]}"
+    metadata = {"language": "es", "cards": True, "tracking": {"campaign": "x" * 2000}, "name": "Amira"}
+    reply = requests.post(first.url + "/webhooks/rest/webhook", json={"sender": sender, "message": "hola", "metadata": metadata}, timeout=30)
+    assert reply.status_code == 200 and reply.json()
+    stored = " ".join(str(row[2]) for row in stores.tracker_events(sender))
+    assert '"language": "es"' in stored and '"cards": true' in stored   # what the widget uses is kept
+    assert "campaign" not in stored and "Amira" not in stored and "tracking" not in stored
+    huge = requests.post(first.url + "/webhooks/rest/webhook", json={"sender": sender, "message": "hola", "metadata": {"pad": "x" * 17000}}, timeout=30)
+    assert huge.status_code == 413
+    assert "pad" not in " ".join(str(row[2]) for row in stores.tracker_events(sender))
 
 
 def test_retention_deletes_only_conversations_idle_too_long(stack, stores):

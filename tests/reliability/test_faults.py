@@ -128,3 +128,33 @@ def test_slow_action_server_is_cut_off_with_a_localized_apology(fault_rasa, faul
     finally:
         os.killpg(fault_actions.process.pid, signal.SIGCONT)
     assert_real_results(fault_rasa, directory_api, "fr")
+
+
+def test_a_client_that_goes_away_mid_answer_leaves_no_message_text_in_the_logs(fault_rasa, healthy):
+    """A closed tab, the widget's 30 s abort or a proxy's timeout: the server cancels the handler, and
+    Rasa's REST channel used to log the user's text when it saw the cancellation."""
+    import json
+    import socket
+
+    healthy.mode = "hang"  # the action waits for the directory: the answer takes about its 2 s budget
+    sender = f"gone-{uuid.uuid4().hex[:8]}"
+    secret = f"mi direccion es calle {uuid.uuid4().hex[:10]}, necesito un medico"
+    body = json.dumps({"sender": sender, "message": secret}).encode()
+    request = (f"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+               f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    log = fault_rasa.log_path
+    before = log.stat().st_size
+    with socket.create_connection(("127.0.0.1", fault_rasa.port), timeout=10) as client:
+        client.sendall(request)
+        time.sleep(0.5)  # Rasa is now inside the turn
+    time.sleep(4)  # past the action's budget: the turn has finished or been cancelled by now
+    healthy.mode = "ok"
+    written = log.read_bytes()[before:].decode("utf-8", "replace")
+    assert secret not in written and secret.split(",")[0] not in written, written[-2000:]
+    # The turn was not lost: the conversation it started continues in Spanish.
+    from servers import DOMAIN
+
+    spanish = {v["text"] for variations in DOMAIN["responses"].values() for v in variations
+               if any(c.get("value") == "es" for c in v.get("condition") or [])}
+    replies, _ = say(fault_rasa, "ok", sender)
+    assert replies and all(text in spanish for text in replies), replies

@@ -64,8 +64,14 @@ def post(rasa_url: str, message, sender: str = None, session: requests.Session =
     return session.post(f"{rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}, timeout=60)
 
 
+MAX_BODY_BYTES = 16 * 1024  # bot/channels/rest.py
+
+
 def check_turn(rasa_url: str, message: str) -> None:
     response = post(rasa_url, message)
+    if len(response.request.body) > MAX_BODY_BYTES:
+        assert response.status_code == 413 and response.json()["error"] == "too_large", (message[:80], response.status_code)
+        return
     assert response.status_code == 200, (message[:200], response.status_code, response.text[:300])
     replies = response.json()
     assert replies and all(isinstance(r.get("text"), str) and r["text"].strip() for r in replies), (message[:200], replies)
@@ -94,6 +100,7 @@ def test_fuzzed_messages_always_get_a_reply_and_never_a_server_error(fault_rasa,
     fuzz()
     assert len(sent) >= batches * FUZZ_CONCURRENCY
     assert sum(len(m.strip()) > MAX_MESSAGE_CHARACTERS for m in sent) > FUZZ_EXAMPLES // 20  # the generator did send huge ones
+    assert sum(MAX_MESSAGE_CHARACTERS < len(m.strip()) and len(json.dumps(m)) < MAX_BODY_BYTES - 200 for m in sent) > 0  # and long ones under 16 KB
 
 
 @pytest.mark.parametrize("message", HOSTILE, ids=range(len(HOSTILE)))
@@ -101,29 +108,35 @@ def test_each_known_hostile_message_is_answered(fault_rasa, message):
     check_turn(fault_rasa.url, message)
 
 
-@pytest.mark.parametrize("body", [
-    b'{"sender": "x", "message": "\xff\xfe\xfd"}',          # invalid UTF-8 inside a JSON string
-    b'{"sender": "x", "message": "caf\xc3"}',              # truncated UTF-8 sequence
-    b'{"sender": "\xc0\xaf", "message": "hi"}',            # overlong encoding of '/'
-    b"\xef\xbb\xbf{\"sender\": \"x\", \"message\": \"hi\"}",  # byte order mark
-    b'{"sender": "x", "message": "hi"',                    # truncated JSON
-    b'{"sender": "x", "message": {"text": "/restart"}}',   # not a string
-    b'{"sender": "x", "message": ["a", "b"]}',
-    b'{"sender": "x", "message": null}',
-    b'{"sender": "x", "message": 12345}',
-    b'[1, 2, 3]',
-    b"null",
-    b"",
-    b'{"sender": "x", "message": "hi", "input_channel": "telegram", "metadata": "not a dict"}',
-    b'{"sender": "x", "message": "hi", "metadata": {"language": "xx"}}',
-    b'{"sender": "x", "message": "hi", "metadata": {"language": ["ar"]}}',
+NOT_JSON, NOT_TEXT, GREETING, NOT_AN_OBJECT = "not json", "utter_unsupported_message", "utter_greet", "not an object"
+
+
+@pytest.mark.parametrize("body,expected", [
+    (b'{"sender": "x", "message": "\xff\xfe\xfd"}', NOT_JSON),          # invalid UTF-8 inside a JSON string
+    (b'{"sender": "x", "message": "caf\xc3"}', NOT_JSON),              # truncated UTF-8 sequence
+    (b'{"sender": "\xc0\xaf", "message": "hi"}', NOT_JSON),            # overlong encoding of '/'
+    (b"\xef\xbb\xbf{\"sender\": \"x\", \"message\": \"hi\"}", NOT_JSON),  # byte order mark
+    (b'{"sender": "x", "message": "hi"', NOT_JSON),                    # truncated JSON
+    (b'{"sender": "x", "message": {"text": "/restart"}}', NOT_TEXT),   # not a string: answered, never run
+    (b'{"sender": "x", "message": ["a", "b"]}', NOT_TEXT),
+    (b'{"sender": "x", "message": null}', NOT_TEXT),
+    (b'{"sender": "x", "message": 12345}', NOT_TEXT),
+    (b'[1, 2, 3]', NOT_AN_OBJECT),
+    (b"null", NOT_AN_OBJECT),
+    (b"", NOT_AN_OBJECT),
+    (b'{"sender": "x", "message": "hi", "input_channel": "telegram", "metadata": "not a dict"}', GREETING),
+    (b'{"sender": "x", "message": "hi", "metadata": {"language": "xx"}}', GREETING),
+    (b'{"sender": "x", "message": "hi", "metadata": {"language": ["ar"]}}', GREETING),
 ])
-def test_malformed_bodies_and_invalid_utf8_get_no_server_error(fault_rasa, body):
+def test_malformed_bodies_and_invalid_utf8_get_their_exact_answer(fault_rasa, body, expected):
     response = requests.post(f"{fault_rasa.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}, timeout=30)
-    assert response.status_code in (200, 400), (body, response.status_code, response.text[:300])
-    if response.status_code == 200:
-        replies = response.json()
-        assert replies and all(r.get("text", "").strip() for r in replies), (body, replies)
+    if expected == NOT_JSON:  # Sanic refuses it before any of our code: a 400, no stack trace
+        assert response.status_code == 400 and "Failed when parsing body as json" in response.text, (body, response.text[:300])
+    elif expected == NOT_AN_OBJECT:
+        assert response.status_code == 400 and response.json()["error"] == "bad_request", (body, response.text[:300])
+    else:  # answered in English (a new conversation), the odd parts ignored
+        assert response.status_code == 200, (body, response.text[:300])
+        assert [r.get("text") for r in response.json()] == [response_text(expected)], (body, response.text[:300])
 
 
 @pytest.mark.parametrize("language,greeting", [
@@ -131,7 +144,7 @@ def test_malformed_bodies_and_invalid_utf8_get_no_server_error(fault_rasa, body)
     ("ar", "السلام عليكم"), ("uk", "Привіт!"), ("fa", "سلام، خوبی؟"),
 ])
 def test_huge_messages_and_injection_keep_the_conversation_and_its_language(fault_rasa, language, greeting):
-    """100,000 characters get the localized 'too long' answer; '/restart' and '/inform{...}' from
+    """5,000 characters get the localized 'too long' answer, 100,000 a 413; '/restart' and '/inform{...}' from
     a user neither restart the conversation nor change its language."""
     sender = f"fuzz-{uuid.uuid4()}"
 
@@ -141,8 +154,10 @@ def test_huge_messages_and_injection_keep_the_conversation_and_its_language(faul
         return [r.get("text") for r in response.json()]
 
     assert texts(greeting) == [response_text("utter_greet", language)]
-    assert texts("x" * 100_000) == [response_text("utter_message_too_long", language)]
-    assert texts("😀" * 2000) == [response_text("utter_message_too_long", language)]
+    assert texts("x" * 5_000) == [response_text("utter_message_too_long", language)]
+    assert texts("😀" * 1200) == [response_text("utter_message_too_long", language)]
+    # A body over 16 KB is refused before it is read as a turn; the conversation goes on as before.
+    assert post(fault_rasa.url, "x" * 100_000, sender).status_code == 413
     language_texts = {v["text"] for variations in DOMAIN["responses"].values() for v in variations
                       if (language == "en" and not v.get("condition")) or any(c.get("value") == language for c in v.get("condition") or [])}
     for injection in ("/restart", '/inform{"language": "ar"}', "/session_start", "/restart{}"):

@@ -363,6 +363,25 @@ def test_no_request_leaves_loopback(page, directory, rasa):
     assert not outside, outside
 
 
+def test_the_pages_content_security_policy_blocks_nothing_the_widget_needs(page, directory, rasa):
+    """The chat page's policy (directory_site/security.py) is enforced by the browser: the widget's
+    script, stylesheet, translations and its calls to Rasa all get through, nothing is reported."""
+    page.add_init_script("""window.__violations = [];
+        document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));""")
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    answer = page.goto(directory.url + "/")
+    assert "connect-src 'self' " + rasa.url in answer.headers["content-security-policy"]
+    page.wait_for_selector('.nc-chat[data-ready="true"]')
+    page.locator("#nc-chat-language").select_option("es")
+    ask(page, "Necesito un médico")
+    expect(page.locator(".nc-log .nc-card").first).to_be_visible()
+    # The page's own stylesheet and the widget's applied (the notice's background, the widget's layout).
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.notice')).backgroundColor") == "rgb(255, 243, 196)"
+    assert page.evaluate("() => window.__violations") == []
+    assert not [text for text in console if "Content Security Policy" in text], console
+
+
 def test_unreachable_assistant_gets_a_localized_message(page, directory):
     page.route(WEBHOOK, lambda route: route.abort("connectionrefused"))
     open_chat(page, directory)
@@ -447,10 +466,12 @@ def test_use_my_location_with_the_keyboard_lists_the_nearest_services(browser, d
         assert users[-1] == I18N["en"]["my_location"] and not any("share_location" in u or "47.016" in u for u in users)
         new_cards = page.locator(".nc-log .nc-card")
         shown = [n.strip() for n in new_cards.locator(".nc-card-name").all_text_contents()[cards_before:]]
-        assert shown == nearest(directory_api, "health")
+        # The search the location refines was for a doctor (the sub-need), so: the nearest doctors.
+        assert shown == nearest(directory_api, "health-doctor")
         distances = new_cards.locator(".nc-card-distance").all_text_contents()
         assert len(distances) == 3 and all(re.fullmatch(r"\d+(\.\d)?\s(m|km) away", d) for d in distances), distances
-        assert re.fullmatch(r"100\sm away", distances[0]), distances
+        metres = [float(d.split()[0]) * (1000 if " km" in d.replace("\u00a0", " ") else 1) for d in distances]
+        assert metres == sorted(metres), distances
         # Every demo service was checked on 1 November 2026.
         expect(new_cards.first.locator(".nc-card-verified")).to_have_text("Checked by city staff on 1 November 2026")
         expect(button).to_be_focused()

@@ -14,14 +14,18 @@ from datetime import date, datetime, time, timezone as dt_timezone
 from decimal import Decimal, InvalidOperation
 from typing import Dict, List, Optional
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DataError, IntegrityError, models as dj, transaction
 from django.utils.dateparse import parse_datetime
 
 from .. import audit, models as m, roles
+from .duplicate_links import merge_duplicate_links
+from .normalise import normalised_row
+from .stable_ids import assign_stable_ids
 from .reading import Package, Sheet, read_package
 from .tables import (
-    BY_NAME, IMPORT_ORDER, LINKABLE, PARENT_COLUMNS, TRANSLATIONS_TABLE, Table, model_columns,
+    BY_NAME, COLUMN_NAME, IMPORT_ORDER, LINKABLE, PARENT_COLUMNS, TRANSLATIONS_TABLE, Table, model_columns,
 )
 
 TRUE_WORDS = {"true", "yes", "y", "1", "t"}
@@ -33,7 +37,9 @@ STRICT_COLUMNS = {"code", "language", "country", "postal_code", "number", "freq"
 # References from the HSDS tables we keep whole (ExtraRecord) to the records we model.
 EXTRA_REFERENCES = {"organization_id": m.Organization, "service_id": m.Service, "location_id": m.Location,
                     "service_at_location_id": m.ServiceAtLocation}
-OWNER_KEYS = ("organization_id", "service_id", "location_id", "service_at_location_id")
+
+
+DEFAULT_SOURCE = "default"
 
 
 @dataclass
@@ -67,6 +73,7 @@ class Report:
     warnings: List[Problem] = field(default_factory=list)
     applied: bool = False
     dry_run: bool = True
+    skipped: List[Problem] = field(default_factory=list)   # ON_ERROR=skip: rows left out, with why (skipping.py)
 
     @property
     def ok(self) -> bool:
@@ -82,6 +89,9 @@ class Report:
             lines.append(f"{self.sources.get(name, name):<30} {counts.created:>7}  {counts.updated:>7}  {counts.unchanged:>9}  {counts.errors:>6}")
         if self.warnings:
             lines += ["", f"{len(self.warnings)} warning(s):"] + [f"  - {w}" for w in self.warnings]
+        if self.skipped:
+            lines += ["", f"{len(self.skipped)} row(s) left out with their record (row numbers as a spreadsheet shows them):"]
+            lines += [f"  - {s}" for s in self.skipped]
         if self.errors:
             lines += ["", f"{len(self.errors)} error(s) (row numbers as a spreadsheet shows them; the header is row 1):"]
             lines += [f"  - {e}" for e in self.errors]
@@ -101,16 +111,21 @@ class RowError(Exception):
         self.messages = list(messages)
 
 
-def preview(path, user=None, who: str = "system") -> Report:
-    return run(read_package(path), user=user, who=who, commit=False)
+def preview(path, user=None, who: str = "system", source: str = DEFAULT_SOURCE) -> Report:
+    return run(read_package(path), user=user, who=who, commit=False, source=source)
 
 
-def apply(path, user=None, who: str = "system") -> Report:
-    return run(read_package(path), user=user, who=who, commit=True)
+def apply(path, user=None, who: str = "system", source: str = DEFAULT_SOURCE) -> Report:
+    return run(read_package(path), user=user, who=who, commit=True, source=source)
 
 
-def run(package: Package, user=None, who: str = "system", commit: bool = False) -> Report:
-    """Import `package` as `user` (None: the system, allowed everything); commit only if `commit` and clean."""
+def run(package: Package, user=None, who: str = "system", commit: bool = False, source: str = DEFAULT_SOURCE) -> Report:
+    """Import `package` as `user` (None: the system, allowed everything); commit only if `commit` and clean.
+
+    `source` names the directory the package comes from: its non-UUID ids map to the same UUIDs at
+    every import (stable_ids.py)."""
+    assign_stable_ids(package, source)
+    merge_duplicate_links(package)
     importer = _Importer(package, user)
     report = importer.report
     report.dry_run = not commit
@@ -284,6 +299,12 @@ class _Importer:
             counts.errors += len(sheet.rows)
             return
         unknown_columns = [c for c in sheet.header if c and c not in table.columns]
+        unsafe = [c for c in unknown_columns if not COLUMN_NAME.fullmatch(c)]
+        if unsafe:
+            self.error(sheet, None, f"column name(s) {', '.join(repr(c[:40]) for c in unsafe)} are not allowed: a column name "
+                                    f"starts with a letter or digit and holds letters, digits, spaces, _ . or - (at most 64)")
+            counts.errors += len(sheet.rows)
+            return
         if table.model is not None and unknown_columns:
             self.warn(sheet, None, f"column(s) {', '.join(unknown_columns)} are not HSDS columns; their values are kept and exported again")
         seen: Dict[str, int] = {}
@@ -403,12 +424,12 @@ class _Importer:
         if table.name == TRANSLATIONS_TABLE:
             return self.import_translation(table, row)
         model = table.model
+        row, warnings = normalised_row(table.name, row, settings.CITY_PHONE_REGION)
         record_id = parse_uuid(row.get("id"), "id")
         if record_id is None:
             raise RowError("the id is missing; every HSDS row needs an id")
         existing = self.stored.get(record_id)
         instance = self.editable.get(record_id) if existing is not None else model(id=record_id)
-        warnings: List[str] = []
         problems: List[str] = []
         failed: List[str] = []
         stamp = None
@@ -562,9 +583,7 @@ class _Importer:
         if existing is not None and existing.data == data:
             return "unchanged", warnings
         if self.allowed is not None:
-            owners = self.extra_owners(data) | (self.extra_owners(existing.data) if existing else set())
-            if not owners or not owners <= self.allowed:
-                raise RowError("you may only import records of your own organisations")
+            self.refuse_unless_own(m.organizations_of_row(data) | (existing.organization_ids() if existing else set()))
         record = existing or m.ExtraRecord(entity=table.name, record_id=record_id)
         record.data = data
         record.save()
@@ -572,35 +591,21 @@ class _Importer:
 
     # editors ------------------------------------------------------------------------------------
     def check_owner(self, instance, existing):
+        """Editors import only records whose every reference (before and after) leads to their organisations."""
         if self.allowed is None:
             return
-        owners = {_organization_of(instance)}
+        owners = roles.organization_ids_of(instance)
         if existing is not None:
-            owners.add(_organization_of(existing))
-        if None in owners or not owners <= self.allowed:
-            names = [str(o) for o in m.Organization.objects.filter(id__in=[o for o in owners if o]).values_list("name", flat=True)]
-            whose = f" (it belongs to {', '.join(names)})" if names else ""
-            raise RowError(f"you may only import records of your own organisations{whose}")
+            owners |= roles.organization_ids_of(existing)
+        self.refuse_unless_own(owners)
 
-    def extra_owners(self, data: dict) -> set:
-        owners = set()
-        for key in OWNER_KEYS:
-            value = data.get(key)
-            if not value:
-                continue
-            try:
-                value = uuid.UUID(value)
-            except ValueError:
-                continue
-            if key == "organization_id":
-                owners.add(value)
-            elif key == "service_id":
-                owners.add(m.Service.objects.filter(id=value).values_list("organization_id", flat=True).first())
-            elif key == "location_id":
-                owners.add(m.Location.objects.filter(id=value).values_list("organization_id", flat=True).first())
-            else:
-                owners.add(m.ServiceAtLocation.objects.filter(id=value).values_list("service__organization_id", flat=True).first())
-        return owners
+    def refuse_unless_own(self, owners: set):
+        if roles.may_change_records_of(self.user, owners):
+            return
+        others = [o for o in owners if o not in self.allowed]
+        names = [str(n) for n in m.Organization.objects.filter(id__in=others).order_by("name").values_list("name", flat=True)]
+        whose = f" (it belongs to {', '.join(names)})" if names else ""
+        raise RowError(f"you may only import records of your own organisations{whose}")
 
 
 def _table_name_of(model) -> str:
@@ -608,19 +613,6 @@ def _table_name_of(model) -> str:
         if table.model is model:
             return table.name
     return model.__name__.lower()
-
-
-def _organization_of(record):
-    if isinstance(record, m.Attribute):
-        model = LINKABLE.get(record.link_entity)
-        target = model.objects.filter(pk=record.link_id).first() if model else None
-        return _organization_of(target) if target is not None else None
-    if isinstance(record, m.ServiceAtLocation):
-        return m.Service.objects.filter(id=record.service_id).values_list("organization_id", flat=True).first()
-    if isinstance(record, m.Language) and not record.service_id and not record.location_id and record.phone_id:
-        phone = m.Phone.objects.filter(id=record.phone_id).first()
-        return roles.organization_of(phone) if phone else None
-    return roles.organization_of(record)
 
 
 def _same(stored, incoming) -> bool:

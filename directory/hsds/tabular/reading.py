@@ -3,6 +3,8 @@
 A package's datapackage.json names its CSV files; when it is missing or not valid JSON (the official
 example's is a symlink stored as text), the CSV files are read by their HSDS table names.
 Every cell comes back as text; row numbers are those a spreadsheet shows (the header is row 1).
+CSV cells lose the apostrophe the export put before formula-like text; a workbook's declared size is
+ignored (rows as wide as the header, at most MAX_SHEET_ROWS of them).
 """
 import csv
 import io
@@ -14,10 +16,13 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from .tables import lookup
+from .tables import lookup, restored
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_MEMBERS = 500
+# A workbook's declared size (its <dimension>) is not trusted: a 1.5 KB file may declare A1:XFD1048576.
+MAX_SHEET_ROWS = 200_000
+MAX_COLUMNS = 200
 csv.field_size_limit(16 * 1024 * 1024)
 
 
@@ -159,6 +164,7 @@ def _read_files(source) -> Package:
             text = raw.decode("cp1252", errors="replace")
             package.notes.append(f"{posixpath.basename(name)} is not UTF-8 text; it was read as Windows-1252 (save CSV files as UTF-8).")
         records = list(csv.reader(io.StringIO(text, newline="")))
+        records[1:] = [[restored(cell) for cell in cells] for cells in records[1:]]   # undo the export's formula guard
         package.sheets[key] = _sheet(key, posixpath.basename(name), records)
     if not package.sheets:
         raise PackageError("No CSV files found (an HSDS package has files such as organizations.csv and services.csv).")
@@ -212,10 +218,28 @@ def _read_workbook(path: Path) -> Package:
             key = table.name if table else worksheet.title.strip()
             if key.lower() in {"readme", "datapackage", "about"}:
                 continue
-            records = [[cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
-            package.sheets[key] = _sheet(key, f"sheet {worksheet.title}", records)
+            package.sheets[key] = _sheet(key, f"sheet {worksheet.title}", _worksheet_records(worksheet))
     finally:
         workbook.close()
     if not package.sheets:
         raise PackageError(f"{path.name} has no sheets named after HSDS tables (organizations, services, ...).")
     return package
+
+
+def _worksheet_records(worksheet) -> List[list]:
+    """The sheet's rows as text, as wide as its header (+1 to notice values beyond it), at most MAX_SHEET_ROWS."""
+    worksheet.reset_dimensions()   # pad rows to the cells that are there, not to the declared size
+    header = next(worksheet.iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True), ())
+    header = [cell_text(v) for v in header]
+    while header and not header[-1].strip():
+        header.pop()
+    if len(header) > MAX_COLUMNS:
+        raise PackageError(f"Sheet {worksheet.title} has more than {MAX_COLUMNS} columns; an HSDS table has at most about 25.")
+    if not header:
+        return []
+    records = [header]
+    for number, row in enumerate(worksheet.iter_rows(min_row=2, max_col=len(header) + 1, values_only=True), start=2):
+        if number > MAX_SHEET_ROWS:
+            raise PackageError(f"Sheet {worksheet.title} has more than {MAX_SHEET_ROWS:,} rows; split it into smaller files.")
+        records.append([cell_text(v) for v in row])
+    return records

@@ -3,6 +3,7 @@
 Column lists follow the property order of ../shared/hsds/schema/*.json (a test checks they still
 match), so the directory can import and export without the shared schema files being present.
 """
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone as dt_timezone
@@ -128,11 +129,7 @@ assert set(IMPORT_ORDER) == set(BY_NAME), set(BY_NAME) - set(IMPORT_ORDER)
 PARENT_COLUMNS = {"organizations": "parent_organization_id", "taxonomy_terms": "parent_id"}
 
 # Attribute.link_entity values whose link_id we can check.
-LINKABLE = {
-    "service": m.Service, "organization": m.Organization, "location": m.Location, "phone": m.Phone,
-    "service_at_location": m.ServiceAtLocation, "address": m.Address, "schedule": m.Schedule,
-    "taxonomy_term": m.TaxonomyTerm, "language": m.Language, "required_document": m.RequiredDocument,
-}
+LINKABLE = m.LINKABLE_MODELS
 TABLE_OF_MODEL = {t.model: t for t in TABLES if t.model is not None}
 
 
@@ -158,6 +155,28 @@ def model_columns(table: Table) -> Dict[str, object]:
     fields = {f.attname: f for f in table.model._meta.concrete_fields}
     skip = {"id", "extra"}
     return {column: fields[column] for column in table.columns if column in fields and column not in skip}
+
+
+# A CSV cell a spreadsheet would run as a formula: one starting with = + - @ tab or carriage return
+# (after any quotes we added before). A plain number such as -73.5 is not a formula and is left alone.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# Column names beyond HSDS that an import may bring in (they become header cells of exports).
+COLUMN_NAME = re.compile(r"\w[\w .-]{0,63}")
+
+
+def _formula_like(text: str) -> bool:
+    return bool(_FORMULA_START.match(text)) and not _NUMBER.fullmatch(text)
+
+
+def neutralised(text: str) -> str:
+    """A CSV cell as exported: a leading apostrophe makes a formula-like cell plain text in spreadsheets."""
+    return "'" + text if _formula_like(text) else text
+
+
+def restored(text: str) -> str:
+    """The inverse of neutralised(), applied to every cell an import reads from a CSV file."""
+    return text[1:] if text.startswith("'") and _formula_like(text[1:]) else text
 
 
 def as_cell(value) -> str:

@@ -7,6 +7,8 @@ import os
 import uuid
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
@@ -60,6 +62,13 @@ class Command(BaseCommand):
                 raise CommandError(f"The environment variable {password_from_env} is empty or not set.")
 
         User = get_user_model()
+        if password:
+            # The rules of settings.AUTH_PASSWORD_VALIDATORS, as the admin's password forms apply them.
+            existing = User.objects.filter(username=username).first()
+            try:
+                validate_password(password, existing or User(username=username, email=email or ""))
+            except ValidationError as error:
+                raise CommandError("The password is refused: " + " ".join(error.messages))
         user, created = User.objects.get_or_create(username=username)
         user.is_staff = True  # lets them into the admin; the role decides what they may do there
         user.is_active = True

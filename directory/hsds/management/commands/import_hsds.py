@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from hsds import roles, tabular
+from hsds.tabular import skipping
 
 
 class Command(BaseCommand):
@@ -19,8 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Only show what would change; change nothing.")
         parser.add_argument("--as", dest="username", default="",
                             help="Import with this staff user's rights, named in the audit trail (default: the system, allowed everything).")
+        parser.add_argument("--on-error", choices=("stop", "skip"), default="stop",
+                            help="stop (default): apply nothing while any row has an error; skip: apply every record whose rows are valid, leave out each record with an error as a whole.")
+        parser.add_argument("--report", default="",
+                            help="With --on-error skip: write the left-out rows and their reasons to this CSV file.")
+        parser.add_argument("--source", default="default",
+                            help="Name of the directory the file comes from (e.g. 'miami-211'): its ids that are not UUIDs map to the same UUIDs at every import.")
 
-    def handle(self, *args, file, dry_run=False, username="", **options):
+    def handle(self, *args, file, dry_run=False, username="", source="default", on_error="stop", report="", **options):
         user, who = None, "system"
         if username:
             user = get_user_model().objects.filter(username=username).first()
@@ -32,10 +39,14 @@ class Command(BaseCommand):
                 raise SystemExit(2)
             who = user.username
         try:
-            report = tabular.run(tabular.read_package(file), user=user, who=who, commit=not dry_run)
+            importer = skipping.run_skipping if on_error == "skip" else tabular.run
+            outcome = importer(tabular.read_package(file), user=user, who=who, commit=not dry_run, source=source)
         except tabular.PackageError as error:
             self.stderr.write(f"error: {error}")
             raise SystemExit(2)
-        self.stdout.write(report.as_text())
-        if not report.ok:
+        self.stdout.write(outcome.as_text())
+        if report:
+            with open(report, "w", newline="", encoding="utf-8") as handle:
+                skipping.write_skipped_csv(outcome, handle)
+        if not outcome.ok:
             raise SystemExit(1)

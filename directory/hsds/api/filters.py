@@ -1,0 +1,147 @@
+"""Filtering and ordering of the service lists (/services and /service_at_locations) by their query parameters.
+
+Parameters are parsed by parameters.py; what they name (a taxonomy term by code or id) is looked up here,
+in the order the parameters are applied, so that the first bad parameter is the one reported.
+"""
+import math
+
+from django.db.models import Q
+
+from hsds import geo
+from hsds import models as m
+
+from . import parameters
+from .errors import BadParameter
+
+
+def words_match(fields: tuple, text: str) -> Q:
+    """Every word of `text` must appear in at least one of `fields` (case-insensitive)."""
+    query = Q()
+    for word in text.split()[:10]:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": word})
+        query &= any_field
+    return query
+
+
+def resolve_term(reference):
+    """The TaxonomyTerm a parsed `parameters.TermReference` names (a 400 naming the parameter if none)."""
+    if reference is None:
+        return None
+    term = m.TaxonomyTerm.objects.filter(**reference.lookup).first()
+    if term is None:
+        raise BadParameter(reference.parameter, f"'{reference.parameter}': no taxonomy term has the id or code '{reference.raw[:64]}'.")
+    return term
+
+
+def filter_services(request, queryset, service_field: str = ""):
+    """Filters shared by /services and /service_at_locations; `service_field` prefixes lookups."""
+    query = request.query_params
+    prefix = f"{service_field}__" if service_field else ""
+    id_field = f"{service_field}_id" if service_field else "id"
+
+    term = resolve_term(parameters.taxonomy_term(query))
+    if term is not None:
+        linked = m.Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=term.descendant_ids())
+        queryset = queryset.filter(**{f"{id_field}__in": linked.values("link_id")})
+
+    taxonomy_id = parameters.uuid_value(query, "taxonomy_id")
+    if taxonomy_id is not None:
+        linked = m.Attribute.objects.filter(link_entity="service", taxonomy_term__taxonomy_id=taxonomy_id)
+        queryset = queryset.filter(**{f"{id_field}__in": linked.values("link_id")})
+
+    organization_id = parameters.uuid_value(query, "organization_id")
+    if organization_id is not None:
+        queryset = queryset.filter(**{f"{prefix}organization_id": organization_id})
+
+    since = parameters.modified_after(query)
+    if since is not None:
+        queryset = queryset.filter(**{f"{prefix}last_modified__gte": since})
+
+    wanted_statuses = parameters.statuses(query)
+    if wanted_statuses:
+        queryset = queryset.filter(**{f"{prefix}status__in": wanted_statuses})
+
+    spoken = parameters.spoken_language(query)
+    if spoken:
+        queryset = queryset.filter(**{f"{id_field}__in": m.Language.objects.filter(code=spoken, service__isnull=False).values("service_id")})
+
+    text = parameters.search_text(query)
+    if text:
+        for word in text.split()[:10]:
+            queryset = queryset.filter(
+                words_match(tuple(prefix + f for f in ("name", "alternate_name", "description", "eligibility_description")), word)
+                | Q(**{f"{id_field}__in": services_matching_elsewhere(word)})
+            )
+    return queryset
+
+
+def services_matching_elsewhere(word: str):
+    """Ids of the services whose organization name, category (term name or code), neighbourhood or
+    location name, or translated text holds `word`, as one subquery: each is looked up in its small table
+    first, and the services are then tested against one list instead of four (text search scans them all)."""
+    organizations = m.Organization.objects.filter(name__icontains=word).values("id")
+    terms = m.TaxonomyTerm.objects.filter(Q(name__icontains=word) | Q(code__icontains=word)).values("id")
+    places = m.Location.objects.filter(Q(addresses__region__icontains=word) | Q(name__icontains=word)).values("id")
+    return (
+        m.Service.objects.filter(organization_id__in=organizations).order_by().values("id")
+        .union(
+            m.Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=terms).order_by().values("link_id"),
+            m.ServiceAtLocation.objects.filter(location_id__in=places).order_by().values("service_id"),
+            m.ServiceTranslation.objects.filter(words_match(("name", "description", "eligibility_description"), word)).order_by().values("service_id"),
+            all=True,
+        )
+    )
+
+
+class NearestFirst:
+    """Rows of `queryset` in the order of `ids` (nearest first), sliceable and countable like a queryset."""
+
+    def __init__(self, queryset, ids: list) -> None:
+        self.queryset, self.ids = queryset, ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, window: slice) -> list:
+        ids = self.ids[window]
+        rows = {row.id: row for row in self.queryset.filter(id__in=ids)}
+        return [rows[i] for i in ids if i in rows]
+
+
+def by_distance(queryset, where, located, id_field: str) -> NearestFirst:
+    """Profile extension lat/lon/proximity: `queryset` ordered by distance from the point, nearest first.
+
+    `located` holds the service_at_locations of the filtered rows and `id_field` names the row each belongs
+    to; a row with several locations is as far as its nearest one. Without `proximity`, rows without
+    coordinates come last; with it, only rows within `proximity` metres are kept. Ties keep the usual order.
+    """
+    lat, lon, radius = where
+    located = located.filter(location__latitude__isnull=False, location__longitude__isnull=False)
+    if radius is not None:  # bounding-box prefilter in the database, exact distance below
+        box = geo.bounding_box(lat, lon, radius)
+        located = located.filter(location__latitude__gte=box["lat_min"], location__latitude__lte=box["lat_max"])
+        if "lon_min" in box:
+            located = located.filter(location__longitude__gte=box["lon_min"], location__longitude__lte=box["lon_max"])
+    nearest = {}
+    for row_id, row_lat, row_lon in located.values_list(id_field, "location__latitude", "location__longitude"):
+        metres = geo.haversine_metres(lat, lon, float(row_lat), float(row_lon))
+        if metres < nearest.get(row_id, math.inf):
+            nearest[row_id] = metres
+    usual_order = list(queryset.prefetch_related(None).values_list("id", flat=True))
+    position = {row_id: index for index, row_id in enumerate(usual_order)}
+    within = [i for i in nearest if i in position and (radius is None or nearest[i] <= radius)]
+    ids = sorted(within, key=lambda i: (nearest[i], position[i]))
+    if radius is None:
+        ids += [i for i in usual_order if i not in nearest]
+    return NearestFirst(queryset, ids)
+
+
+def nearest_first(request, queryset, service_links: bool):
+    where = parameters.point(request.query_params)
+    if where is None:
+        return queryset
+    if service_links:  # /services: a service's locations are its service_at_locations
+        return by_distance(queryset, where, m.ServiceAtLocation.objects.filter(service_id__in=queryset.values("id")), "service_id")
+    return by_distance(queryset, where, queryset.prefetch_related(None).order_by(), "id")  # /service_at_locations: one location per row

@@ -1,0 +1,36 @@
+"""The HSDS paged list shape: `page` and `per_page` (capped), the page's rows and the totals around them."""
+import math
+
+from django.conf import settings
+from rest_framework.response import Response
+
+from . import parameters
+
+
+def page_window(params) -> tuple:
+    """(page, per_page) from the query; `format` is checked here as every list is paged."""
+    parameters.response_format(params)
+    page = parameters.positive_int(params, "page", 1)
+    per_page = min(parameters.positive_int(params, "per_page", settings.HSDS_DEFAULT_PER_PAGE), settings.HSDS_MAX_PER_PAGE)
+    return page, per_page
+
+
+def paged(request, queryset, render) -> Response:
+    """One page of `queryset` (a queryset, or anything countable and sliceable), its rows rendered by `render`."""
+    page, per_page = page_window(request.query_params)
+    total = queryset.count()
+    total_pages = max(1, math.ceil(total / per_page))
+    rows = list(queryset[(page - 1) * per_page : page * per_page])
+    contents = render(rows)
+    return Response(
+        {
+            "total_items": total,
+            "total_pages": total_pages,
+            "page_number": page,
+            "size": len(contents),
+            "first_page": page == 1,
+            "last_page": page >= total_pages,
+            "empty": len(contents) == 0,
+            "contents": contents,
+        }
+    )

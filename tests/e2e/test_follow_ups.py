@@ -1,0 +1,79 @@
+"""End to end through the REST channel: "more" continues the last search without repeating a service."""
+import uuid
+
+import pytest
+import requests
+
+from servers import response_text
+
+RTL_MARK = "\u200f"
+FIRST_QUESTION = {
+    "en": "I'm looking for a job",
+    "es": "busco trabajo",
+    "fr": "je cherche du travail",
+    "ar": "أبحث عن عمل",
+    "uk": "шукаю роботу",
+    "fa": "دنبال کار می‌گردم",
+}
+# Phrasings from no training file.
+MORE = {
+    "en": "have you got any others",
+    "es": "enséñame otros sitios más",
+    "fr": "tu en as d'autres à me montrer",
+    "ar": "هل عندك أماكن غيرها",
+    "uk": "а є ще якісь інші",
+    "fa": "جای دیگه‌ای هم داری",
+}
+
+
+def turn(rasa, sender: str, text: str, language: str) -> list:
+    reply = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": {"language": language}}, timeout=30)
+    assert reply.status_code == 200, reply.text
+    return [message.get("text", "") for message in reply.json()]
+
+
+def card_names(replies: list) -> list:
+    """The service names of the cards in a reply (a card's first line), without the right-to-left mark."""
+    return [text.split("\n")[0].lstrip(RTL_MARK) for text in replies if "\n" in text]
+
+
+def services_of(directory_api: str, term: str = "employment") -> set:
+    page = requests.get(f"{directory_api}/services", params={"taxonomy_term_id": term, "status": "active", "per_page": 100}, timeout=10).json()
+    assert page["total_items"] > 6, f"the demo city needs more than two pages of {term} services"
+    return {service["name"] for service in page["contents"]}
+
+
+def test_more_walks_the_whole_list_once_then_says_there_is_no_more(rasa, directory_api):
+    sender = f"more-{uuid.uuid4().hex[:8]}"
+    seen = card_names(turn(rasa, sender, FIRST_QUESTION["en"], "en"))
+    assert len(seen) == 3
+    for _ in range(20):
+        replies = turn(rasa, sender, "show me more", "en")
+        if replies == [response_text("utter_no_more_results")]:
+            break
+        assert replies[0] == response_text("utter_more_results"), replies
+        names = card_names(replies)
+        assert names and not set(names) & set(seen), f"repeated: {set(names) & set(seen)}"
+        seen += names
+    else:
+        pytest.fail("'more' never reached the end of the list")
+    # Every service of the list the search chose (the job-search sub-need's, which it names), each once.
+    assert sorted(seen) == sorted(services_of(directory_api, "employment-job-search"))
+    # Asked again at the end, still no repeats.
+    assert turn(rasa, sender, "more", "en") == [response_text("utter_no_more_results")]
+
+
+@pytest.mark.parametrize("language", sorted(FIRST_QUESTION))
+def test_more_in_every_language_shows_new_services_of_the_same_search(rasa, directory_api, language):
+    sender = f"more-{language}-{uuid.uuid4().hex[:8]}"
+    first = card_names(turn(rasa, sender, FIRST_QUESTION[language], language))
+    replies = turn(rasa, sender, MORE[language], language)
+    assert replies[0] == response_text("utter_more_results", language), replies
+    second = card_names(replies)
+    assert len(second) == 3 and not set(second) & set(first)
+    assert set(second) <= services_of(directory_api)
+
+
+def test_more_before_any_search_asks_what_is_needed(rasa):
+    sender = f"more-first-{uuid.uuid4().hex[:8]}"
+    assert turn(rasa, sender, "show me more", "en") == [response_text("utter_more_without_search")]
