@@ -7,11 +7,10 @@ from bot import evaluation
 from servers import MODEL, ROOT
 
 MIN_MACRO_F1 = 0.90
-# Share of held-out questions naming a sub-need (doctor, shelter, ...) that get exactly it; Arabic is
-# lowest (0.49 after the follow-up intents joined the data, docs/nlu-evaluation.md): about a third of the
-# Arabic find_* training examples name a sub-need without an annotation, so they vote "no sub-need".
-# Annotating them is the open work (session notes); the floor holds what we have, not the goal (0.95).
-MIN_SUB_NEED_ACCURACY = 0.45
+# Share of held-out questions naming a sub-need (doctor, shelter, ...) that get exactly it. Arabic is
+# lowest (0.68, docs/nlu-evaluation.md): most of its misses are a wrong category (employment taken for
+# education), not a wrong sub-need. The floor holds what we have, not the goal (0.95).
+MIN_SUB_NEED_ACCURACY = 0.65
 LANGUAGES = sorted(p.stem for p in (ROOT / "tests" / "nlu").glob("*.yml"))
 
 
