@@ -5,7 +5,8 @@ Rasa 3.6.21 waits up to 5 minutes for the action server, and when it is down, sl
 of Rasa's EndpointConfig, put in place of the one read from endpoints.yml when the server has
 started) caps every call at ACTION_TIMEOUT_SECONDS and turns a failed call into an action-server
 answer that utters `utter_something_went_wrong`: Rasa renders it like any response, in the
-conversation's language.
+conversation's language. The few actions Rasa runs itself (they need its tracker store,
+bot/erasure.py) are answered here without a call to the action server.
 
 ACTION_TIMEOUT_SECONDS must be longer than the action server's own ACTION_BUDGET_SECONDS (the
 action's localized reply wins when only the backend is slow) and short enough that NLU, the call
@@ -14,10 +15,12 @@ and the reply fit in the 4 s a user may wait.
 import asyncio
 import logging
 import os
-from typing import Any, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 import aiohttp
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+from bot.erasure import local_actions
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +34,10 @@ def action_timeout_seconds() -> float:
 class ResilientActionEndpoint(EndpointConfig):
     """The action server's endpoint with a time limit and a fallback answer."""
 
-    def __init__(self, original: EndpointConfig, timeout: float) -> None:
+    def __init__(
+        self, original: EndpointConfig, timeout: float,
+        local_actions: Optional[Dict[str, Callable[[Dict[str, Any]], Awaitable[Dict[str, Any]]]]] = None,
+    ) -> None:
         super().__init__(
             url=original.url,
             params=original.params,
@@ -44,9 +50,12 @@ class ResilientActionEndpoint(EndpointConfig):
         )
         self.type = original.type
         self.timeout = timeout
+        self.local_actions = local_actions or {}
 
     async def request(self, method: Text = "post", subpath: Optional[Text] = None, content_type: Optional[Text] = "application/json", compress: bool = False, **kwargs: Any) -> Optional[Any]:
         action = (kwargs.get("json") or {}).get("next_action", "?")
+        if action in self.local_actions:
+            return await self.local_actions[action](kwargs["json"])
         kwargs["timeout"] = aiohttp.ClientTimeout(total=self.timeout)
         try:
             return await asyncio.wait_for(super().request(method, subpath, content_type, compress, **kwargs), timeout=self.timeout + 0.1)
@@ -69,7 +78,7 @@ def install(agent: Any) -> None:
     endpoint = getattr(agent, "action_endpoint", None)
     if endpoint is None or isinstance(endpoint, ResilientActionEndpoint):
         return
-    resilient = ResilientActionEndpoint(endpoint, action_timeout_seconds())
+    resilient = ResilientActionEndpoint(endpoint, action_timeout_seconds(), local_actions(lambda: agent.tracker_store))
     agent.action_endpoint = resilient  # used for every processor the agent creates later
     if getattr(agent, "processor", None) is not None:
         agent.processor.action_endpoint = resilient

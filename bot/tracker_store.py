@@ -1,9 +1,10 @@
 """Tracker stores that erase a conversation when its user asks, and forget old ones.
 
-`delete_conversation` (any language, or the widget's control) is answered with
-`utter_conversation_deleted`; when Rasa then saves the tracker, these stores delete every stored
-event of that sender instead. The SQL store also erases conversations idle for longer than the
-retention period (bot/retention.py). endpoints.yml / endpoints.production.yml name these classes.
+`delete_conversation` (any language, or the widget's control) runs `action_delete_conversation`,
+which erases the conversation through `erase` (bot/erasure.py); these stores then never save that
+turn, so nothing of the conversation is written back. The SQL store also erases conversations idle
+for longer than the retention period (bot/retention.py). endpoints.yml / endpoints.production.yml
+name these classes.
 """
 import logging
 import re
@@ -15,11 +16,9 @@ from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.channels.menus import forget_everywhere
-
 logger = logging.getLogger(__name__)
 
-ERASE_AFTER_ACTION = "utter_conversation_deleted"
+ERASE_ACTION = "action_delete_conversation"  # bot/erasure.py
 
 
 class RedactStatements(logging.Filter):
@@ -38,11 +37,11 @@ logging.getLogger("rasa.core.tracker_store").addFilter(RedactStatements())
 
 
 def erasure_requested(tracker: DialogueStateTracker) -> bool:
-    """True when this turn ended with the confirmation that the conversation is deleted."""
+    """True when this turn asked for the conversation to be erased."""
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return False
-        if isinstance(event, ActionExecuted) and event.action_name == ERASE_AFTER_ACTION:
+        if isinstance(event, ActionExecuted) and event.action_name == ERASE_ACTION:
             return True
     return False
 
@@ -51,24 +50,19 @@ class ErasableInMemoryTrackerStore(InMemoryTrackerStore):
     """The local profile's store (one process, nothing on disk)."""
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        if erasure_requested(tracker):
-            self.store.pop(tracker.sender_id, None)
-            await forget_everywhere(tracker.sender_id)
-            logger.info("A conversation was erased at its user's request.")
-            return
-        await super().save(tracker)
+        if not erasure_requested(tracker):
+            await super().save(tracker)
+
+    def erase(self, sender_id: str) -> None:
+        self.store.pop(sender_id, None)
 
 
 class PrivateSQLTrackerStore(SQLTrackerStore):
     """The production store (PostgreSQL), shared by every Rasa replica."""
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        if erasure_requested(tracker):
-            self.erase(tracker.sender_id)
-            await forget_everywhere(tracker.sender_id)
-            logger.info("A conversation was erased at its user's request.")
-            return
-        await super().save(tracker)
+        if not erasure_requested(tracker):
+            await super().save(tracker)
 
     def erase(self, sender_id: str) -> None:
         with self.session_scope() as session:

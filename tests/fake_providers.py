@@ -1,6 +1,8 @@
 """Test double of the messaging providers' APIs (Telegram Bot API, Twilio, Meta Graph) on loopback.
 
-Records what the assistant sends; answers the minimal success shapes the connectors expect.
+Records what the assistant sends; answers the minimal success shapes the connectors expect, except
+that Telegram refuses to acknowledge a callback query whose id starts with EXPIRED_QUERY (as it does
+for a query older than its limit).
 """
 import json
 import threading
@@ -8,6 +10,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, List
 from urllib.parse import unquote_plus
+
+EXPIRED_QUERY = "expired-"
 
 
 class FakeProviders:
@@ -20,7 +24,9 @@ class FakeProviders:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 outer.requests.append({"path": self.path, "headers": dict(self.headers), "body": unquote_plus(raw.decode("utf-8", "replace"))})
-                if self.path.endswith("/answerCallbackQuery"):
+                if self.path.endswith("/answerCallbackQuery") and EXPIRED_QUERY in outer.requests[-1]["body"]:
+                    status, body = 400, {"ok": False, "error_code": 400, "description": "Bad Request: query is too old and response timeout expired or query ID is invalid"}
+                elif self.path.endswith("/answerCallbackQuery"):
                     status, body = 200, {"ok": True, "result": True}
                 elif self.path.startswith("/bot"):
                     status, body = 200, {"ok": True, "result": {"message_id": len(outer.requests), "date": 0, "chat": {"id": 1, "type": "private"}, "text": "ok"}}

@@ -2,13 +2,13 @@
 `==`, handles only the first message of a batch and posts to a hard-coded Graph URL with a
 blocking client. Webhook checks as for every Meta webhook (bot/channels/meta.py)."""
 import logging
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel
 
 from .common import OutboundHttp, missing, setting, split_text
 from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
-from .meta import MetaWebhookInput
+from .meta import Incoming, MetaWebhookInput, obj, objects
 
 logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://graph.facebook.com/v19.0"
@@ -71,29 +71,35 @@ class VerifiedMessengerInput(MetaWebhookInput):
     @staticmethod
     def shared_location(message: Dict[str, Any]) -> Optional[str]:
         """A location attachment (older Messenger apps still send them) as the internal location payload."""
-        for attachment in message.get("attachments") or []:
-            if isinstance(attachment, dict) and attachment.get("type") == "location":
-                coordinates = ((attachment.get("payload") or {}).get("coordinates")) or {}
-                if isinstance(coordinates, dict):
-                    return location(coordinates.get("lat"), coordinates.get("long"))
+        for attachment in objects(message.get("attachments")):
+            if attachment.get("type") == "location":
+                coordinates = obj(obj(attachment.get("payload")).get("coordinates"))
+                return location(coordinates.get("lat"), coordinates.get("long"))
         return None
 
-    def messages(self, payload: Dict[str, Any]) -> List[Tuple[str, str]]:
+    def messages(self, payload: Dict[str, Any]) -> List[Incoming]:
         found = []
-        for entry in payload.get("entry") or []:
-            for event in (entry or {}).get("messaging") or []:
-                sender = str(((event or {}).get("sender") or {}).get("id") or "")
-                message = event.get("message") or {}
-                if not sender or message.get("is_echo"):
+        for entry in objects(payload.get("entry")):
+            for event in objects(entry.get("messaging")):
+                sender = obj(event.get("sender")).get("id")
+                message, postback = obj(event.get("message")), obj(event.get("postback"))
+                if not isinstance(sender, (str, int)) or isinstance(sender, bool) or str(sender) == "" or message.get("is_echo"):
                     continue  # delivery/read receipts and the page's own messages
-                if "postback" in event:
-                    found.append((sender, sanitize((event["postback"] or {}).get("payload"))))
-                elif message.get("quick_reply"):
-                    found.append((sender, sanitize((message["quick_reply"] or {}).get("payload"))))
-                elif message.get("text"):
-                    found.append((sender, sanitize(message["text"])))
-                elif self.shared_location(message) is not None:
-                    found.append((sender, self.shared_location(message)))
-                elif message:
-                    found.append((sender, trigger(UNSUPPORTED_MESSAGE)))
+                text = self.text_of(event, message, postback)
+                if text is not None:
+                    mid = message.get("mid") or postback.get("mid")
+                    found.append(Incoming(str(sender), text, mid if isinstance(mid, str) else None))
         return found
+
+    def text_of(self, event: Dict[str, Any], message: Dict[str, Any], postback: Dict[str, Any]) -> Optional[str]:
+        if "postback" in event:
+            return sanitize(postback.get("payload"))
+        if obj(message.get("quick_reply")):
+            return sanitize(obj(message.get("quick_reply")).get("payload"))
+        if message.get("text"):
+            return sanitize(message["text"])
+        if self.shared_location(message) is not None:
+            return self.shared_location(message)
+        if message:
+            return trigger(UNSUPPORTED_MESSAGE)
+        return None

@@ -4,7 +4,8 @@ Rasa's connector answers 500 to every update (its aiogram session was created in
 event loop by set_webhook at start-up) and checks no secret. This connector makes no call at
 start-up, verifies `X-Telegram-Bot-Api-Secret-Token` on every update, and sends replies through
 aiogram in the server's own loop. Registering the webhook (with the secret) is one POST to
-/webhooks/telegram/set_webhook, or the curl command in the README.
+/webhooks/telegram/set_webhook with `Authorization: Bearer <secret token>` (the curl command in the
+README). An update Telegram delivers again is answered once (bot/channels/redelivery.py).
 """
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -20,6 +21,7 @@ from sanic.request import Request
 from .common import missing, same_secret, setting, split_text
 from .base import SafeInputChannel
 from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
+from .redelivery import first_delivery
 
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -82,6 +84,13 @@ class VerifiedTelegramInput(SafeInputChannel):
             return location(message.location.latitude, message.location.longitude), message.chat.id
         return (sanitize(message.text) if message.text is not None else trigger(UNSUPPORTED_MESSAGE)), message.chat.id
 
+    async def acknowledge(self, callback_query_id: str) -> None:
+        """Stops the spinner on a tapped button; the tap is answered even when this fails."""
+        try:
+            await self.get_output_channel().answer_callback_query(callback_query_id)
+        except Exception as error:  # noqa: BLE001 - e.g. a query older than Telegram's limit
+            logger.warning("Telegram callback query not acknowledged (%s)", type(error).__name__)
+
     def routes(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         telegram = Blueprint("telegram_webhook", __name__)
 
@@ -90,12 +99,20 @@ class VerifiedTelegramInput(SafeInputChannel):
             return response.json({"status": "ok" if not self.unset else "not configured"})
 
         @telegram.route("/set_webhook", methods=["POST"])
-        async def set_webhook(_: Request):
+        async def set_webhook(request: Request):
             if self.unset or not self.webhook_url:
                 return response.json({"error": "not configured"}, status=503)
-            await self.get_output_channel().request(
-                "setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token, "allowed_updates": '["message","edited_message","callback_query"]'}
-            )
+            # Whoever may point the bot's webhook elsewhere holds the secret the webhook checks.
+            if not same_secret(f"Bearer {self.secret_token}", request.headers.get("Authorization")):
+                logger.warning("Telegram set_webhook refused: missing or wrong secret token")
+                return response.json({"error": "forbidden"}, status=403)
+            try:
+                await self.get_output_channel().request(
+                    "setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token, "allowed_updates": '["message","edited_message","callback_query"]'}
+                )
+            except Exception as error:  # noqa: BLE001 - Telegram's refusal, reported without its details
+                logger.error("Telegram refused or did not answer setWebhook (%s)", type(error).__name__)
+                return response.json({"error": "Telegram did not accept the webhook"}, status=502)
             return response.json({"status": "webhook set"})
 
         @telegram.route("/webhook", methods=["POST"])
@@ -113,9 +130,10 @@ class VerifiedTelegramInput(SafeInputChannel):
                 text, chat_id = self._text_and_chat(update)
             except Exception:  # noqa: BLE001 - a malformed update is the caller's problem
                 return response.json({"error": "bad request"}, status=400)
+            if not await first_delivery(self.name(), update.update_id):
+                return response.text("success")  # answered when it first came
             if update.callback_query is not None:
-                # Acknowledge the tap, or the user's app shows a spinner on the button.
-                await self.get_output_channel().answer_callback_query(update.callback_query.id)
+                await self.acknowledge(update.callback_query.id)
             if chat_id is None:
                 return response.text("ignored")  # e.g. channel posts, member updates
             await on_new_message(UserMessage(text, self.get_output_channel(), str(chat_id), input_channel=self.name()))

@@ -20,6 +20,7 @@ from .common import OutboundHttp, missing, numbered_menu, setting, split_text
 from .base import SafeInputChannel
 from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
 from .menus import MenuMemory
+from .redelivery import first_delivery
 
 logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://api.twilio.com"
@@ -33,7 +34,7 @@ class TwilioRestOutput(OutputChannel):
         self.url = f"{api_base_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
         self.auth = (account_sid, auth_token)
         self.http = OutboundHttp()
-        # The last numbered menu sent to each number (shared by the replicas through Redis when configured).
+        # The last numbered menu sent to each number (in this process, or in Redis for all replicas).
         self.menus = MenuMemory()
 
     @classmethod
@@ -122,6 +123,8 @@ class VerifiedTwilioInput(SafeInputChannel):
             sender = fields.get("From")
             if not sender:
                 return response.json({"error": "bad request"}, status=400)
+            if not await first_delivery(self.name(), fields.get("MessageSid")):
+                return response.text("", status=204)  # answered when it first came
             body = fields.get("Body")
             # A photo or voice note arrives with NumMedia > 0 and an empty Body; a WhatsApp location
             # with Latitude and Longitude fields: the search is then near it.

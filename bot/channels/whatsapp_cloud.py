@@ -4,13 +4,13 @@ Webhook checks as for every Meta webhook (bot/channels/meta.py); every message o
 handled; replies go to {api_base_url}/{phone_number_id}/messages with the access token.
 """
 import logging
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel
 
 from .common import OutboundHttp, missing, setting, split_text
 from .guard import UNSUPPORTED_MESSAGE, location, sanitize, trigger
-from .meta import MetaWebhookInput
+from .meta import Incoming, MetaWebhookInput, obj, objects
 
 logger = logging.getLogger(__name__)
 DEFAULT_API_BASE = "https://graph.facebook.com/v19.0"
@@ -79,23 +79,27 @@ class WhatsAppCloudInput(MetaWebhookInput):
             self._output = WhatsAppCloudOutput(self.access_token, self.phone_number_id, self.api_base_url)
         return self._output
 
-    def messages(self, payload: Dict[str, Any]) -> List[Tuple[str, str]]:
+    def messages(self, payload: Dict[str, Any]) -> List[Incoming]:
         found = []
-        for entry in payload.get("entry") or []:
-            for change in (entry or {}).get("changes") or []:
-                for message in ((change or {}).get("value") or {}).get("messages") or []:
-                    sender = str(message.get("from") or "")
-                    if not sender:
+        for entry in objects(payload.get("entry")):
+            for change in objects(entry.get("changes")):
+                for message in objects(obj(change.get("value")).get("messages")):
+                    sender = message.get("from")
+                    if not isinstance(sender, (str, int)) or isinstance(sender, bool) or str(sender) == "":
                         continue
-                    if message.get("type") == "text":
-                        found.append((sender, sanitize((message.get("text") or {}).get("body"))))
-                    elif message.get("type") == "interactive":
-                        interactive = message.get("interactive") or {}
-                        reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
-                        found.append((sender, sanitize(reply.get("id"))))
-                    elif message.get("type") == "location":  # search near it
-                        place = message.get("location") if isinstance(message.get("location"), dict) else {}
-                        found.append((sender, location(place.get("latitude"), place.get("longitude"))))
-                    else:  # image, audio, sticker, ...
-                        found.append((sender, trigger(UNSUPPORTED_MESSAGE)))
+                    found.append(Incoming(str(sender), self.text_of(message), message.get("id") if isinstance(message.get("id"), str) else None))
         return found
+
+    @staticmethod
+    def text_of(message: Dict[str, Any]) -> str:
+        kind = message.get("type")
+        if kind == "text":
+            return sanitize(obj(message.get("text")).get("body"))
+        if kind == "interactive":
+            interactive = obj(message.get("interactive"))
+            reply = obj(interactive.get("button_reply")) or obj(interactive.get("list_reply"))
+            return sanitize(reply.get("id"))
+        if kind == "location":  # search near it
+            place = obj(message.get("location"))
+            return location(place.get("latitude"), place.get("longitude"))
+        return trigger(UNSUPPORTED_MESSAGE)  # image, audio, sticker, ...

@@ -55,7 +55,7 @@
     log_label: "Conversation", you: "You:", assistant: "Assistant:", input_label: "Your message", send: "Send",
     typing: "The assistant is writing…", delete: "Delete my conversation",
     deleted: "Your conversation was deleted, here and on the server.",
-    delete_failed: "Your conversation was deleted from this browser, but the server could not be reached. Please try again later.",
+    delete_failed: "Your conversation was deleted from this browser, but not yet from the server. Please press \u201cDelete my conversation\u201d again in a few minutes.",
     privacy_note: "Your conversation is kept in this browser tab and, for at most 30 days, on the city's server. You can delete it at any time.",
     address: "Address", show_on_map: "Show on map", opening_hours: "Opening hours", always_open: "Open every day, 24 hours",
     open_now: "Open now", closed_now: "Closed now", appointment_needed: "Appointment needed", phone: "Phone", call: "Call",
@@ -775,11 +775,50 @@
     }, { enableHighAccuracy: false, timeout: 20000, maximumAge: 300000 });
   }
 
-  // The server erases a conversation when it receives this (bot/tracker_store.py).
+  // The server erases a conversation when it receives this, and confirms it with DELETED_SIGNAL
+  // (bot/erasure.py). Any other answer (an apology, an error, no answer) means it is still there.
   var DELETE_COMMAND = "/delete_conversation";
+  var DELETED_SIGNAL = "conversation_deleted";
+  // Conversations the server did not confirm erasing: asked again with the next deletion.
+  var UNERASED_KEY = "newcomer-chat-unerased";
+
+  function unerasedSenders() {
+    try {
+      var saved = JSON.parse((storage && storage.getItem(UNERASED_KEY)) || "[]");
+      return Array.isArray(saved) ? saved.filter(isString) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function rememberUnerased(senders) {
+    if (!storage) return;
+    try {
+      if (senders.length) storage.setItem(UNERASED_KEY, JSON.stringify(senders));
+      else storage.removeItem(UNERASED_KEY);
+    } catch (e) { /* storage full or disabled */ }
+  }
+
+  function confirmsDeletion(replies) {
+    return Array.isArray(replies) && replies.some(function (m) {
+      return !!m && typeof m === "object" && !!m.custom && typeof m.custom === "object" && m.custom.type === DELETED_SIGNAL;
+    });
+  }
+
+  function eraseOnServer(sender) {
+    return fetch(WEBHOOK, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: sender, message: DELETE_COMMAND, metadata: metadata() }),
+      credentials: "omit"
+    }).then(function (response) {
+      if (!response.ok) throw new Error("Rasa answered " + response.status);
+      return response.json();
+    }).then(confirmsDeletion, function () { return false; });
+  }
 
   function deleteConversation() {
-    var oldSender = state.sender;
+    var senders = unerasedSenders().filter(function (s) { return s !== state.sender; }).concat([state.sender]);
     generation += 1;
     if (storage) {
       try { storage.removeItem(STORE_KEY); } catch (e) { /* nothing stored */ }
@@ -790,21 +829,18 @@
     log.textContent = "";
     applyLanguage();
     setPending(1);
-    // After the messages already on their way, so that none of them re-creates the conversation.
+    // After the messages already on their way, so that none of them re-creates the conversation;
+    // one conversation after the other (the server limits each client's rate).
     queue = queue.then(function () {
-      return fetch(WEBHOOK, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ sender: oldSender, message: DELETE_COMMAND, metadata: metadata() }),
-        credentials: "omit"
-      }).then(function (response) {
-        if (!response.ok) throw new Error("Rasa answered " + response.status);
-        return "deleted";
-      }).catch(function () {
-        return "delete_failed";
-      }).then(function (outcome) {
+      var left = [];
+      return senders.reduce(function (previous, sender) {
+        return previous.then(function () {
+          return eraseOnServer(sender).then(function (erased) { if (!erased) left.push(sender); });
+        });
+      }, Promise.resolve()).then(function () {
+        rememberUnerased(left);
         setPending(-1);
-        statusEl.textContent = t(outcome, uiLanguage());
+        statusEl.textContent = t(left.length ? "delete_failed" : "deleted", uiLanguage());
       });
     });
   }

@@ -1,5 +1,6 @@
 """The directory's side over HTTP against the real server (gunicorn): the report endpoint's token,
 validation and exact counting under concurrency; the staff page, roles and the CSV export."""
+import datetime
 import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -7,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from analytics_helpers import analytics_tables, counts, delta, post_report
+from analytics_helpers import analytics_tables, counts, delta, manage_shell, post_report
 from servers import directory_server
 
 
@@ -124,6 +125,33 @@ def test_examples_are_kept_no_longer_than_conversations(directory, directory_dat
     page = staff_session("viewer").get(directory.url + "/admin/unmet-needs/", params={"week": this_week}, timeout=10).text
     assert f"vieux message {marker}" in page
     assert counts(staff_session("viewer"), directory.url, week=long_ago)[(long_ago, "fr", "", "", "", "fallback")] >= 1
+
+
+def iso_week(day: datetime.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def test_an_example_kept_earlier_goes_once_it_is_older_than_retention(directory, directory_database, analytics_token, staff_session):
+    """An example of its week when it came is deleted once that week is RETENTION_DAYS past, on the next
+    report with an example and on the next look at the page."""
+    today = datetime.date.today()
+    this_week, aged_week = iso_week(today), iso_week(today - datetime.timedelta(days=45))
+    marker = "".join(chr(ord("a") + int(digit, 16)) for digit in uuid.uuid4().hex[:10])  # letters: scrubbing keeps them
+    fallback = {"language": "uk", "category": "", "need": "", "outcome": "fallback"}
+    examples = lambda: [row[-1] for row in analytics_tables(directory_database)["analytics_examplephrasing"][1]]  # noqa: E731
+    # Kept when it came, 45 days ago: written as the server wrote it then.
+    kept_then = "from analytics.models import ExamplePhrasing as E; E.objects.create(week={!r}, language='uk', outcome='fallback', slot={}, text={!r})"
+    manage_shell(directory_database, kept_then.format(aged_week, 1, f"old example {marker}"))
+    assert f"old example {marker}" in examples()
+    recent = f"recent example {marker}"
+    assert post_report(directory.url, report(this_week, **fallback, example=recent), token=analytics_token).status_code == 201
+    assert f"old example {marker}" not in examples() and recent in examples()
+
+    manage_shell(directory_database, kept_then.format(aged_week, 2, f"old example again {marker}"))
+    page = staff_session("viewer").get(directory.url + "/admin/unmet-needs/", timeout=10).text
+    assert f"old example again {marker}" not in page and recent in page
+    assert f"old example again {marker}" not in examples()
 
 
 def test_staff_page_needs_a_staff_role(directory, staff_session):

@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 import requests
+from fake_providers import EXPIRED_QUERY
 from twilio.request_validator import RequestValidator
 
 from servers import response_text
@@ -38,8 +39,8 @@ def post_telegram(rasa, update, secret=None):
     return requests.post(f"{rasa.url}/webhooks/telegram/webhook", json=update, headers=headers, timeout=30)
 
 
-def telegram_messages_to(providers, chat_id, minimum=1):
-    return providers.sent(lambda r: r["path"].endswith("/sendMessage") and f"chat_id={chat_id}" in r["body"].replace('"chat_id": ', "chat_id="), minimum)
+def telegram_messages_to(providers, chat_id, minimum=1, timeout=10):
+    return providers.sent(lambda r: r["path"].endswith("/sendMessage") and f"chat_id={chat_id}" in r["body"].replace('"chat_id": ', "chat_id="), minimum, timeout)
 
 
 @pytest.mark.parametrize("secret", [None, "", "wrong-secret"])
@@ -81,6 +82,45 @@ def test_telegram_buttons_are_an_inline_keyboard_and_clicks_work(rasa, providers
     assert providers.sent(lambda r: r["path"].endswith("/answerCallbackQuery") and "callback_query_id=1" in r["body"].replace('"callback_query_id": "1"', "callback_query_id=1"))
 
 
+def telegram_click(chat_id: int, update_id: int, query_id: str, payload: str) -> dict:
+    return {"update_id": update_id, "callback_query": {"id": query_id, "from": {"id": chat_id, "is_bot": False, "first_name": "T"}, "chat_instance": "1",
+            "data": payload, "message": {"message_id": 2, "date": 0, "chat": {"id": chat_id, "type": "private"}, "text": "x"}}}
+
+
+def test_telegram_a_redelivered_update_is_answered_once(rasa, providers, channel_settings):
+    chat_id = uuid.uuid4().int % 10**9
+    update = telegram_update(chat_id, "Hola, buenos días")
+    assert post_telegram(rasa, update, channel_settings["TELEGRAM_SECRET_TOKEN"]).status_code == 200
+    answered = len(telegram_messages_to(providers, chat_id))
+    assert answered >= 1
+    # Telegram sends the same update again (same update_id) when our 200 was slow or lost.
+    assert post_telegram(rasa, update, channel_settings["TELEGRAM_SECRET_TOKEN"]).status_code == 200
+    # (The webhook answers once the replies are sent: a second answer would be there already.)
+    assert len(telegram_messages_to(providers, chat_id, minimum=answered + 1, timeout=2)) == answered
+
+
+def test_telegram_a_tap_is_answered_even_when_its_acknowledgement_fails(rasa, providers, channel_settings):
+    chat_id = uuid.uuid4().int % 10**9
+    click = telegram_click(chat_id, chat_id, f"{EXPIRED_QUERY}{chat_id}", "/find_health")
+    assert post_telegram(rasa, click, channel_settings["TELEGRAM_SECRET_TOKEN"]).status_code == 200
+    assert providers.sent(lambda r: r["path"].endswith("/answerCallbackQuery") and f"{EXPIRED_QUERY}{chat_id}" in r["body"])
+    assert response_text("utter_results_health") in " ".join(r["body"] for r in telegram_messages_to(providers, chat_id))
+
+
+def test_telegram_set_webhook_needs_the_secret_token(rasa, providers, channel_settings):
+    url = f"{rasa.url}/webhooks/telegram/set_webhook"
+    secret = channel_settings["TELEGRAM_SECRET_TOKEN"]
+    registrations = lambda: providers.sent(lambda r: r["path"].endswith("/setWebhook"), minimum=0)  # noqa: E731
+    before = len(registrations())
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": secret}, {"X-Telegram-Bot-Api-Secret-Token": secret}):
+        assert requests.post(url, headers=headers, timeout=10).status_code == 403, headers
+    assert len(registrations()) == before  # nobody could point the bot elsewhere
+    assert requests.post(url, headers={"Authorization": f"Bearer {secret}"}, timeout=10).status_code == 200
+    registered = providers.sent(lambda r: r["path"].endswith("/setWebhook"), minimum=before + 1)[before:]
+    assert len(registered) == 1
+    assert channel_settings["TELEGRAM_WEBHOOK_URL"] in registered[0]["body"] and secret in registered[0]["body"]
+
+
 # ---------------------------------------------------------------- Twilio (SMS and WhatsApp)
 
 
@@ -92,8 +132,8 @@ def post_twilio(rasa, channel, settings, form, sign_with=None, url_key="TWILIO_S
     return requests.post(f"{rasa.url}/webhooks/{channel}/webhook", data=form, headers=headers, timeout=30)
 
 
-def twilio_messages_to(providers, number, minimum=1):
-    return providers.sent(lambda r: "/Messages.json" in r["path"] and f"To={number}" in r["body"], minimum)
+def twilio_messages_to(providers, number, minimum=1, timeout=10):
+    return providers.sent(lambda r: "/Messages.json" in r["path"] and f"To={number}" in r["body"], minimum, timeout)
 
 
 @pytest.mark.parametrize("signer", [None, "someone-elses-token"])
@@ -159,6 +199,16 @@ def test_twilio_whatsapp_answers_in_arabic(rasa, providers, channel_settings):
     assert all(f"From={channel_settings['TWILIO_WHATSAPP_NUMBER']}" in r["body"] for r in sent)
 
 
+def test_twilio_a_redelivered_message_is_answered_once(rasa, providers, channel_settings):
+    number = unique_number()
+    form = {"MessageSid": f"SM{uuid.uuid4().hex}", "From": number, "Body": "Hello"}
+    sign = channel_settings["TWILIO_AUTH_TOKEN"]
+    assert post_twilio(rasa, "twilio", channel_settings, form, sign_with=sign).status_code == 204
+    answered = len(twilio_messages_to(providers, number))
+    assert post_twilio(rasa, "twilio", channel_settings, form, sign_with=sign).status_code == 204  # the same MessageSid again
+    assert len(twilio_messages_to(providers, number, minimum=answered + 1, timeout=2)) == answered
+
+
 # ---------------------------------------------------------------- WhatsApp Cloud API
 
 
@@ -180,8 +230,8 @@ def post_whatsapp(rasa, payload, secret=None, tamper=False):
     return requests.post(f"{rasa.url}/webhooks/whatsapp/webhook", data=body, headers=headers, timeout=60)
 
 
-def whatsapp_messages_to(providers, wa_id, minimum=1):
-    return providers.sent(lambda r: r["path"].endswith("/messages") and f'"to": "{wa_id}"' in r["body"], minimum)
+def whatsapp_messages_to(providers, wa_id, minimum=1, timeout=10):
+    return providers.sent(lambda r: r["path"].endswith("/messages") and f'"to": "{wa_id}"' in r["body"], minimum, timeout)
 
 
 def test_whatsapp_subscription_check(rasa, channel_settings):
@@ -208,7 +258,7 @@ def test_whatsapp_buttons_are_an_interactive_list_and_a_choice_works(rasa, provi
     assert greeting["type"] == "interactive" and greeting["interactive"]["type"] == "list"
     rows = greeting["interactive"]["action"]["sections"][0]["rows"]
     assert [r["title"] for r in rows] == ["Trabajo", "Estudios y escuela", "Salud", "Vivienda"]
-    choice = {"from": wa_id, "id": "wamid.c", "timestamp": "0", "type": "interactive",
+    choice = {"from": wa_id, "id": f"wamid.{uuid.uuid4().hex}", "timestamp": "0", "type": "interactive",
               "interactive": {"type": "list_reply", "list_reply": {"id": rows[3]["id"], "title": rows[3]["title"]}}}
     assert post_whatsapp(rasa, whatsapp_batch(choice), secret).status_code == 200
     sent = " ".join(r["body"] for r in whatsapp_messages_to(providers, wa_id, minimum=3))
@@ -220,7 +270,7 @@ def test_whatsapp_answers_every_message_of_a_batch(rasa, providers, channel_sett
     batch = whatsapp_batch(
         text_message(ukrainian, "Добрий день, шукаю курси мови"),
         text_message(persian, "سلام، دنبال کار می‌گردم"),
-        {"from": photo, "id": "wamid.x", "timestamp": "0", "type": "image", "image": {"id": "1"}},
+        {"from": photo, "id": f"wamid.{uuid.uuid4().hex}", "timestamp": "0", "type": "image", "image": {"id": "1"}},
     )
     assert post_whatsapp(rasa, batch, channel_settings["WHATSAPP_APP_SECRET"]).status_code == 200
     uk_sent = " ".join(r["body"] for r in whatsapp_messages_to(providers, ukrainian, minimum=2))
@@ -229,6 +279,32 @@ def test_whatsapp_answers_every_message_of_a_batch(rasa, providers, channel_sett
     assert json.dumps(response_text("utter_results_employment", "fa"))[1:-1] in fa_sent
     assert json.dumps(response_text("utter_unsupported_message"))[1:-1] in " ".join(r["body"] for r in whatsapp_messages_to(providers, photo))
     assert all(r["headers"].get("Authorization") == f"Bearer {channel_settings['WHATSAPP_ACCESS_TOKEN']}" for r in whatsapp_messages_to(providers, persian))
+
+
+def test_whatsapp_a_redelivered_message_is_answered_once(rasa, providers, channel_settings):
+    wa_id = str(uuid.uuid4().int)[:12]
+    batch = whatsapp_batch(text_message(wa_id, "Hola, buenos días"))
+    assert post_whatsapp(rasa, batch, channel_settings["WHATSAPP_APP_SECRET"]).status_code == 200
+    answered = len(whatsapp_messages_to(providers, wa_id))
+    # Meta retries a batch it thinks failed, and may put a message already delivered in a new batch.
+    other = str(uuid.uuid4().int)[:12]
+    again = whatsapp_batch(batch["entry"][0]["changes"][0]["value"]["messages"][0], text_message(other, "Hola"))
+    assert post_whatsapp(rasa, again, channel_settings["WHATSAPP_APP_SECRET"]).status_code == 200
+    assert whatsapp_messages_to(providers, other)
+    assert len(whatsapp_messages_to(providers, wa_id, minimum=answered + 1, timeout=2)) == answered
+
+
+def test_whatsapp_a_signed_batch_of_an_odd_shape_is_answered_where_it_can_be(rasa, providers, channel_settings):
+    wa_id = str(uuid.uuid4().int)[:12]
+    batch = whatsapp_batch("a string", None, 42, {"from": None, "type": "text"}, {"from": wa_id, "type": "text", "text": "not an object"},
+                           text_message(wa_id, "Hola, buenos días"))
+    batch["entry"] = [None, "entry", {"changes": [None, {"value": None}, {"value": {"messages": "x"}}]}, *batch["entry"]]
+    assert post_whatsapp(rasa, batch, channel_settings["WHATSAPP_APP_SECRET"]).status_code == 200
+    sent = " ".join(r["body"] for r in whatsapp_messages_to(providers, wa_id, minimum=2))
+    assert json.dumps(response_text("utter_unsupported_message"))[1:-1] in sent  # the text that is not text
+    assert json.dumps(response_text("utter_greet", "es"))[1:-1] in sent
+    for odd in ({"entry": None}, {"entry": "x"}, {"entry": [{"changes": "x"}]}):
+        assert post_whatsapp(rasa, odd, channel_settings["WHATSAPP_APP_SECRET"]).status_code == 200, odd
 
 
 # ---------------------------------------------------------------- Facebook Messenger
@@ -253,8 +329,8 @@ def messenger_event(sender, text=None, echo=False, attachment=False):
     return {"sender": {"id": sender}, "recipient": {"id": "PAGE"}, "timestamp": 0, "message": message}
 
 
-def messenger_messages_to(providers, psid, minimum=1):
-    return providers.sent(lambda r: r["path"].endswith("/me/messages") and f'"id": "{psid}"' in r["body"], minimum)
+def messenger_messages_to(providers, psid, minimum=1, timeout=10):
+    return providers.sent(lambda r: r["path"].endswith("/me/messages") and f'"id": "{psid}"' in r["body"], minimum, timeout)
 
 
 def test_messenger_subscription_check_and_forgery(rasa, providers, channel_settings):
@@ -295,6 +371,26 @@ def test_messenger_buttons_are_quick_replies_and_a_tap_works(rasa, providers, ch
     assert post_messenger(rasa, {"object": "page", "entry": [{"id": "PAGE", "messaging": [tap]}]}, secret).status_code == 200
     sent = " ".join(r["body"] for r in messenger_messages_to(providers, psid, minimum=3))
     assert json.dumps(response_text("utter_results_employment"))[1:-1] in sent
+
+
+def test_messenger_a_redelivered_event_is_answered_once(rasa, providers, channel_settings):
+    psid = str(uuid.uuid4().int)[:15]
+    payload = {"object": "page", "entry": [{"id": "PAGE", "messaging": [messenger_event(psid, "Hello there")]}]}
+    assert post_messenger(rasa, payload, channel_settings["MESSENGER_APP_SECRET"]).status_code == 200
+    answered = len(messenger_messages_to(providers, psid))
+    assert post_messenger(rasa, payload, channel_settings["MESSENGER_APP_SECRET"]).status_code == 200
+    assert len(messenger_messages_to(providers, psid, minimum=answered + 1, timeout=2)) == answered
+
+
+def test_messenger_a_signed_batch_of_an_odd_shape_is_answered_where_it_can_be(rasa, providers, channel_settings):
+    psid = str(uuid.uuid4().int)[:15]
+    odd_events = [None, "event", 7, {"sender": None}, {"sender": "x"}, {"sender": {"id": psid}, "message": "text"},
+                  {"sender": {"id": psid}, "message": {"attachments": "x", "mid": f"m.{uuid.uuid4().hex}"}}]
+    payload = {"object": "page", "entry": [None, {"messaging": None}, {"id": "PAGE", "messaging": [*odd_events, messenger_event(psid, "Hello there")]}]}
+    assert post_messenger(rasa, payload, channel_settings["MESSENGER_APP_SECRET"]).status_code == 200
+    sent = " ".join(r["body"] for r in messenger_messages_to(providers, psid, minimum=2))
+    assert json.dumps(response_text("utter_unsupported_message"))[1:-1] in sent  # the message without text
+    assert json.dumps(response_text("utter_greet"))[1:-1] in sent
 
 
 # ---------------------------------------------------------------- REST (the widget's channel)
@@ -393,14 +489,14 @@ def test_telegram_live_location_updates_do_not_search_again(rasa, providers, cha
 def test_whatsapp_cloud_location_first_asks_what_help_then_searches_near_it(rasa, providers, channel_settings, directory_api):
     wa_id = str(uuid.uuid4().int)[:12]
     secret = channel_settings["WHATSAPP_APP_SECRET"]
-    shared = {"from": wa_id, "id": "wamid.l", "timestamp": "0", "type": "location",
+    shared = {"from": wa_id, "id": f"wamid.{uuid.uuid4().hex}", "timestamp": "0", "type": "location",
               "location": {"latitude": SOUTHFIELD[0], "longitude": SOUTHFIELD[1], "name": "Home", "address": "Southfield"}}
     assert post_whatsapp(rasa, whatsapp_batch(shared), secret).status_code == 200
     question = json.loads(whatsapp_messages_to(providers, wa_id)[0]["body"])
     assert question["interactive"]["body"]["text"] == response_text("utter_ask_category_near_you")
     rows = question["interactive"]["action"]["sections"][0]["rows"]
     housing = next(r for r in rows if r["id"] == "/find_housing")
-    choice = {"from": wa_id, "id": "wamid.c", "timestamp": "0", "type": "interactive",
+    choice = {"from": wa_id, "id": f"wamid.{uuid.uuid4().hex}", "timestamp": "0", "type": "interactive",
               "interactive": {"type": "list_reply", "list_reply": {"id": housing["id"], "title": housing["title"]}}}
     assert post_whatsapp(rasa, whatsapp_batch(choice), secret).status_code == 200
     sent = " ".join(json.loads(r["body"]).get("text", {}).get("body", "") for r in whatsapp_messages_to(providers, wa_id, minimum=5)[1:])

@@ -1,12 +1,12 @@
 """The SMS/WhatsApp numbered menus kept in process memory stay bounded and expire (bot/channels/menus.py)."""
 import asyncio
 
-from bot.channels import menus
+from bot.channels import menus, shared_state
 
 
 def test_menus_in_memory_are_bounded_expire_and_are_forgotten(monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr(menus.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(shared_state.time, "monotonic", lambda: now[0])
     monkeypatch.setattr(menus, "MAX_LOCAL_MENUS", 100)
     monkeypatch.delenv("REDIS_HOST", raising=False)
     memory = menus.MenuMemory()

@@ -1,9 +1,11 @@
-"""The action server serves every custom action the domain names; the training data is valid."""
+"""The action server (or, for the few that need its tracker store, Rasa itself) serves every custom
+action the domain names; the training data is valid."""
 import subprocess
 import sys
 
 from rasa_sdk.executor import ActionExecutor
 
+from bot.erasure import local_actions
 from servers import ROOT
 
 
@@ -12,7 +14,9 @@ def test_every_domain_action_is_registered(domain):
     executor.register_package("actions")
     custom = [a for a in domain["actions"] if not a.startswith("utter_")]
     assert custom, "the domain names no custom action"
-    missing = [name for name in custom if executor.actions.get(name) is None]
+    run_by_rasa = set(local_actions(lambda: None))
+    assert run_by_rasa <= set(custom), "Rasa runs an action the domain does not name"
+    missing = [name for name in custom if name not in run_by_rasa and executor.actions.get(name) is None]
     assert not missing, f"not registered in actions/: {missing}"
 
 

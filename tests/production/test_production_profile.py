@@ -203,6 +203,50 @@ def test_retention_deletes_only_conversations_idle_too_long(stack, stores):
     assert "Deleted" in job.stderr and old not in job.stderr
 
 
+def retention_job(stores, **kwargs):
+    command = [str(VENV_BIN / "python"), "-m", "bot.retention", "--days", "30", "--endpoints", "endpoints.production.yml"]
+    return subprocess.Popen(command, cwd=ROOT, env={**os.environ, **stores.env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def test_retention_keeps_what_a_resumed_conversation_says_while_the_job_runs(stack, stores):
+    """The job lists the idle conversations, then deletes them: a turn written in between stays."""
+    first, _ = stack["replicas"]
+    sender = f"resumed-{uuid.uuid4().hex[:8]}"
+    assert say(first, sender, "I need a job")
+    tracker_db = stores.database_url("rasa_tracker")
+    with psycopg2.connect(tracker_db) as connection, connection.cursor() as cursor:
+        cursor.execute("UPDATE events SET timestamp = timestamp - 31 * 86400 WHERE sender_id = %s", (sender,))
+    # A replica's write, held in a transaction that also holds the job's deletion back (a table lock
+    # its DELETE waits for) until the job has listed the conversation as idle.
+    replica = psycopg2.connect(tracker_db)
+    try:
+        with replica.cursor() as cursor:
+            cursor.execute("LOCK TABLE events IN SHARE MODE")
+            job = retention_job(stores)
+            deadline = time.monotonic() + 120
+            while not deletion_waiting(tracker_db):
+                assert job.poll() is None and time.monotonic() < deadline, job.communicate()
+                time.sleep(0.2)
+            cursor.execute(
+                "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
+                "SELECT sender_id, type_name, extract(epoch from now()), intent_name, action_name, data "
+                "FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id LIMIT 1", (sender,),
+            )
+        replica.commit()
+    finally:
+        replica.close()
+    _, stderr = job.communicate(timeout=120)
+    assert job.returncode == 0, stderr
+    events = stores.tracker_events(sender)
+    assert [row[0] for row in events] == ["user"], "the turn written after the cutoff was deleted with the idle ones"
+
+
+def deletion_waiting(database_url: str) -> bool:
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'DELETE FROM events%'")
+        return cursor.fetchone()[0] > 0
+
+
 def test_sms_menus_are_shared_by_the_replicas_through_redis(stores, monkeypatch):
     """A numbered menu sent by one replica is understood by another ("2" → its second option)."""
     import asyncio
@@ -221,6 +265,24 @@ def test_sms_menus_are_shared_by_the_replicas_through_redis(stores, monkeypatch)
     shared, unknown = asyncio.run(exchange())
     assert shared == ["/find_health", "/find_housing"]
     assert unknown == []
+
+
+def test_a_redelivery_reaching_another_replica_is_recognised_through_redis(stores, monkeypatch):
+    """Meta or Telegram may redeliver an update to any replica: the first replica's record is shared."""
+    import asyncio
+
+    from bot.channels.redelivery import DeliveredUpdates
+
+    for name in ("REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD"):
+        monkeypatch.setenv(name, stores.env[name])
+    message_id = f"wamid.{uuid.uuid4().hex}"
+
+    async def deliveries():
+        first_replica, other_replica = DeliveredUpdates(), DeliveredUpdates()
+        return [await first_replica.first_delivery("whatsapp", message_id), await other_replica.first_delivery("whatsapp", message_id),
+                await other_replica.first_delivery("facebook", message_id)]
+
+    assert asyncio.run(deliveries()) == [True, False, True]
 
 
 def test_logs_hold_no_message_text_or_sender_ids(stack):

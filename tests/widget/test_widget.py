@@ -204,6 +204,62 @@ def test_keyboard_only_conversation_and_deletion(page, directory, rasa):
     assert stored(page)["sender"] != first_sender
 
 
+def widget_turns(page) -> list:
+    """The widget's requests to Rasa, as (sender, message), from now on."""
+    sent = []
+    page.on("request", lambda r: sent.append((r.post_data_json["sender"], r.post_data_json["message"]))
+            if r.url.endswith("/webhooks/rest/webhook") and r.method == "POST" else None)
+    return sent
+
+
+def delete_and_wait(page) -> None:
+    page.get_by_role("button", name=I18N["en"]["delete"]).click()
+    page.wait_for_function("() => document.querySelector('.nc-chat').dataset.pending === '0'", timeout=REPLY_TIMEOUT_MS)
+
+
+def test_deletion_is_shown_as_done_only_when_the_server_erased_it(page, directory, rasa):
+    open_chat(page, directory)
+    ask(page, "أحتاج إلى طبيب")
+    sender = stored(page)["sender"]
+    delete_and_wait(page)
+    expect(page.locator(".nc-status")).to_have_text(I18N["en"]["deleted"])
+    # Not the widget's word for it: the server has forgotten the conversation. Had it kept it, the
+    # Arabic chosen then would answer this neutral message.
+    follow_up = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender, "message": "ok"}, timeout=30).json()
+    assert follow_up and not any(m.get("text", "").startswith("\u200f") for m in follow_up), follow_up
+
+
+@pytest.mark.parametrize("answer", ["utter_something_went_wrong", "utter_conversation_not_deleted", "HTTP 503"])
+def test_a_failed_deletion_is_not_shown_as_done_and_is_asked_again(page, directory, rasa, answer):
+    """The server answered, but not with its confirmation: e.g. its apology when the tracker store is down."""
+    def refuse_deletion(route):
+        body = route.request.post_data_json if route.request.method == "POST" else None
+        if not body or body.get("message") != "/delete_conversation":
+            return route.continue_()
+        if answer.startswith("HTTP"):
+            return route.fulfill(status=503, content_type="application/json", headers={"Access-Control-Allow-Origin": "*"}, body="{}")
+        reply = [{"recipient_id": body["sender"], "text": DOMAIN["responses"][answer][0]["text"]}]
+        return route.fulfill(status=200, content_type="application/json", headers={"Access-Control-Allow-Origin": "*"}, body=json.dumps(reply))
+
+    open_chat(page, directory)
+    ask(page, "hello")
+    first = stored(page)["sender"]
+    page.route(WEBHOOK, refuse_deletion)
+    delete_and_wait(page)
+    expect(page.locator(".nc-status")).to_have_text(I18N["en"]["delete_failed"])
+    expect(page.locator(".nc-log .nc-msg")).to_have_count(0)  # gone from the browser all the same
+
+    page.unroute(WEBHOOK)
+    ask(page, "hello")
+    second = stored(page)["sender"]
+    sent = widget_turns(page)
+    delete_and_wait(page)
+    # The next deletion asks again for the conversation the server kept, then for the current one.
+    assert sent == [(first, "/delete_conversation"), (second, "/delete_conversation")]
+    expect(page.locator(".nc-status")).to_have_text(I18N["en"]["deleted"])
+    assert page.evaluate("() => window.sessionStorage.length") == 0
+
+
 def test_conversation_is_kept_across_reload(page, directory, rasa):
     root = open_chat(page, directory)
     page.get_by_label("Language", exact=True).select_option("es")
