@@ -54,3 +54,35 @@ def test_a_bad_open_value_is_a_400_naming_the_parameter(directory_api):
     response = requests.get(f"{directory_api}/services", params={"open": "someday"}, timeout=10)
     assert response.status_code == 400
     assert "'open'" in response.text
+
+
+def regions_of(service) -> set:
+    return {address.get("region", "").casefold() for link in service["service_at_locations"] for address in link["location"].get("addresses", [])}
+
+
+@pytest.mark.parametrize("name", ["Eastgate", "eastgate", "  University   Quarter "])
+def test_a_region_keeps_only_services_with_an_address_there(directory_api, name):
+    wanted = " ".join(name.split()).casefold()
+    everything = services(directory_api)
+    found = services(directory_api, region=name)
+    assert found and all(wanted in regions_of(s) for s in found)
+    assert {s["id"] for s in found} == {s["id"] for s in everything if wanted in regions_of(s)}
+    assert len(found) < len(everything)
+
+
+def test_regions_lists_every_neighbourhood_the_region_parameter_accepts(directory_api):
+    names = requests.get(f"{directory_api}/regions", timeout=10).json()["regions"]
+    every = set().union(*(regions_of(s) for s in services(directory_api)))
+    assert {n.casefold() for n in names} == every - {""} and "Eastgate" in names
+    assert all(services(directory_api, region=n) for n in names)
+
+
+def test_an_unknown_region_is_a_400_naming_the_parameter(directory_api):
+    response = requests.get(f"{directory_api}/services", params={"region": "Atlantis"}, timeout=10)
+    assert response.status_code == 400
+    assert "'region'" in response.text and "Atlantis" in response.text
+
+
+def test_region_combines_with_the_other_filters(directory_api):
+    found = services(directory_api, region="Eastgate", taxonomy_term_id="housing-tenant-advice", open="sa")
+    assert found and all("eastgate" in regions_of(s) and "SA" in days(s) for s in found)

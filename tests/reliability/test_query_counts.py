@@ -38,6 +38,7 @@ client = Client(HTTP_HOST='localhost')
 counts = {}
 for path, query in [('/api/services', {'full': 'true'}), ('/api/services', {'taxonomy_term_id': 'health', 'status': 'active', 'full': 'true'}),
                     ('/api/services', {'language': 'Arabic', 'open': 'weekend', 'full': 'true'}),
+                    ('/api/services', {'region': 'Eastgate', 'open': 'sa', 'full': 'true'}),
                     ('/api/service_at_locations', {'language': 'ar', 'open': 'now', 'full': 'true'}),
                     ('/api/services', {'rank': 'relevance', 'taxonomy_term_id': 'health', 'language': 'ar', 'lat': '47.37', 'lon': '8.54', 'full': 'true'}),
                     ('/api/service_at_locations', {'rank': 'relevance', 'lat': '47.37', 'lon': '8.54', 'full': 'true'}),
@@ -80,6 +81,8 @@ LIMITS = {
     "/api/services?[('search', 'clinic')]": 2,
     # The search filters (language by name, open) are subqueries of the page's own queries: no more queries.
     "/api/services?[('full', 'true'), ('language', 'Arabic'), ('open', 'weekend')]": 10,
+    # region adds one query: whether any address is in that neighbourhood (else a 400 naming it).
+    "/api/services?[('full', 'true'), ('open', 'sa'), ('region', 'Eastgate')]": 11,
     # rank=relevance adds one query per ranking key (the rows, the direct category links, the schedules, the
     # spoken languages, the distances) to the term filter's page: fixed, whatever the number of services.
     "/api/services?[('full', 'true'), ('language', 'ar'), ('lat', '47.37'), ('lon', '8.54'), ('rank', 'relevance'), ('taxonomy_term_id', 'health')]": 17,

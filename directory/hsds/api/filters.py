@@ -73,6 +73,10 @@ def filter_services(request, queryset, service_field: str = ""):
     if when:
         queryset = queryset.filter(**{f"{id_field}__in": open_services(when)})
 
+    district = parameters.region(query)
+    if district:
+        queryset = queryset.filter(**{f"{id_field}__in": services_in_region(district)})
+
     text = parameters.search_text(query)
     if text:
         for word in text.split()[:10]:
@@ -81,6 +85,20 @@ def filter_services(request, queryset, service_field: str = ""):
                 | Q(**{f"{id_field}__in": services_matching_elsewhere(word)})
             )
     return queryset
+
+
+def services_in_region(name: str):
+    """The ids of services at a location whose address is in the neighbourhood `name` (any letter case);
+    a name no address gives is a 400 naming `region` and the known names (GET /api/regions)."""
+    addresses = m.Address.objects.filter(region__iexact=name)
+    if not addresses.exists():
+        raise BadParameter("region", f"'region': no address is in a neighbourhood called '{name[:60]}'; GET /api/regions lists them.")
+    return m.ServiceAtLocation.objects.filter(location_id__in=addresses.values("location_id")).values("service_id")
+
+
+def region_names():
+    """Every neighbourhood the directory's addresses name, once each, in alphabetical order."""
+    return sorted({name.strip() for name in m.Address.objects.exclude(region="").values_list("region", flat=True) if name.strip()}, key=str.casefold)
 
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

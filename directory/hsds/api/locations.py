@@ -10,7 +10,7 @@ from hsds import models as m
 from . import loading, parameters
 from . import representations as shape
 from .concurrency import etag
-from .filters import filter_services
+from .filters import filter_services, region_names
 from .ranking import ordered
 from .mixins import CreateMixin, UpdateMixin
 from .negotiation import LocalizedView
@@ -79,3 +79,11 @@ class LocationItemView(UpdateMixin, LocationResource):
 
     def get(self, request, location_id):
         return self.read(location_id)
+
+
+class RegionListView(APIView):
+    """Profile extension GET /api/regions: the neighbourhoods the `region` parameter accepts (the assistant
+    recognises them in what users write)."""
+
+    def get(self, request):
+        return Response({"regions": region_names()})

@@ -120,6 +120,17 @@ def opening(params) -> str:
     return raw
 
 
+MAX_REGION_LENGTH = 100
+
+
+def region(params) -> str:
+    """Profile extension `region`: a neighbourhood or district of the city, by the name its addresses give."""
+    raw = " ".join((params.get("region") or "").split())
+    if len(raw) > MAX_REGION_LENGTH or "\x00" in raw:
+        raise BadParameter("region", f"'region' is a neighbourhood's name of at most {MAX_REGION_LENGTH} characters.")
+    return raw
+
+
 def modified_after(params):
     if params.get("modified_after") is None:
         return None

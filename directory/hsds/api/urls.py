@@ -13,6 +13,7 @@ urlpatterns = [
     path("organizations", organizations.OrganizationCollectionView.as_view(), name="organizations"),
     path("organizations/<str:organization_id>", organizations.OrganizationItemView.as_view(), name="organization"),
     # Profile extension: locations to link services to (POST, PUT, PATCH need a token; GET one is public).
+    path("regions", locations.RegionListView.as_view(), name="regions"),
     path("locations", locations.LocationCollectionView.as_view(), name="locations"),
     path("locations/<str:location_id>", locations.LocationItemView.as_view(), name="location"),
     path("taxonomies", taxonomies.TaxonomyListView.as_view(), name="taxonomies"),
