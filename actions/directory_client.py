@@ -201,6 +201,10 @@ class DirectoryClient:
             params["rank"] = "relevance"
         return self._get("services", params, check=_check_service_page)["contents"]
 
+    def regions(self) -> List[str]:
+        """The neighbourhoods the directory's `region` filter accepts (GET /regions)."""
+        return self._get("regions", {}, check=_check_regions)["regions"]
+
     def close(self) -> None:
         self.session.close()
 
@@ -209,3 +213,9 @@ def _check_service_page(page: Any) -> None:
     contents = page.get("contents") if isinstance(page, dict) else None
     if not isinstance(contents, list) or not all(isinstance(s, dict) and s.get("name") for s in contents):
         raise DirectoryUnavailable("answer is not an HSDS page of services")
+
+
+def _check_regions(body: Any) -> None:
+    regions = body.get("regions") if isinstance(body, dict) else None
+    if not isinstance(regions, list) or not all(isinstance(name, str) for name in regions):
+        raise DirectoryUnavailable("answer is not a list of regions")

@@ -29,7 +29,7 @@ class ActionFilterLanguage(RefineAction):
     def name(self) -> Text:
         return "action_filter_language"
 
-    def value_in(self, tracker: Tracker, ui_language: str) -> Optional[str]:
+    async def value_in(self, tracker: Tracker, ui_language: str) -> Optional[str]:
         return named_language(tracker.latest_message.get("text") or "", ui_language)
 
     def labels(self, value: str, ui_language: str) -> Dict[str, str]:

@@ -16,7 +16,7 @@ class ActionFilterOpen(RefineAction):
     def name(self) -> Text:
         return "action_filter_open"
 
-    def value_in(self, tracker: Tracker, ui_language: str) -> Optional[str]:
+    async def value_in(self, tracker: Tracker, ui_language: str) -> Optional[str]:
         return named_opening(tracker.latest_message.get("text") or "")
 
     def labels(self, value: str, ui_language: str) -> Dict[str, str]:

@@ -21,7 +21,7 @@ class RefineAction(FollowUpAction):
     ask_response: str  # the message named no value of this condition: ask for one
 
     @abstractmethod
-    def value_in(self, tracker: Tracker, ui_language: str) -> Optional[str]:
+    async def value_in(self, tracker: Tracker, ui_language: str) -> Optional[str]:
         """The condition's value the latest message names (a directory parameter value), else None."""
 
     @abstractmethod
@@ -34,7 +34,7 @@ class RefineAction(FollowUpAction):
             dispatcher.utter_message(response="utter_more_without_search")
             return []
         ui_language = self.language(tracker)
-        value = self.value_in(tracker, ui_language)
+        value = await self.value_in(tracker, ui_language)
         if value is None:
             dispatcher.utter_message(response=self.ask_response)
             return []

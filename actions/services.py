@@ -122,7 +122,7 @@ class ActionFindServices(NewcomerAction):
         await self.search(dispatcher, tracker, category, need, near)
         # A location is used for one search only; the search itself is remembered for a location shared next.
         # A new question starts a new search: conditions added to the previous one no longer apply.
-        forget_filters = [SlotSet(slot, None) for slot in ("search_language", "search_open")]
+        forget_filters = [SlotSet(slot, None) for slot in ("search_language", "search_open", "search_region")]
         return [SlotSet(CATEGORY_SLOT, category), SlotSet(NEED_SLOT, need)] + forget_filters + self.events_on_failure(tracker)
 
     async def search(self, dispatcher: CollectingDispatcher, tracker: Tracker, category: str, need: Optional[str], near: Optional[Point]) -> None:

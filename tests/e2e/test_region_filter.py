@@ -1,0 +1,63 @@
+"""End to end through the REST channel: "anything in Eastgate?" narrows the last search to services with
+an address in that neighbourhood (the directory's own names, in any letter case), keeps the other
+conditions, and when none is there says so and labels the services elsewhere."""
+import uuid
+
+import pytest
+import requests
+
+from servers import response_text
+from test_follow_ups import card_names, turn
+
+TENANT_ADVICE = {
+    "en": "my landlord wants to throw me out, who can advise me?",
+    "es": "mi casero me quiere echar, ¿quién me puede asesorar?",
+    "fr": "mon propriétaire veut me mettre dehors, qui peut me conseiller ?",
+    "ar": "صاحب البيت بدو يطلعني، مين بيقدر ينصحني؟",
+    "uk": "хазяїн хоче мене виселити, хто може порадити?",
+    "fa": "صاحبخونه میخواد بیرونم کنه، کی میتونه راهنماییم کنه؟",
+}
+# Phrasings from no training file, naming Eastgate (lower case in some).
+EASTGATE = {
+    "en": "do any of these happen to be in eastgate",
+    "es": "¿alguno de estos queda por eastgate?",
+    "fr": "est-ce qu'un de ceux-là est vers Eastgate ?",
+    "ar": "في منهم شي موجود بمنطقة Eastgate؟",
+    "uk": "а котрісь із них є в Eastgate?",
+    "fa": "هیچکدوم توی eastgate نیست؟",
+}
+
+
+def names(directory_api: str, term: str, **conditions) -> set:
+    params = {"taxonomy_term_id": term, "status": "active", "per_page": 100, **conditions}
+    return {s["name"] for s in requests.get(f"{directory_api}/services", params=params, timeout=10).json()["contents"]}
+
+
+@pytest.mark.parametrize("language", sorted(EASTGATE))
+def test_a_region_filter_keeps_only_services_there(rasa, directory_api, language):
+    sender = f"region-{language}-{uuid.uuid4().hex[:8]}"
+    turn(rasa, sender, TENANT_ADVICE[language], language)
+    replies = turn(rasa, sender, EASTGATE[language], language)
+    assert replies[0] == response_text("utter_results_in_region", language).format(region="Eastgate"), replies
+    shown = card_names(replies)
+    there = names(directory_api, "housing", region="Eastgate")
+    assert shown and set(shown) <= there, (shown, there)
+
+
+def test_the_region_carries_over_to_the_next_condition(rasa, directory_api):
+    sender = f"region-carry-{uuid.uuid4().hex[:8]}"
+    turn(rasa, sender, TENANT_ADVICE["en"], "en")
+    turn(rasa, sender, "something around Eastgate?", "en")
+    replies = turn(rasa, sender, "and which of those opens on a Saturday", "en")
+    both = names(directory_api, "housing-tenant-advice", region="Eastgate", open="sa")
+    assert replies[0] == response_text("utter_results_open").format(when="open on Saturday"), replies
+    assert card_names(replies) and set(card_names(replies)) <= both
+
+
+def test_when_none_is_there_the_answer_says_so_and_labels_the_others(rasa, directory_api):
+    sender = f"region-none-{uuid.uuid4().hex[:8]}"
+    turn(rasa, sender, "my tooth hurts, I need a dentist", "en")
+    assert not names(directory_api, "health-dentist", region="Eastgate"), "the demo city changed: pick another region"
+    replies = turn(rasa, sender, "anything in Eastgate?", "en")
+    assert replies[0] == response_text("utter_none_in_region").format(region="Eastgate"), replies
+    assert card_names(replies) and set(card_names(replies)) <= names(directory_api, "health-dentist")
