@@ -10,16 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from .base import NewcomerAction
 from .directory_client import DirectoryUnavailable
 from .service_card import card_values, structured
-from .services import SERVICES_PER_REPLY, directory, wants_structured_cards
+from .services import FILTER_SLOTS, SERVICES_PER_REPLY, directory, wants_structured_cards
 
 logger = logging.getLogger(__name__)
 
 # Actions that start a new list of services; "more" continues the latest one.
 LIST_ACTIONS = {"action_find_services", "action_filter_language", "action_filter_open", "action_filter_region"}
 CARD_RESPONSE = "utter_service_card"
-LANGUAGE_FILTER_SLOT = "search_language"
-# The conditions a follow-up adds to the last search, by the directory's parameter: the slot keeping each.
-FILTER_SLOTS = {"language": LANGUAGE_FILTER_SLOT, "open": "search_open", "region": "search_region"}
 
 
 def active_filters(tracker: Tracker) -> Dict[str, str]:

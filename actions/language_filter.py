@@ -1,12 +1,10 @@
 """"Any that speak Tigrinya?": the last search again, only where the named language is spoken."""
-from typing import Dict, Optional, Text
+from typing import Dict, Text
 
 from babel import Locale, UnknownLocaleError
-from rasa_sdk import Tracker
 
 from .locales import fragments
 from .refine import RefineAction
-from .spoken_language import named_language
 
 
 def language_name(code: str, ui_language: str) -> str:
@@ -28,9 +26,6 @@ class ActionFilterLanguage(RefineAction):
 
     def name(self) -> Text:
         return "action_filter_language"
-
-    async def value_in(self, tracker: Tracker, ui_language: str) -> Optional[str]:
-        return named_language(tracker.latest_message.get("text") or "", ui_language)
 
     def labels(self, value: str, ui_language: str) -> Dict[str, str]:
         return {"spoken_language": language_name(value, ui_language)}

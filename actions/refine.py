@@ -1,15 +1,17 @@
-"""Follow-ups that add one condition to the last search ("any that speak Tigrinya?", "open on Saturday?").
+"""Follow-ups that add a condition to the last search ("any that speak Tigrinya?", "open on Saturday?").
 
-The condition joins those added since the last new question (they carry over); when nothing fits them
-all, the answer says which condition could not be met and shows the same search without it, labelled.
+The condition (with any other the same message names: "one in Eastgate that speaks Tigrinya") joins
+those added since the last new question (they carry over); when nothing fits them all, the answer says
+which condition could not be met and shows the same search without it, labelled.
 """
 from abc import abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from .conditions import conditions_in
 from .follow_ups import FILTER_SLOTS, FollowUpAction, active_filters
 from .services import last_search
 
@@ -21,10 +23,6 @@ class RefineAction(FollowUpAction):
     ask_response: str  # the message named no value of this condition: ask for one
 
     @abstractmethod
-    async def value_in(self, tracker: Tracker, ui_language: str) -> Optional[str]:
-        """The condition's value the latest message names (a directory parameter value), else None."""
-
-    @abstractmethod
     def labels(self, value: str, ui_language: str) -> Dict[str, str]:
         """The slots of the two responses (how the answer names the condition)."""
 
@@ -34,12 +32,14 @@ class RefineAction(FollowUpAction):
             dispatcher.utter_message(response="utter_more_without_search")
             return []
         ui_language = self.language(tracker)
-        value = await self.value_in(tracker, ui_language)
+        named = await conditions_in(tracker.latest_message.get("text") or "", ui_language, category)
+        value = named.get(self.parameter)
         if value is None:
             dispatcher.utter_message(response=self.ask_response)
             return []
         slot = FILTER_SLOTS[self.parameter]
-        conditions = {**active_filters(tracker), self.parameter: value}
+        conditions = {**active_filters(tracker), **named}
+        others_named = [SlotSet(FILTER_SLOTS[p], v) for p, v in named.items() if p != self.parameter]
         services = await self.page_of_search(category, need, 1, ui_language, conditions)
         if services is None:
             dispatcher.utter_message(response="utter_directory_unavailable")
@@ -47,12 +47,19 @@ class RefineAction(FollowUpAction):
         if services:
             dispatcher.utter_message(response=self.results_response, **self.labels(value, ui_language))
             self.send_cards(dispatcher, tracker, services)
-            return [SlotSet(slot, value)]
+            return [SlotSet(slot, value)] + others_named
         # Nothing fits: the closest list is the same search without this condition (the others kept).
         others = await self.page_of_search(category, need, 1, ui_language, {k: v for k, v in conditions.items() if k != self.parameter})
         if not others:
             dispatcher.utter_message(response="utter_no_services" if others is not None else "utter_directory_unavailable")
-            return [SlotSet(slot, None)]
+            return [SlotSet(slot, None)] + others_named
         dispatcher.utter_message(response=self.none_response, **self.labels(value, ui_language))
         self.send_cards(dispatcher, tracker, others)
-        return [SlotSet(slot, None)]
+        return [SlotSet(slot, None)] + others_named
+
+
+def refiner_for(parameter: str) -> RefineAction:
+    """The follow-up that handles a condition, for its responses (a first question may name one too)."""
+    from . import language_filter, opening_filter, region_filter  # noqa: F401 - where the refiners are defined
+
+    return next(cls for cls in RefineAction.__subclasses__() if cls.parameter == parameter)()

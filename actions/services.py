@@ -24,6 +24,9 @@ SHARE_LOCATION = "share_location"
 # Slots (domain.yml): the last search, so that a location shared after it searches near it; and a shared
 # location waiting for the user to say what kind of help they need (forgotten after the next search).
 CATEGORY_SLOT, NEED_SLOT = "search_category", "search_need"
+# The conditions on the last search (a question or its follow-ups named them), by the directory's
+# parameter: the slot keeping each. A new question replaces them.
+FILTER_SLOTS = {"language": "search_language", "open": "search_open", "region": "search_region"}
 LATITUDE_SLOT, LONGITUDE_SLOT = "latitude", "longitude"
 
 _client: Optional[DirectoryClient] = None
@@ -119,38 +122,65 @@ class ActionFindServices(NewcomerAction):
             need = sub_need_of(tracker, category)
             # The location waiting for this answer; one from an older exchange is stale: forgotten, not used.
             near = waiting_point(tracker) if shared_just_before(tracker) else None
-        await self.search(dispatcher, tracker, category, need, near)
+        conditions = await self.conditions_named(tracker, category)
+        kept = await self.search(dispatcher, tracker, category, need, near, conditions)
         # A location is used for one search only; the search itself is remembered for a location shared next.
-        # A new question starts a new search: conditions added to the previous one no longer apply.
-        forget_filters = [SlotSet(slot, None) for slot in ("search_language", "search_open", "search_region")]
-        return [SlotSet(CATEGORY_SLOT, category), SlotSet(NEED_SLOT, need)] + forget_filters + self.events_on_failure(tracker)
+        # A new question starts a new search: only the conditions it named (and that were met) apply.
+        filters = [SlotSet(slot, kept.get(parameter)) for parameter, slot in FILTER_SLOTS.items()]
+        return [SlotSet(CATEGORY_SLOT, category), SlotSet(NEED_SLOT, need)] + filters + self.events_on_failure(tracker)
 
-    async def search(self, dispatcher: CollectingDispatcher, tracker: Tracker, category: str, need: Optional[str], near: Optional[Point]) -> None:
+    async def conditions_named(self, tracker: Tracker, category: str) -> Dict[str, str]:
+        """"A dentist who speaks Arabic in Westbrook": the conditions of the question itself; an emergency
+        gets every service at once, and a location share carries no words."""
+        if category == "emergency" or intent_of(tracker) == SHARE_LOCATION:
+            return {}
+        from .conditions import conditions_in  # imports the follow-ups, which import this module
+
+        return await conditions_in(tracker.latest_message.get("text") or "", self.language(tracker), category)
+
+    async def search(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, category: str, need: Optional[str], near: Optional[Point], conditions: Dict[str, str],
+    ) -> Dict[str, str]:
+        """Answers with the services; returns the conditions the list shown meets (kept for follow-ups)."""
         language = self.language(tracker)
+        unmet = None
         try:
-            services = await self.find(need or category, language, near)
+            services = await self.find(need or category, language, near, conditions)
+            if not services and conditions:  # nothing meets them: say which, then the same search without them
+                unmet = next(iter(conditions.items()))
+                conditions = {}
+                services = await self.find(need or category, language, near, conditions)
             other_services = not services and need is not None
             if other_services:  # nothing has the sub-need: say so, then offer the category, labelled as such
                 report_unmet_need(tracker, NO_SERVICE, category, need, language, near=near)
-                services = await self.find(category, language, near)
+                services = await self.find(category, language, near, {})
         except DirectoryUnavailable as error:  # not an unmet need: not reported
             logger.warning("directory unavailable: %s", error)
             dispatcher.utter_message(response="utter_directory_unavailable")
-            return
+            return {}
         if not services:
             dispatcher.utter_message(response="utter_no_services")
             if not other_services:
                 report_unmet_need(tracker, NO_SERVICE, category, need, language, near=near)
-            return
-        # Never present a service as having the sub-need when it does not.
-        dispatcher.utter_message(response=f"utter_no_sub_need_{category}" if other_services else f"utter_results_{category}")
+            return {}
+        # Never present a service as having the sub-need, or meeting a condition, when it does not.
+        if other_services:
+            dispatcher.utter_message(response=f"utter_no_sub_need_{category}")
+        elif unmet is not None:
+            from .refine import refiner_for
+
+            refiner = refiner_for(unmet[0])
+            dispatcher.utter_message(response=refiner.none_response, **refiner.labels(unmet[1], language))
+        else:
+            dispatcher.utter_message(response=f"utter_results_{category}")
         with_cards = wants_structured_cards(tracker)
         for service in services:
             extra = {"json_message": structured(service, near)} if with_cards else {}
             dispatcher.utter_message(response="utter_service_card", **card_values(service, language, near), **extra)
+        return {} if other_services else conditions
 
     @staticmethod
-    async def find(term: str, language: str, near: Optional[Point]) -> List[Dict[str, Any]]:
+    async def find(term: str, language: str, near: Optional[Point], conditions: Dict[str, str]) -> List[Dict[str, Any]]:
         # Ranked (open now or soonest, the user's language, recently verified first), never in name order;
         # with a shared location, nearest first: that is what sharing it asks for.
-        return await asyncio.to_thread(directory().search_services, term, SERVICES_PER_REPLY, lang=language, near=near, ranked=near is None)
+        return await asyncio.to_thread(directory().search_services, term, SERVICES_PER_REPLY, lang=language, near=near, filters=conditions, ranked=near is None)

@@ -1,0 +1,54 @@
+"""End to end through the REST channel: a first question may name conditions itself ("a dentist who
+speaks Spanish", "a GP in Southfield"): the list meets them, the next follow-up keeps them, and when
+nothing does the answer says which and labels the alternatives. A language in a question about
+courses is what to learn, not a condition."""
+import uuid
+
+import pytest
+import requests
+
+from servers import response_text
+from test_follow_ups import card_names, turn
+
+DENTIST_SPANISH = {
+    "en": "I need a dentist who speaks Spanish",
+    "es": "necesito un dentista que hable español",
+    "fr": "il me faut un dentiste qui parle espagnol",
+    "ar": "بدي دكتور اسنان بيحكي اسباني",
+    "uk": "потрібен стоматолог, який говорить іспанською",
+    "fa": "دندانپزشکی میخوام که اسپانیایی حرف بزنه",
+}
+
+
+def names(directory_api: str, term: str, **conditions) -> set:
+    params = {"taxonomy_term_id": term, "status": "active", "per_page": 100, **conditions}
+    return {s["name"] for s in requests.get(f"{directory_api}/services", params=params, timeout=10).json()["contents"]}
+
+
+@pytest.mark.parametrize("language", sorted(DENTIST_SPANISH))
+def test_a_language_in_the_question_is_a_condition(rasa, directory_api, language):
+    replies = turn(rasa, f"first-{language}-{uuid.uuid4().hex[:8]}", DENTIST_SPANISH[language], language)
+    assert replies[0] == response_text("utter_results_health", language), replies
+    shown, fitting = card_names(replies), names(directory_api, "health-dentist", language="es")
+    assert shown and set(shown) <= fitting and names(directory_api, "health-dentist") - fitting
+
+
+def test_a_neighbourhood_in_the_question_is_a_condition_kept_by_the_next_follow_up(rasa, directory_api):
+    sender = f"first-region-{uuid.uuid4().hex[:8]}"
+    replies = turn(rasa, sender, "is there a clinic in Southfield where I can see a doctor", "en")
+    assert card_names(replies) and set(card_names(replies)) <= names(directory_api, "health-doctor", region="Southfield")
+    follow = turn(rasa, sender, "which of those is open on saturday", "en")
+    assert set(card_names(follow)) <= names(directory_api, "health-doctor", region="Southfield", open="sa")
+
+
+def test_when_nothing_meets_the_question_the_answer_says_which_and_labels_the_others(rasa, directory_api):
+    assert not names(directory_api, "health-dentist", language="ti"), "the demo city changed: pick another language"
+    replies = turn(rasa, f"first-none-{uuid.uuid4().hex[:8]}", "I need a dentist who speaks Tigrinya", "en")
+    assert replies[0] == response_text("utter_none_in_language").format(spoken_language="Tigrinya"), replies
+    assert card_names(replies) and set(card_names(replies)) <= names(directory_api, "health-dentist")
+
+
+def test_a_language_to_learn_is_not_a_condition(rasa, directory_api):
+    replies = turn(rasa, f"first-learn-{uuid.uuid4().hex[:8]}", "where can I learn German", "en")
+    assert replies[0] == response_text("utter_results_education"), replies
+    assert len(card_names(replies)) == 3 and len(names(directory_api, "education-language-courses", language="de")) < 3
