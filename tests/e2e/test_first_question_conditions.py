@@ -5,10 +5,9 @@ courses is what to learn, not a condition."""
 import uuid
 
 import pytest
-import requests
 
 from servers import response_text
-from test_follow_ups import card_names, turn
+from test_follow_ups import card_names, names, turn
 
 DENTIST_SPANISH = {
     "en": "I need a dentist who speaks Spanish",
@@ -19,10 +18,6 @@ DENTIST_SPANISH = {
     "fa": "دندانپزشکی میخوام که اسپانیایی حرف بزنه",
 }
 
-
-def names(directory_api: str, term: str, **conditions) -> set:
-    params = {"taxonomy_term_id": term, "status": "active", "per_page": 100, **conditions}
-    return {s["name"] for s in requests.get(f"{directory_api}/services", params=params, timeout=10).json()["contents"]}
 
 
 @pytest.mark.parametrize("language", sorted(DENTIST_SPANISH))

@@ -32,9 +32,20 @@ def turn(rasa, sender: str, text: str, language: str) -> list:
     return [message.get("text", "") for message in reply.json()]
 
 
+def header(name: str, language: str) -> str:
+    """A response's text up to its first placeholder."""
+    return response_text(name, language).split("{")[0]
+
+
 def card_names(replies: list) -> list:
     """The service names of the cards in a reply (a card's first line), without the right-to-left mark."""
     return [text.split("\n")[0].lstrip(RTL_MARK) for text in replies if "\n" in text]
+
+
+def names(directory_api: str, term: str, **conditions) -> set:
+    """The names of the active services the directory itself lists for a search with these conditions."""
+    params = {"taxonomy_term_id": term, "status": "active", "per_page": 100, **conditions}
+    return {s["name"] for s in requests.get(f"{directory_api}/services", params=params, timeout=10).json()["contents"]}
 
 
 def services_of(directory_api: str, term: str = "employment") -> set:

@@ -3,10 +3,9 @@ where that language is spoken; naming a language is not a request to change the 
 import uuid
 
 import pytest
-import requests
 
 from servers import response_text
-from test_follow_ups import FIRST_QUESTION, card_names, turn
+from test_follow_ups import FIRST_QUESTION, card_names, header, names, turn
 
 # Phrasings from no training file, naming Russian (spoken at some job-search services of the demo city).
 RUSSIAN = {
@@ -20,13 +19,8 @@ RUSSIAN = {
 
 
 def names_speaking(directory_api: str, term: str, language: str) -> set:
-    params = {"taxonomy_term_id": term, "status": "active", "language": language, "per_page": 100}
-    return {s["name"] for s in requests.get(f"{directory_api}/services", params=params, timeout=10).json()["contents"]}
+    return names(directory_api, term, language=language)
 
-
-def header(name: str, language: str) -> str:
-    """A response's text up to its first placeholder."""
-    return response_text(name, language).split("{")[0]
 
 
 @pytest.mark.parametrize("language", sorted(RUSSIAN))

@@ -4,10 +4,9 @@ nothing is open then the answer says so and labels the alternatives."""
 import uuid
 
 import pytest
-import requests
 
 from servers import response_text
-from test_follow_ups import card_names, turn
+from test_follow_ups import card_names, header, names, turn
 
 DOCTOR = {
     "en": "my husband needs to see a doctor",
@@ -28,13 +27,6 @@ SATURDAY = {
 }
 
 
-def names(directory_api: str, term: str, **conditions) -> set:
-    params = {"taxonomy_term_id": term, "status": "active", "per_page": 100, **conditions}
-    return {s["name"] for s in requests.get(f"{directory_api}/services", params=params, timeout=10).json()["contents"]}
-
-
-def header(name: str, language: str) -> str:
-    return response_text(name, language).split("{")[0]
 
 
 @pytest.mark.parametrize("language", sorted(SATURDAY))

@@ -4,10 +4,9 @@ conditions, and when none is there says so and labels the services elsewhere."""
 import uuid
 
 import pytest
-import requests
 
 from servers import response_text
-from test_follow_ups import card_names, turn
+from test_follow_ups import card_names, names, turn
 
 TENANT_ADVICE = {
     "en": "my landlord wants to throw me out, who can advise me?",
@@ -27,10 +26,6 @@ EASTGATE = {
     "fa": "هیچکدوم توی eastgate نیست؟",
 }
 
-
-def names(directory_api: str, term: str, **conditions) -> set:
-    params = {"taxonomy_term_id": term, "status": "active", "per_page": 100, **conditions}
-    return {s["name"] for s in requests.get(f"{directory_api}/services", params=params, timeout=10).json()["contents"]}
 
 
 @pytest.mark.parametrize("language", sorted(EASTGATE))
