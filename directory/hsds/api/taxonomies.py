@@ -5,7 +5,7 @@ from rest_framework.views import APIView
 from hsds import models as m
 
 from . import loading, parameters
-from . import representations as shape
+from . import record_shapes as shape
 from .filters import resolve_term, words_match
 from .pagination import paged
 
