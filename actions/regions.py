@@ -5,13 +5,12 @@ is found as whole words, in any letter case and with accents folded ("¿hay algo
 """
 import asyncio
 import logging
-import re
 import time
 from typing import Dict, List, Optional
 
 from .directory_client import DirectoryUnavailable
 from .services import directory
-from .spoken_language import folded
+from .unmet_needs import mentioned_neighbourhood
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +28,6 @@ async def known_regions() -> List[str]:
 
 
 def named_region(text: str, regions: List[str]) -> Optional[str]:
-    """The neighbourhood the message names, as the directory spells it; the longest name wins."""
-    message = folded(text)
-    for name in sorted(regions, key=len, reverse=True):
-        if re.search(rf"(?<!\w){re.escape(folded(name))}(?!\w)", message):
-            return name
-    return None
+    """The neighbourhood the message names, as the directory spells it (the matcher the unmet-need
+    reports use: whole words, any case or accents, the longest name first)."""
+    return mentioned_neighbourhood(text, regions) or None

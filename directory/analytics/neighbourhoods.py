@@ -16,9 +16,8 @@ from hsds.models import Address
 
 
 def names() -> List[str]:
-    """Every neighbourhood named in the directory's addresses, sorted."""
-    regions = Address.objects.order_by().values_list("region", flat=True).distinct()
-    return sorted({region.strip() for region in regions} - {""})
+    """Every neighbourhood named in the directory's addresses, sorted (as GET /api/regions lists them)."""
+    return Address.neighbourhoods()
 
 
 def known(name: str) -> Optional[str]:

@@ -127,6 +127,11 @@ class StubDirectory:
             raise DirectoryUnavailable("HTTP 500 from services")
         return []
 
+    def regions(self):  # as the real client: the directory's neighbourhoods (none here)
+        if self.fail:
+            raise DirectoryUnavailable("HTTP 500 from regions")
+        return []
+
 
 def run(action, tracker_):
     dispatcher = CollectingDispatcher()

@@ -96,11 +96,6 @@ def services_in_region(name: str):
     return m.ServiceAtLocation.objects.filter(location_id__in=addresses.values("location_id")).values("service_id")
 
 
-def region_names():
-    """Every neighbourhood the directory's addresses name, once each, in alphabetical order."""
-    return sorted({name.strip() for name in m.Address.objects.exclude(region="").values_list("region", flat=True) if name.strip()}, key=str.casefold)
-
-
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 EVENING = time(18, 0)  # "evening": open after 18:00 local time
 

@@ -10,7 +10,7 @@ from hsds import models as m
 from . import loading, parameters
 from . import representations as shape
 from .concurrency import etag
-from .filters import filter_services, region_names
+from .filters import filter_services
 from .ranking import ordered
 from .mixins import CreateMixin, UpdateMixin
 from .negotiation import LocalizedView
@@ -86,4 +86,4 @@ class RegionListView(APIView):
     recognises them in what users write)."""
 
     def get(self, request):
-        return Response({"regions": region_names()})
+        return Response({"regions": m.Address.neighbourhoods()})

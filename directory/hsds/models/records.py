@@ -1,63 +1,15 @@
-"""HSDS 3.0 core entities. Field names follow ../shared/hsds/schema/*.json."""
+"""The directory's own HSDS 3.0 records: organisations, services, locations and what they nest
+(addresses, links between services and locations, phones, schedules, languages, documents), and the
+translations of a service's text. Field names follow ../shared/hsds/schema/*.json."""
 import uuid
 
-from django.conf import settings
-from django.db import connection, models
+from django.db import models
 
-from . import validation
+from hsds import validation
 
-
-def organizations_referenced(organization_id=None, service_id=None, location_id=None,
-                             service_at_location_id=None, phone_id=None) -> set:
-    """The organisations that own the records these references point to (a location without one adds none).
-
-    The one answer to "whose record is this?": a record belongs to every organisation any of its
-    references leads to, so a phone of A's service at B's location belongs to A and to B.
-    """
-    owners = {organization_id if isinstance(organization_id, uuid.UUID) else uuid.UUID(str(organization_id))} if organization_id else set()
-    if service_id:
-        owners |= set(Service.objects.filter(id=service_id).values_list("organization_id", flat=True))
-    if location_id:
-        owners |= set(Location.objects.filter(id=location_id).values_list("organization_id", flat=True))
-    if service_at_location_id:
-        link = ServiceAtLocation.objects.filter(id=service_at_location_id).values_list(
-            "service__organization_id", "location__organization_id").first()
-        owners |= set(link or ())
-    if phone_id:
-        phone = Phone.objects.filter(id=phone_id).first()
-        owners |= phone.organization_ids() if phone is not None else set()
-    owners.discard(None)
-    return owners
-
-
-class HsdsModel(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    # HSDS columns this directory has no field for (e.g. `tax_status`), kept so that an import
-    # followed by an export loses nothing.
-    extra = models.JSONField(default=dict, blank=True, editable=False)
-    # The reference fields that make a record belong to organisations (see organization_ids).
-    OWNER_FIELDS = ()
-
-    class Meta:
-        abstract = True
-
-    def organization_ids(self) -> set:
-        """Every organisation this record belongs to; empty for shared records (taxonomies, terms)."""
-        return organizations_referenced(**{f"{name}_id": getattr(self, f"{name}_id") for name in self.OWNER_FIELDS})
-
-
-class Versioned(models.Model):
-    """Optimistic concurrency: every save of an edit form or API write must name the version it read."""
-
-    version = models.PositiveIntegerField(default=1, editable=False)
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            self.version += 1
-        super().save(*args, **kwargs)
+from .base import HsdsModel, Versioned
+from .history import ExtraRecord
+from .ownership import organizations_referenced
 
 
 class Organization(HsdsModel, Versioned):
@@ -165,6 +117,12 @@ class Address(HsdsModel):
     class Meta:
         verbose_name_plural = "addresses"
 
+    @staticmethod
+    def neighbourhoods() -> list:
+        """Every neighbourhood (`region`) the directory's addresses name, once each, sorted."""
+        regions = Address.objects.order_by().values_list("region", flat=True).distinct()
+        return sorted({region.strip() for region in regions} - {""})
+
 
 class ServiceAtLocation(HsdsModel):
     OWNER_FIELDS = ('service', 'location')
@@ -251,73 +209,6 @@ class RequiredDocument(HsdsModel):
     uri = models.URLField(blank=True)
 
 
-class Taxonomy(HsdsModel):
-    name = models.CharField(max_length=255)
-    description = models.TextField()
-    uri = models.URLField(blank=True)
-    version = models.CharField(max_length=32, blank=True)
-
-    class Meta:
-        verbose_name_plural = "taxonomies"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class TaxonomyTerm(HsdsModel):
-    code = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=255)
-    description = models.TextField()
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    taxonomy = models.ForeignKey(Taxonomy, null=True, blank=True, on_delete=models.PROTECT, related_name="terms")
-    language = models.CharField(max_length=8, blank=True)
-    term_uri = models.URLField(blank=True)
-
-    class Meta:
-        ordering = ["code"]
-
-    def __str__(self):
-        return f"{self.code} ({self.name})"
-
-    def descendant_ids(self) -> list:
-        """This term's id and those of all terms below it, in one recursive query whatever the depth."""
-        table, pk, parent = self._meta.db_table, self._meta.pk, self._meta.get_field("parent")
-        quote = connection.ops.quote_name
-        sql = (
-            f"WITH RECURSIVE tree(id) AS (SELECT CAST(%s AS {pk.db_type(connection)}) UNION SELECT t.{quote(pk.column)} FROM {quote(table)} t"
-            f" JOIN tree ON t.{quote(parent.column)} = tree.id) SELECT id FROM tree"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [pk.get_db_prep_value(self.id, connection)])
-            return [value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)) for (value,) in cursor.fetchall()]
-
-
-class Attribute(HsdsModel):
-    """Links any HSDS entity to a taxonomy term (the service ↔ category link)."""
-
-    link_id = models.UUIDField(db_index=True)
-    link_type = models.CharField(max_length=64, blank=True)
-    link_entity = models.CharField(max_length=64, db_index=True)
-    taxonomy_term = models.ForeignKey(TaxonomyTerm, on_delete=models.PROTECT, related_name="attributes")
-    value = models.CharField(max_length=255, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["link_entity", "link_id", "taxonomy_term"], name="unique_attribute_link"),
-        ]
-        indexes = [
-            # The taxonomy filter: the services linked to some terms, read from the index alone.
-            models.Index(fields=["link_entity", "taxonomy_term", "link_id"], name="hsds_attribute_entity_term"),
-        ]
-
-    def organization_ids(self) -> set:
-        """The linked record's organisations (an attribute of a taxonomy term is shared)."""
-        model = LINKABLE_MODELS.get((self.link_entity or "").strip().lower())
-        target = model.objects.filter(pk=self.link_id).first() if model is not None and self.link_id else None
-        return target.organization_ids() if target is not None else set()
-
-
 class ServiceTranslation(models.Model):
     """A service's text in one more language; empty fields fall back to the default language."""
 
@@ -346,88 +237,3 @@ class ServiceTranslation(models.Model):
 
     def clean(self):
         validation.check_translation_language(self.language)
-
-
-class ChangeRecord(models.Model):
-    """One recorded change (HSDS `metadata`): who changed which field of which record, when, old → new."""
-
-    class Action(models.TextChoices):
-        CREATE = "create"
-        UPDATE = "update"
-        DELETE = "delete"
-        RETIRE = "retire"
-        RESTORE = "restore"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    resource_id = models.UUIDField(db_index=True)
-    resource_type = models.CharField(max_length=64)
-    # The service (or organization) the changed record belongs to, so its history shows phone and hours edits too.
-    owner_id = models.UUIDField(null=True, blank=True, db_index=True)
-    last_action_date = models.DateTimeField(auto_now_add=True, db_index=True)
-    last_action_type = models.CharField(max_length=16, choices=Action.choices)
-    field_name = models.CharField(max_length=64, blank=True)
-    previous_value = models.TextField(blank=True)
-    replacement_value = models.TextField(blank=True)
-    updated_by = models.CharField(max_length=255)
-    via = models.CharField(max_length=16, help_text="admin, api, import or system")
-
-    class Meta:
-        ordering = ["-last_action_date", "resource_type", "field_name"]
-        indexes = [models.Index(fields=["resource_type", "resource_id"])]
-
-    def __str__(self):
-        return f"{self.last_action_type} {self.resource_type} {self.field_name}".strip()
-
-
-class ExtraRecord(models.Model):
-    """A row of an HSDS table this directory does not model (funding, programs, ...), kept for export."""
-
-    entity = models.CharField(max_length=64)
-    record_id = models.CharField(max_length=64)
-    data = models.JSONField(default=dict)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["entity", "record_id"], name="unique_extra_record")]
-        ordering = ["entity", "record_id"]
-
-    def organization_ids(self) -> set:
-        """The organisations its reference columns lead to (ids that are not UUIDs lead nowhere)."""
-        return organizations_of_row(self.data or {})
-
-
-OWNER_COLUMNS = ("organization_id", "service_id", "location_id", "service_at_location_id", "phone_id")
-
-
-def organizations_of_row(row: dict) -> set:
-    """organizations_referenced() for the reference columns of a tabular row of text."""
-    references = {}
-    for column in OWNER_COLUMNS:
-        try:
-            references[column] = uuid.UUID(str(row.get(column) or "").strip()) if str(row.get(column) or "").strip() else None
-        except ValueError:
-            continue
-    return organizations_referenced(**references)
-
-
-class StaffProfile(models.Model):
-    """A staff member's role; editors change only the organisations assigned to them."""
-
-    class Role(models.TextChoices):
-        ADMINISTRATOR = "administrator"
-        EDITOR = "editor"
-        VIEWER = "viewer"
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
-    organizations = models.ManyToManyField(Organization, blank=True, related_name="editors")
-
-    def __str__(self):
-        return f"{self.user} ({self.role})"
-
-
-# Attribute.link_entity values whose records can own an attribute.
-LINKABLE_MODELS = {
-    "service": Service, "organization": Organization, "location": Location, "phone": Phone,
-    "service_at_location": ServiceAtLocation, "address": Address, "schedule": Schedule,
-    "taxonomy_term": TaxonomyTerm, "language": Language, "required_document": RequiredDocument,
-}
