@@ -67,4 +67,4 @@ def test_when_none_is_open_then_the_answer_says_so_and_labels_the_others(rasa, d
 def test_an_opening_filter_without_a_time_asks_when(rasa):
     sender = f"open-when-{uuid.uuid4().hex[:8]}"
     turn(rasa, sender, "I need a doctor", "en")
-    assert turn(rasa, sender, "which ones are open", "en") in ([response_text("utter_which_time")], )
+    assert turn(rasa, sender, "which ones are open", "en") == [response_text("utter_which_time")]
