@@ -176,7 +176,7 @@ class DirectoryClient:
         page: int = 1,
         filters: Optional[Dict[str, str]] = None,
         ranked: bool = False,
-    ) -> List[Dict[str, Any]]:
+    ) -> "ServicePage":
         """Fully nested services tagged with `taxonomy_term` (an HSDS term id or code) or its children.
 
         `language`: only services where that language is spoken; `lang`: the language to return the
@@ -199,7 +199,8 @@ class DirectoryClient:
         params.update(filters or {})
         if ranked:
             params["rank"] = "relevance"
-        return self._get("services", params, check=_check_service_page)["contents"]
+        body = self._get("services", params, check=_check_service_page)
+        return ServicePage(body["contents"], body.get("total_items"))
 
     def regions(self) -> List[str]:
         """The neighbourhoods the directory's `region` filter accepts (GET /regions)."""
@@ -207,6 +208,14 @@ class DirectoryClient:
 
     def close(self) -> None:
         self.session.close()
+
+
+class ServicePage(list):
+    """One page of services, knowing how many the whole list holds (`total_items`; None if not said)."""
+
+    def __init__(self, services: List[Dict[str, Any]], total_items: Any = None) -> None:
+        super().__init__(services)
+        self.total_items = total_items if isinstance(total_items, int) and not isinstance(total_items, bool) else None
 
 
 def _check_service_page(page: Any) -> None:

@@ -8,6 +8,12 @@ from .follow_ups import FollowUpAction, active_filters, cards_shown_since_list
 from .services import SERVICES_PER_REPLY, last_search
 
 
+def is_end_of_list(shown_now: int, page: List[dict]) -> bool:
+    """Whether the cards shown so far are the whole list: a short page, or as many as the directory holds."""
+    total = getattr(page, "total_items", None)
+    return len(page) < SERVICES_PER_REPLY or (total is not None and shown_now >= total)
+
+
 class ActionMoreServices(FollowUpAction):
     def name(self) -> Text:
         return "action_more_services"
@@ -29,4 +35,6 @@ class ActionMoreServices(FollowUpAction):
         else:
             dispatcher.utter_message(response="utter_more_results")
             self.send_cards(dispatcher, tracker, services)
+            if is_end_of_list(shown + len(services), services):
+                dispatcher.utter_message(response="utter_no_more_results")
         return []
