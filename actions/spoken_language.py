@@ -14,6 +14,8 @@ from typing import Dict, Optional
 import yaml
 from babel import Locale
 
+from . import locales
+
 INTERFACE_LANGUAGES = ("en", "es", "fr", "ar", "uk", "fa")
 DATA = Path(__file__).with_name("spoken_languages.yml")
 MINIMUM_STEM = 4  # shorter stems ("ewe", "ga") would match inside ordinary words
@@ -46,8 +48,19 @@ def _stems() -> Dict[str, str]:
             # ("moré", Mossi, is French for "more"); Dari and the like come in as aliases.
             if re.fullmatch(r"[a-z]{2}", code) and len(stem(name)) >= MINIMUM_STEM:
                 stems[stem(name)] = code
+    # What a card shows, the user can ask for back ("تیگرینیا" where CLDR writes "تیگرینیایی").
+    for interface in INTERFACE_LANGUAGES:
+        for code, label in locales.fragments(interface)["languages"].items():
+            for name in re.split(r"\s*[()]\s*", label):
+                if name:
+                    stems.setdefault(_key(name), code)
     stems.update({stem(name): code for name, code in data["aliases"].items()})
     return stems
+
+
+def _key(name: str) -> str:
+    """The stem, unless it is too short to be safe ("الأردية" -> "ارد"): then the whole folded name."""
+    return stem(name) if len(stem(name)) >= MINIMUM_STEM else folded(name)
 
 
 @lru_cache(maxsize=1)
