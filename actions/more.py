@@ -5,7 +5,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from .follow_ups import FollowUpAction, active_filters, cards_shown_since_list
-from .services import SERVICES_PER_REPLY, last_search
+from .services import SERVICES_PER_REPLY, last_search, offer_refinements
 
 
 def is_end_of_list(shown_now: int, page: List[dict]) -> bool:
@@ -37,4 +37,6 @@ class ActionMoreServices(FollowUpAction):
             self.send_cards(dispatcher, tracker, services)
             if is_end_of_list(shown + len(services), services):
                 dispatcher.utter_message(response="utter_no_more_results")
+            else:
+                offer_refinements(dispatcher, category)
         return []

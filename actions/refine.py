@@ -13,7 +13,17 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from .conditions import conditions_in
 from .follow_ups import FILTER_SLOTS, FollowUpAction, active_filters
-from .services import last_search
+from .services import intent_of, last_search, offer_refinements
+
+# The buttons under a list (domain.yml, utter_refine_choices) that add a condition: its parameter and
+# value; None stands for the conversation's own language.
+BUTTON_CONDITIONS = {"refine_open_now": ("open", "now"), "refine_my_language": ("language", None)}
+
+
+def tapped_condition(tracker: Tracker, ui_language: str) -> Dict[str, str]:
+    """The condition a tapped button gives (its payload has no words to read one from)."""
+    tapped = BUTTON_CONDITIONS.get(intent_of(tracker))
+    return {tapped[0]: tapped[1] or ui_language} if tapped else {}
 
 
 class RefineAction(FollowUpAction):
@@ -32,7 +42,7 @@ class RefineAction(FollowUpAction):
             dispatcher.utter_message(response="utter_more_without_search")
             return []
         ui_language = self.language(tracker)
-        named = await conditions_in(tracker.latest_message.get("text") or "", ui_language, category)
+        named = {**await conditions_in(tracker.latest_message.get("text") or "", ui_language, category), **tapped_condition(tracker, ui_language)}
         value = named.get(self.parameter)
         if value is None:
             dispatcher.utter_message(response=self.ask_response)
@@ -47,6 +57,7 @@ class RefineAction(FollowUpAction):
         if services:
             dispatcher.utter_message(response=self.results_response, **self.labels(value, ui_language))
             self.send_cards(dispatcher, tracker, services)
+            offer_refinements(dispatcher, category)
             return [SlotSet(slot, value)] + others_named
         # Nothing fits: the closest list is the same search without this condition (the others kept).
         others = await self.page_of_search(category, need, 1, ui_language, {k: v for k, v in conditions.items() if k != self.parameter})

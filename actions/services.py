@@ -45,6 +45,15 @@ def wants_structured_cards(tracker: Tracker) -> bool:
     return isinstance(metadata, dict) and metadata.get("cards") is True
 
 
+# Under a list: follow-ups a tap away ("More", "Open now", "In my language", "Near me").
+REFINE_CHOICES = "utter_refine_choices"
+
+
+def offer_refinements(dispatcher: CollectingDispatcher, category: str) -> None:
+    if category != "emergency":  # an emergency list stays short and plain
+        dispatcher.utter_message(response=REFINE_CHOICES)
+
+
 def intent_of(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
 
@@ -177,6 +186,7 @@ class ActionFindServices(NewcomerAction):
         for service in services:
             extra = {"json_message": structured(service, near)} if with_cards else {}
             dispatcher.utter_message(response="utter_service_card", **card_values(service, language, near), **extra)
+        offer_refinements(dispatcher, category)
         return {} if other_services else conditions
 
     @staticmethod

@@ -35,9 +35,13 @@ LOCATION_DECIMALS = 3
 _NUMBER = r"(-?\d{1,3}(?:\.\d{1,12})?)"
 _LOCATION_PAYLOAD = re.compile(r'/share_location\{\s*"latitude"\s*:\s*' + _NUMBER + r'\s*,\s*"longitude"\s*:\s*' + _NUMBER + r"\s*\}")
 
+# Intents only the buttons under a list send (domain.yml, utter_refine_choices): no NLU examples.
+BUTTON_ONLY_INTENTS = ("refine_open_now", "refine_my_language", "ask_nearby")
 # What our buttons send (domain.yml): harmless, entity-free intents a user may choose directly.
 BUTTON_PAYLOADS = frozenset(
-    f"/{intent}" for intent in ("find_employment", "find_education", "find_health", "find_housing", "emergency", "delete_conversation")
+    f"/{intent}"
+    for intent in ("find_employment", "find_education", "find_health", "find_housing", "emergency", "delete_conversation", "ask_more")
+    + BUTTON_ONLY_INTENTS
 )
 
 # Control characters, and lone UTF-16 surrogates (valid in JSON as "\ud800", but not text: they

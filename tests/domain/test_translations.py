@@ -108,3 +108,15 @@ def test_buttons_exist_in_every_language_with_the_same_payloads(domain):
         assert len({tuple(p) for p in payloads.values()}) == 1, f"{name}: buttons differ between languages: {payloads}"
         for variation in variations:
             assert all(str(b.get("title", "")).strip() for b in variation.get("buttons", [])), name
+
+
+def test_every_button_payload_gets_through_the_channels_guard(domain):
+    """A tap on any button the assistant sends must reach Rasa as the intent it names, not as text."""
+    from bot.channels.guard import sanitize
+
+    payloads = {b["payload"] for variations in domain["responses"].values() for v in variations for b in v.get("buttons", [])}
+    assert "/refine_open_now" in payloads
+    blocked = sorted(p for p in payloads if sanitize(p) != p)
+    assert not blocked, f"the guard turns these button payloads into text: {blocked}"
+    unknown = sorted(p for p in payloads if p.lstrip("/") not in domain["intents"])
+    assert not unknown, f"button payloads that name no intent: {unknown}"

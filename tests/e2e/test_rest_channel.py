@@ -180,7 +180,9 @@ def test_every_listed_service_has_the_asked_sub_need(rasa, directory_api, langua
     category = need.split("-")[0]
     assert replies[0] == response_text(f"utter_results_{category}", language), replies
     with_need = names_with_term(directory_api, need, language)
-    cards = replies[1:]
+    # Between the heading and the follow-up buttons: the cards.
+    assert replies[-1] == response_text("utter_refine_choices", language), replies
+    cards = replies[1:-1]
     assert cards, replies
     assert [card.split("\n")[0].lstrip("\u200f") for card in cards if card.split("\n")[0].lstrip("\u200f") not in with_need] == []
 

@@ -31,13 +31,13 @@ ROOT = Path(__file__).resolve().parents[2]
 TRAIN_DIR = ROOT / "data" / "nlu"
 TEST_DIR = ROOT / "tests" / "nlu"
 LANGS = sorted(p.name for p in TRAIN_DIR.iterdir() if p.is_dir())
-TRAIN_FILES = ["smalltalk", "employment", "education", "health", "housing", "emergency", "language", "privacy", "followups"]
+TRAIN_FILES = ["smalltalk", "employment", "education", "health", "housing", "emergency", "language", "privacy", "followups", "questions_with_conditions"]
 
 # The domain is the single list of intents; internal ones are set by channels, not by NLU.
 sys.path.insert(0, str(ROOT))
-from bot.channels.guard import INTERNAL_INTENTS  # noqa: E402
+from bot.channels.guard import BUTTON_ONLY_INTENTS, INTERNAL_INTENTS  # noqa: E402
 
-INTENTS = [i for i in yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"] if i not in INTERNAL_INTENTS]
+INTENTS = [i for i in yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"] if i not in INTERNAL_INTENTS + BUTTON_ONLY_INTENTS]
 FIND_INTENTS = {"find_employment", "find_education", "find_health", "find_housing"}
 MIN_TRAIN = {i: 30 for i in INTENTS}
 MIN_TRAIN["out_of_scope"] = 40
