@@ -58,12 +58,17 @@ def use_directory(monkeypatch):
     return point_at
 
 
+def cards_of(messages: list) -> list:
+    return [m for m in messages if m.get("response") == "utter_service_card"]
+
+
 def test_category_request_lists_services_with_details(directory_api, use_directory):
     use_directory(directory_api)
     messages, _ = run_action(tracker_for("find_employment", "I'm looking for a job"))
     assert messages[0]["response"] == "utter_results_employment"
-    cards = messages[1:]
+    cards = messages[1:-1]
     assert len(cards) == 3 and all(card["response"] == "utter_service_card" for card in cards)
+    assert messages[-1]["response"] == "utter_refine_choices"  # the follow-up buttons under the list
     for card in cards:
         assert card["name"] and "Port Meridian" in card["address"] and card["phone"].startswith("+")
         assert card["hours"] != "call to ask"
@@ -74,7 +79,7 @@ def test_sub_need_entity_picks_the_matching_services(directory_api, use_director
     dentists = DirectoryClient(directory_api).search_services("health-dentist", per_page=10)
     entity = {"entity": "need", "value": "health-dentist"}
     messages, _ = run_action(tracker_for("find_health", "I have a toothache", entities=[entity]))
-    assert {m["name"] for m in messages[1:]} <= {s["name"] for s in dentists}
+    assert {m["name"] for m in cards_of(messages)} <= {s["name"] for s in dentists}
 
 
 def test_need_from_another_category_is_ignored(directory_api, use_directory):
@@ -93,8 +98,8 @@ def test_no_service_with_the_sub_need_says_so_then_offers_the_category_labelled(
         entity = {"entity": "need", "value": "health-dentist"}
         messages, events = run_action(tracker_for("find_health", "I need a dentist", language="fr", entities=[entity]))
     assert messages[0]["response"] == "utter_no_sub_need_health"
-    cards = messages[1:]
-    assert cards and all(m["response"] == "utter_service_card" for m in cards)
+    cards = cards_of(messages)
+    assert cards and messages[1:-1] == cards
     assert {m["name"] for m in cards} <= health
     assert slot_events(events)["search_need"] == "health-dentist"
 
@@ -156,14 +161,14 @@ def test_location_after_a_category_question_lists_that_category_nearest_first(di
     by_name, _ = run_action(tracker_for("find_health", "I need a doctor"))
     messages, events = run_action(location_tracker(*SOUTHFIELD, slots={"search_category": "health"}))
     assert messages[0]["response"] == "utter_results_health"
-    cards = messages[1:]
+    cards = cards_of(messages)
     assert len(cards) == 3
     distances = [kilometres(card["distance"]) for card in cards]
     assert distances == sorted(distances) and distances[0] <= 0.1
     assert all(card["distance"].startswith("\n") and card["distance"].endswith(" away") for card in cards)
-    assert [c["name"] for c in cards] != [c["name"] for c in by_name[1:]]
+    assert [c["name"] for c in cards] != [c["name"] for c in cards_of(by_name)]
     # Without a location the cards say nothing about distance.
-    assert all(card["distance"] == "" for card in by_name[1:])
+    assert all(card["distance"] == "" for card in cards_of(by_name))
     # The location is used for this search and not kept.
     assert slot_events(events).get("latitude") is None and slot_events(events).get("longitude") is None
 
@@ -188,7 +193,7 @@ def test_location_first_asks_for_the_kind_of_help_then_searches_near_it(director
 def test_location_cards_for_the_widget_carry_the_distance(directory_api, use_directory):
     use_directory(directory_api)
     messages, _ = run_action(location_tracker(*SOUTHFIELD, slots={"search_category": "emergency"}, metadata={"cards": True}))
-    structured = [m["custom"] for m in messages[1:]]
+    structured = [m["custom"] for m in cards_of(messages)]
     assert all(isinstance(card["distance_m"], int) for card in structured)
     assert [c["distance_m"] for c in structured] == sorted(c["distance_m"] for c in structured)
 
