@@ -250,7 +250,8 @@ def test_the_users_language_is_asked_of_the_directory(use_directory, language):
         use_directory(faulty.url)
         run_action(tracker_for("find_health", "doctor", language=language))
         run_action(location_tracker(*SOUTHFIELD, language=language, slots={"search_category": "housing"}))
-        queries = [parse_qs(urlparse(path).query) for path in faulty.paths]
+        # The searches (a first question may also read the neighbourhoods, at most once a minute).
+        queries = [parse_qs(urlparse(path).query) for path in faulty.paths if urlparse(path).path.endswith("/services")]
         assert len(queries) == 2 and all(q["lang"] == [language] for q in queries)
         assert "lat" not in queries[0] and (queries[1]["lat"], queries[1]["lon"]) == (["47.01620"], ["8.09030"])
 
