@@ -18,7 +18,8 @@ from . import locales
 
 INTERFACE_LANGUAGES = ("en", "es", "fr", "ar", "uk", "fa")
 DATA = Path(__file__).with_name("spoken_languages.yml")
-MINIMUM_STEM = 4  # shorter stems ("ewe", "ga") would match inside ordinary words
+MINIMUM_STEM = 4
+ARABIC_SCRIPT_NAME = re.compile(r"[\u0600-\u06ff]")  # shorter stems ("ewe", "ga") would match inside ordinary words
 ARABIC_SCRIPT = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ي": "ی", "ك": "ک", "ة": "ه", "\u200c": " "})
 
 
@@ -77,7 +78,20 @@ def named_language(text: str, conversation_language: str) -> Optional[str]:
     return max(found)[1] if found else None
 
 
+# Arabic script writes a preposition or article onto the word ("بالتركي", "للعربية") and an adjective
+# ending after it ("تیگرینیایی"): a word names a language when, without one of these prefixes, it
+# starts with the name's stem and at most MAX_ENDING letters follow ("للتدريب" is not Dari, "دری").
+ARABIC_PREFIXES = ("", "و", "ف", "ب", "ل", "ک", "ال", "بال", "لل", "وال", "فال", "کال", "وب", "ول", "وبال", "ولل")
+MAX_ENDING = 3
+
+
 def _contains(message: str, name_stem: str) -> bool:
     if re.search(r"[a-z]", name_stem):  # Latin script: whole words ("tamil", not "tamilnadu")
         return re.search(rf"(?<![a-z]){re.escape(name_stem)}(?![a-z])", message) is not None
-    return name_stem in message
+    if " " in name_stem or not ARABIC_SCRIPT_NAME.search(name_stem):  # several words, Cyrillic: as written
+        return name_stem in message
+    for word in re.findall(r"[\w\u0600-\u06ff]+", message):
+        for prefix in ARABIC_PREFIXES:
+            if word.startswith(prefix + name_stem) and len(word) - len(prefix + name_stem) <= MAX_ENDING:
+                return True
+    return False

@@ -30,6 +30,15 @@ def names_table() -> dict:
 def code_for(raw: str):
     """The ISO 639 code `raw` names (a code itself or a name in one of the six languages), or None."""
     text = folded(raw)
-    if text.isascii() and text.isalpha() and 2 <= len(text) <= 3 and text in {c for c in names_table().values()}:
+    looks_like_code = text.isascii() and text.isalpha() and 2 <= len(text) <= 3
+    if looks_like_code and text in known_codes():  # 'ga' is Irish, though Ga ('gaa') is also called so
         return text
-    return names_table().get(text)
+    if text in names_table():
+        return names_table()[text]
+    # A code CLDR names no language for in these six ('prs', Dari, as imports record it).
+    return text if looks_like_code else None
+
+
+@lru_cache(maxsize=1)
+def known_codes() -> frozenset:
+    return frozenset(names_table().values())
