@@ -181,6 +181,17 @@ def directory_searches(api: str) -> Dict[str, Dict[str, float]]:
     shapes = {
         "action's query: `taxonomy_term_id=health&status=active&per_page=3&full=true`": {"taxonomy_term_id": "health", "status": "active", "per_page": 3, "full": "true"},
         "sub-need: `taxonomy_term_id=health-dentist&status=active&per_page=3&full=true`": {"taxonomy_term_id": "health-dentist", "status": "active", "per_page": 3, "full": "true"},
+        # What a service question and its follow-ups ask (actions/directory_client.py): ranked, filtered, paged.
+        "service question: `taxonomy_term_id=health-doctor&rank=relevance&lang=ar` (+ status, per_page=3, full)": {
+            "taxonomy_term_id": "health-doctor", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "ar"},
+        "category question: `taxonomy_term_id=health&rank=relevance&lang=ar`": {
+            "taxonomy_term_id": "health", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "ar"},
+        "follow-up: `... &language=ti&open=sa`": {
+            "taxonomy_term_id": "health-doctor", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "en", "language": "ti", "open": "sa"},
+        "follow-up: `... &region=Eastgate`": {
+            "taxonomy_term_id": "housing", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "en", "region": "Eastgate"},
+        "more: `taxonomy_term_id=employment&rank=relevance&page=2`": {
+            "taxonomy_term_id": "employment", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "uk", "page": 2},
         "text search: `search=clinic&per_page=20`": {"search": "clinic", "per_page": 20},
         "a page of 100 full services: `per_page=100&full=true`": {"per_page": 100, "full": "true"},
     }

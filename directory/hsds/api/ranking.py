@@ -21,24 +21,35 @@ from .filters import DAY_CODES, NearestFirst, nearest_first, nearest_metres, res
 NEVER = math.inf
 
 
-def minutes_until_open(schedules, now) -> dict:
-    """{service id: minutes until it next opens (0 when open now)} from (service id, byday, opens, closes) rows."""
-    soonest = {}
-    for service_id, byday, opens_at, closes_at in schedules:
-        if opens_at is None or closes_at is None:
+def minutes_until(byday, opens_at, closes_at, now) -> float:
+    """Minutes until a weekly opening (days `byday`, `opens_at`-`closes_at`) next opens; 0 when open now."""
+    if opens_at is None or closes_at is None:
+        return NEVER
+    days = set((byday or "").split(","))
+    for ahead in range(8):
+        day = now + timedelta(days=ahead)
+        if DAY_CODES[day.weekday()] not in days:
             continue
-        days = set((byday or "").split(","))
-        for ahead in range(8):
-            day = now + timedelta(days=ahead)
-            if DAY_CODES[day.weekday()] not in days:
-                continue
-            opens = datetime.combine(day.date(), opens_at, tzinfo=now.tzinfo)
-            closes = datetime.combine(day.date(), closes_at, tzinfo=now.tzinfo)
-            if closes <= now:
-                continue
-            wait = max(0.0, (opens - now).total_seconds() / 60)
-            soonest[service_id] = min(wait, soonest.get(service_id, NEVER))
-            break
+        opens = datetime.combine(day.date(), opens_at, tzinfo=now.tzinfo)
+        closes = datetime.combine(day.date(), closes_at, tzinfo=now.tzinfo)
+        if closes > now:
+            return max(0.0, (opens - now).total_seconds() / 60)
+    return NEVER
+
+
+def minutes_until_open(schedules, now) -> dict:
+    """{service id: minutes until it next opens (0 when open now)} from (service id, byday, opens, closes) rows.
+
+    Directories repeat a few patterns ("Mon-Fri 09:00-17:00") over thousands of services: each pattern
+    is worked out once per request."""
+    soonest, patterns = {}, {}
+    for service_id, *pattern in schedules:
+        pattern = tuple(pattern)
+        wait = patterns.get(pattern)
+        if wait is None:
+            wait = patterns[pattern] = minutes_until(*pattern, now)
+        if wait < soonest.get(service_id, NEVER):
+            soonest[service_id] = wait
     return soonest
 
 
