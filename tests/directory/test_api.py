@@ -209,7 +209,7 @@ def test_unknown_ids_get_a_json_404(directory_api, path):
 
 
 def test_public_api_is_read_only(directory_api):
-    # Writing services needs a staff token (tests/directory/test_write_api.py); the rest is read-only.
+    # Writing services needs a staff token (tests/directory/test_write_*.py); the rest is read-only.
     for path in ("services", "organizations", "locations"):
         assert requests.post(f"{directory_api}/{path}", json={"name": "x"}, timeout=10).status_code == 401
     for path in ("taxonomies", "taxonomy_terms", "service_at_locations"):

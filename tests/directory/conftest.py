@@ -1,0 +1,80 @@
+"""Shared fixtures of the directory tests.
+
+The write API over HTTP (test_write_*.py): organisations, staff tokens, a service of the test's own, a
+throttled server. The staff admin in-process (test_admin_*.py, with `pytestmark =
+pytest.mark.usefixtures("admin_database", "rolled_back")`): a throw-away database per module, each test's
+writes rolled back, and a small city of staff and services.
+"""
+import uuid
+
+import pytest
+import requests
+
+import django_harness
+from servers import directory_server
+from test_api import assert_valid
+from write_api_helpers import auth, call, make_staff, new_service
+
+
+@pytest.fixture(scope="session")
+def orgs(directory_api):
+    page = requests.get(f"{directory_api}/organizations", params={"per_page": 100}, timeout=10).json()
+    ids = [o["id"] for o in page["contents"]]
+    return {"own": ids[0], "other": ids[1]}
+
+
+@pytest.fixture(scope="session")
+def tokens(directory_database, directory, orgs):
+    """Made once for the write-API modules (users with a suffix of their own: the database is shared)."""
+    suffix = uuid.uuid4().hex[:6]
+    spec = {
+        f"admin-{suffix}": ("administrator", []),
+        f"editor-{suffix}": ("editor", [orgs["own"]]),
+        f"other-editor-{suffix}": ("editor", [orgs["other"]]),
+        f"viewer-{suffix}": ("viewer", []),
+        f"burst-{suffix}": ("editor", [orgs["own"]]),
+    }
+    keys = make_staff(directory_database, spec)
+    return {name.rsplit("-", 1)[0]: {"token": key, "username": name} for name, key in keys.items()}
+
+
+@pytest.fixture
+def created(directory_api, tokens, orgs, hsds_schema):
+    response = call("POST", f"{directory_api}/services", auth(tokens, "editor"), json=new_service(orgs))
+    assert response.status_code == 201, response.text
+    assert_valid(response.json(), hsds_schema("service"))
+    return response.json()
+
+
+@pytest.fixture(scope="module")
+def throttled_api(directory_database, directory):
+    """A second directory server on the same database with a low write rate."""
+    server = directory_server(directory_database, env={"DIRECTORY_WRITE_RATE": "3/min"}).start()
+    yield server.url + "/api"
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def admin_database(tmp_path_factory):
+    """A throw-away database of the module's own with the taxonomy (tests/django_harness.py), never the servers' one."""
+    django_harness.setup()
+    from django.test.utils import override_settings
+
+    with django_harness.throwaway_database(tmp_path_factory.mktemp("admin"), demo_city=False):
+        # Test passwords need no slow hashing.
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            yield
+
+
+@pytest.fixture
+def rolled_back():
+    """Each test's writes are rolled back (like django.test.TestCase)."""
+    with django_harness.rolled_back():
+        yield
+
+
+@pytest.fixture
+def city():
+    from admin_forms import make_city
+
+    return make_city()
