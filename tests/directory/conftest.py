@@ -3,7 +3,9 @@
 The write API over HTTP (test_write_*.py): organisations, staff tokens, a service of the test's own, a
 throttled server. The staff admin in-process (test_admin_*.py, with `pytestmark =
 pytest.mark.usefixtures("admin_database", "rolled_back")`): a throw-away database per module, each test's
-writes rolled back, and a small city of staff and services.
+writes rolled back, and a small city of staff and services. Import and export security (test_import_scoping.py,
+test_export_contents.py, test_import_limits.py): the same with the demo city, its organisations `two` and a
+`contact`.
 """
 import uuid
 
@@ -78,3 +80,37 @@ def city():
     from admin_forms import make_city
 
     return make_city()
+
+
+@pytest.fixture(scope="module")
+def demo_city_database(tmp_path_factory):
+    """A throw-away database of the module's own with the demo city (tests/django_harness.py)."""
+    django_harness.setup()
+    with django_harness.throwaway_database(tmp_path_factory.mktemp("import-security")):
+        yield
+
+
+@pytest.fixture
+def two():
+    """Organisation A (with a service and a location) and another organisation B with a location of its own."""
+    from hsds import models as m
+
+    a_service = m.Service.objects.filter(organization__locations__isnull=False).order_by("id").first()
+    a = a_service.organization
+    b_location = m.Location.objects.exclude(organization=a).exclude(organization=None).order_by("id").first()
+    assert a_service and b_location, "the demo city has two organisations with locations"
+    return a, a_service, b_location.organization, b_location
+
+
+@pytest.fixture
+def contact(two):
+    from hsds import models as m
+
+    a, a_service, b, b_location = two
+    m.ExtraRecord.objects.create(entity="contacts", record_id="c-a", data={
+        "service_id": str(a_service.id), "name": "Dana Private", "email": "dana@example.org", "title": "Counsellor"})
+    m.ExtraRecord.objects.create(entity="contacts", record_id="c-b", data={
+        "organization_id": str(b.id), "name": "Bo Private", "email": "bo@example.org"})
+    m.ExtraRecord.objects.create(entity="metadata", record_id="md-1", data={"updated_by": "Staff Name", "resource_id": str(a.id)})
+    m.ExtraRecord.objects.create(entity="notes", record_id="n-1", data={"text": "internal"})
+    return two
