@@ -13,8 +13,8 @@ import pytest
 import requests
 
 import django_harness
+from hsds_checks import assert_valid
 from servers import directory_server
-from test_api import assert_valid
 from write_api_helpers import auth, call, make_staff, new_service
 
 

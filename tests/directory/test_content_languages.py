@@ -5,8 +5,8 @@ import subprocess
 
 import pytest
 import requests
+from hsds_checks import assert_valid
 from servers import ROOT, VENV_BIN
-from test_api import assert_valid
 
 ARABIC_NAME = "مكتب الترحيب بالقادمين الجدد"
 ENGLISH = {

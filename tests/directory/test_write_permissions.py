@@ -2,7 +2,7 @@
 editor of an organisation, administrator), and the write rate per token."""
 import uuid
 
-from test_api import assert_valid
+from hsds_checks import assert_valid
 from write_api_helpers import auth, call, new_service
 
 

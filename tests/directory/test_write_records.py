@@ -3,7 +3,7 @@ restore, audit, nested items, translations, verification, locations, ids)."""
 import uuid
 from datetime import date
 
-from test_api import assert_valid
+from hsds_checks import assert_valid
 from write_api_helpers import auth, call, changes, new_service
 
 

@@ -3,7 +3,7 @@ sizes, odd names) and versions (If-Match, concurrent writers)."""
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from test_api import assert_valid
+from hsds_checks import assert_valid
 from write_api_helpers import auth, call, new_service
 
 
