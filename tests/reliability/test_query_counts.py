@@ -23,7 +23,7 @@ def postgres_database():
         stores.remove()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.servers)])
 def database(request):
     return request.getfixturevalue("directory_database" if request.param == "sqlite" else "postgres_database")
 
