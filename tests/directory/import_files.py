@@ -12,7 +12,6 @@ django_harness.setup()
 from hsds import tabular  # noqa: E402
 
 
-
 def write_table(folder: Path, name: str, header, rows) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:

@@ -1,16 +1,14 @@
 """Staff tokens and requests for the write-API tests (tests/directory/test_write_*.py).
 
-Staff accounts and tokens are made with `manage.py shell` against the test database; every write
-test works on services it creates itself (the demo services other tests assert on stay as they are)."""
+Staff accounts and tokens are made by a Django script (tests/django_harness.py) in the test database;
+every write test works on services it creates itself (the demo services other tests assert on stay as they are)."""
 import json
-import os
 import sqlite3
-import subprocess
 import uuid
 
 import requests
 
-from servers import ROOT, VENV_BIN
+import django_harness
 
 
 MAKE_STAFF = """
@@ -36,12 +34,8 @@ print("TOKENS" + json.dumps(out))
 
 
 def make_staff(database_url: str, spec: dict) -> dict:
-    """{username: (role, [organization ids])} → {username: token}; one `manage.py shell` run."""
-    result = subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "shell", "-c", MAKE_STAFF],
-        cwd=ROOT / "directory", env={**os.environ, "DATABASE_URL": database_url, "STAFF_SPEC": json.dumps(spec)},
-        check=True, capture_output=True, text=True, timeout=120,
-    )
+    """{username: (role, [organization ids])} → {username: token}; one Django script run."""
+    result = django_harness.run_script(MAKE_STAFF, database_url, env={"STAFF_SPEC": json.dumps(spec)}, timeout=120)
     line = next(x for x in result.stdout.splitlines() if x.startswith("TOKENS"))
     return json.loads(line[len("TOKENS"):])
 
