@@ -122,15 +122,15 @@ def hsds_entity_schema():
 
 
 # --- test tiers ---------------------------------------------------------------------------------------
-# `make test-fast` runs what needs no server, browser or trained model (pytest -m fast); `make test` runs all.
-# A test belongs to the slow tier when it uses a fixture that starts a server, or its module says so
-# with `pytestmark = pytest.mark.servers` (modules that start their own stacks, browsers or models).
+# `make test-fast` runs what needs no server, browser, datastore or trained model (pytest -m fast); `make test`
+# runs all. A test is in the slow tier when it carries the `servers` marker: set here for every test that uses
+# (even through another fixture) a fixture below, and written by the modules that start their own stacks,
+# browsers or models (`pytestmark = pytest.mark.servers`) or by a parameter that needs one. Every other test
+# is marked `fast`. tests/test_tiers.py checks the fast tier's collection against what the code starts.
 SERVER_FIXTURES = {
     "directory", "directory_api", "actions", "rasa", "providers", "rasa_port",
     "production_directory", "tls_proxy", "two_directories", "stores", "postgres_database",
 }
-# Modules that load the trained model or start the production stack themselves.
-SLOW_MODULES = {"test_nlu_quality.py", "test_production_profile.py", "test_process_faults.py", "test_trusted_proxies.py"}
 
 
 def pytest_configure(config):
@@ -140,8 +140,7 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        on_postgresql = "postgresql" in getattr(getattr(item, "callspec", None), "id", "")
-        if SERVER_FIXTURES & set(item.fixturenames) or item.path.name in SLOW_MODULES or on_postgresql:
+        if SERVER_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.servers)
         if not item.get_closest_marker("servers"):
             item.add_marker(pytest.mark.fast)

@@ -30,7 +30,7 @@ def response_text(name: str, language: str = "en") -> str:
 def refuse_in_fast_tier(what: str) -> None:
     """`make test-fast` promises no servers: a test that starts one belongs to the `servers` tier."""
     if os.environ.get("NEWCOMER_FAST_TIER") == "1":
-        raise RuntimeError(f"{what} started in the fast tier: give the test a server fixture or list it in tests/conftest.py")
+        raise RuntimeError(f"{what} started in the fast tier: give the test a server fixture or mark it `servers` (tests/conftest.py)")
 
 
 def free_port() -> int:

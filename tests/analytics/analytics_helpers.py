@@ -1,13 +1,11 @@
-"""Helpers for the unmet-need analytics tests: the directory's shell, the CSV export, reports, tables."""
+"""Helpers for the unmet-need analytics tests: Django scripts on the servers' database (tests/django_harness.py), the CSV export, reports, tables."""
 import csv
 import io
-import os
 import sqlite3
-import subprocess
 
 import requests
 
-from servers import ROOT, VENV_BIN
+import django_harness
 
 CREATE_STAFF = """
 import sys
@@ -29,11 +27,7 @@ for line in sys.stdin.read().split():
 
 
 def manage_shell(database_url: str, code: str, stdin: str = "") -> str:
-    result = subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "shell", "-c", code], cwd=ROOT / "directory", input=stdin,
-        env={**os.environ, "DATABASE_URL": database_url}, capture_output=True, text=True, check=True,
-    )
-    return result.stdout
+    return django_harness.run_script(code, database_url, stdin=stdin).stdout
 
 
 def counts(session: requests.Session, directory_url: str, **filters) -> dict:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import requests
 
 from analytics_helpers import analytics_tables, counts, delta, manage_shell
+from bot_client import say, say_timed
 from servers import response_text
 
 PHONE, EMAIL = "+44 7700 900 461", "amina.k@mail.example"
@@ -37,11 +38,6 @@ def this_week() -> str:
     return f"{year}-W{week:02d}"
 
 
-def say(rasa, sender: str, text: str, language: str):
-    started = time.monotonic()
-    answer = requests.post(rasa.url + "/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": {"language": language}}, timeout=30)
-    assert answer.status_code == 200
-    return [m.get("text", "") for m in answer.json()], time.monotonic() - started
 
 
 @contextlib.contextmanager
@@ -83,7 +79,7 @@ def test_fallbacks_and_searches_without_services_are_counted_exactly(rasa, direc
     senders, fell_back = [], []
     for text in PERSIAN_GIBBERISH:
         senders.append(f"analytics-{uuid.uuid4().hex}")
-        replies, _ = say(rasa, senders[-1], text, "fa")
+        replies = say(rasa, text, senders[-1], language="fa")
         if replies == [response_text("utter_fallback", "fa")]:
             fell_back.append(text)
             if len(fell_back) == 3:
@@ -92,7 +88,7 @@ def test_fallbacks_and_searches_without_services_are_counted_exactly(rasa, direc
     senders += [f"analytics-{uuid.uuid4().hex}" for _ in SPANISH_HOUSING]
     with no_active_housing_services(directory_api, directory_database):
         for sender, text in zip(senders[-2:], SPANISH_HOUSING):
-            replies, _ = say(rasa, sender, text, "es")
+            replies = say(rasa, text, sender, language="es")
             assert replies == [response_text("utter_no_services", "es")], (text, replies)
 
     changes = delta(before, wait_for_total(admin, directory.url, before, 5))
@@ -118,7 +114,7 @@ def test_an_unreachable_directory_never_delays_a_fallback_reply(rasa, directory,
     try:
         fallbacks = 0
         for text in PERSIAN_GIBBERISH[:4]:
-            replies, seconds = say(rasa, f"analytics-{uuid.uuid4().hex}", text, "fa")
+            replies, seconds = say_timed(rasa, text, f"analytics-{uuid.uuid4().hex}", language="fa")
             assert seconds < 2.0, (replies, seconds)
             fallbacks += replies == [response_text("utter_fallback", "fa")]
         assert fallbacks >= 2
@@ -143,11 +139,11 @@ def test_unmet_needs_are_counted_by_neighbourhood(rasa, directory, directory_api
     with no_active_housing_services(directory_api, directory_database):
         for latitude, longitude in shared:
             sender = f"analytics-{uuid.uuid4().hex}"
-            replies, _ = say(rasa, sender, f'/share_location{{"latitude": {latitude}, "longitude": {longitude}}}', "es")
+            replies = say(rasa, f'/share_location{{"latitude": {latitude}, "longitude": {longitude}}}', sender, language="es")
             assert replies == [response_text("utter_ask_category_near_you", "es")], replies
-            replies, _ = say(rasa, sender, "necesito alquilar un piso barato", "es")
+            replies = say(rasa, "necesito alquilar un piso barato", sender, language="es")
             assert replies == [response_text("utter_no_services", "es")], replies
-        replies, _ = say(rasa, f"analytics-{uuid.uuid4().hex}", "busco alojamiento para mi familia en old harbour", "es")
+        replies = say(rasa, "busco alojamiento para mi familia en old harbour", f"analytics-{uuid.uuid4().hex}", language="es")
         assert replies == [response_text("utter_no_services", "es")], replies
 
     changes = delta(before, wait_for_total(admin, directory.url, before, 3))

@@ -3,7 +3,7 @@ Telegram, numbered choices on SMS (replying with the number taps it), in the use
 import uuid
 
 import requests
-from test_channels import post_telegram, post_twilio, telegram_messages_to, telegram_update, twilio_messages_to, unique_number
+from channel_requests import post_telegram, post_twilio, telegram_messages_to, telegram_update, twilio_messages_to, unique_number
 
 from servers import response_text
 

@@ -25,6 +25,8 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
+from golden_cases import ACCEPT_LANGUAGE_CASES, read_cases, write_cases
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXED_START = datetime(2026, 1, 15, 9, 0, 0, tzinfo=dt_timezone.utc)
 LANGUAGES = ("en", "es", "fr", "ar", "uk", "fa")
@@ -46,13 +48,12 @@ class Clock:
 
 def set_up_django(database: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory_site.settings")
-    sys.path.insert(0, str(ROOT / "directory"))
-    import django
+    sys.path.insert(0, str(ROOT / "tests"))
+    import django_harness
     from django.utils import timezone
 
     timezone.now = Clock()
-    django.setup()
+    django_harness.setup()
     from django.core.management import call_command
 
     call_command("migrate", "--no-input", verbosity=0)
@@ -106,164 +107,6 @@ def demo_ids() -> dict:
         "health_doctor": str(stable_id("term", "health-doctor")),
         "taxonomy": str(m.Taxonomy.objects.order_by("name").first().id),
     }
-
-
-def read_cases(ids: dict) -> list:
-    """(name, path, query) of the public reads; each is requested once per language."""
-    near = {"lat": ids["lat"], "lon": ids["lon"]}
-    return [
-        ("root", "", {}),
-        ("services", "services", {}),
-        ("services-page-2", "services", {"per_page": "5", "page": "2"}),
-        ("services-last-page", "services", {"per_page": "25", "page": "3"}),
-        ("services-full", "services", {"full": "true", "per_page": "4"}),
-        ("services-minimal", "services", {"minimal": "true", "per_page": "3"}),
-        ("services-search", "services", {"search": "clinic"}),
-        ("services-search-two-words", "services", {"search": "language course", "full": "true", "per_page": "3"}),
-        ("services-search-nothing", "services", {"search": "zzzznothing"}),
-        ("services-term-code", "services", {"taxonomy_term_id": "health"}),
-        ("services-term-parent-id", "services", {"taxonomy_term_id": ids["health"], "full": "true", "per_page": "3"}),
-        ("services-term-child-id", "services", {"taxonomy_term_id": ids["health_doctor"]}),
-        ("services-taxonomy", "services", {"taxonomy_id": ids["taxonomy"], "per_page": "5"}),
-        ("services-organization", "services", {"organization_id": ids["org"]}),
-        ("services-status", "services", {"status": "active,temporarily closed", "per_page": "5"}),
-        ("services-spoken-language", "services", {"language": "ar"}),
-        ("services-spoken-language-name", "services", {"language": "التغرينية", "per_page": "5"}),
-        ("services-open-weekend", "services", {"open": "weekend", "language": "Arabic", "per_page": "5"}),
-        ("service-at-locations-open-monday", "service_at_locations", {"open": "mo", "per_page": "5"}),
-        ("services-ranked", "services", {"rank": "relevance", "taxonomy_term_id": "health", "language": "ar", **near, "per_page": "6"}),
-        ("service-at-locations-ranked", "service_at_locations", {"rank": "relevance", "language": "uk", "per_page": "6"}),
-        ("error-rank", "services", {"rank": "best"}),
-        ("services-open-now", "services", {"open": "now", "full": "true", "per_page": "3"}),  # Thursday 10:00 in Zurich
-        ("services-modified-after", "services", {"modified_after": "2026-01-15", "per_page": "5"}),
-        ("services-modified-after-future", "services", {"modified_after": "2030-01-01T00:00:00Z"}),
-        ("services-near", "services", {**near, "per_page": "6"}),
-        ("services-near-proximity", "services", {**near, "proximity": "1500", "full": "true", "per_page": "3"}),
-        ("services-near-page-2", "services", {**near, "proximity": "50000", "per_page": "5", "page": "2"}),
-        ("service", f"services/{ids['service']}", {}),
-        ("service-plain", f"services/{ids['plain_service']}", {}),
-        ("service-at-locations", "service_at_locations", {"per_page": "5"}),
-        ("service-at-locations-full", "service_at_locations", {"full": "true", "per_page": "3"}),
-        ("service-at-locations-filtered", "service_at_locations", {"taxonomy_term_id": "housing", "search": "help"}),
-        ("service-at-locations-near", "service_at_locations", {**near, "proximity": "2000", "per_page": "5"}),
-        ("service-at-location", f"service_at_locations/{ids['sal']}", {}),
-        ("organizations", "organizations", {"per_page": "5"}),
-        ("organizations-search", "organizations", {"search": "city"}),
-        ("organization", f"organizations/{ids['org']}", {}),
-        ("location", f"locations/{ids['location']}", {}),
-        ("taxonomies", "taxonomies", {}),
-        ("taxonomies-search", "taxonomies", {"search": "newcomer"}),
-        ("taxonomy", f"taxonomies/{ids['taxonomy']}", {}),
-        ("taxonomy-terms", "taxonomy_terms", {"per_page": "8", "page": "2"}),
-        ("taxonomy-terms-top", "taxonomy_terms", {"top_only": "true"}),
-        ("taxonomy-terms-parent-code", "taxonomy_terms", {"parent_id": "health"}),
-        ("taxonomy-terms-parent-id", "taxonomy_terms", {"parent_id": ids["health"], "search": "care"}),
-        ("taxonomy-terms-taxonomy", "taxonomy_terms", {"taxonomy_id": ids["taxonomy"], "per_page": "3"}),
-        ("taxonomy-term", f"taxonomy_terms/{ids['health_doctor']}", {}),
-        # 400s, 404s
-        ("error-page-zero", "services", {"page": "0"}),
-        ("error-per-page-text", "services", {"per_page": "ten"}),
-        ("error-page-huge", "services", {"page": "99999999999"}),
-        ("error-format", "services", {"format": "xml"}),
-        ("error-full", "services", {"full": "maybe"}),
-        ("error-term-unknown", "services", {"taxonomy_term_id": "no-such-code"}),
-        ("error-taxonomy-id", "services", {"taxonomy_id": "not-a-uuid"}),
-        ("error-status", "services", {"status": "open"}),
-        ("error-modified-after", "services", {"modified_after": "yesterday"}),
-        ("error-search-long", "services", {"search": "x" * 201}),
-        ("error-spoken-language", "services", {"language": "a1"}),
-        ("error-spoken-language-name", "services", {"language": "Klingonish"}),
-        ("error-open", "services", {"open": "someday"}),
-        ("error-lat-only", "services", {"lat": "47"}),
-        ("error-lon-only", "service_at_locations", {"lon": "8"}),
-        ("error-lat-empty", "services", {"lat": "", "lon": "8"}),
-        ("error-lat-range", "services", {"lat": "91", "lon": "8"}),
-        ("error-proximity-alone", "services", {"proximity": "100"}),
-        ("error-proximity-zero", "services", {"lat": "47", "lon": "8", "proximity": "0"}),
-        ("error-parent-unknown", "taxonomy_terms", {"parent_id": "nope"}),
-        ("error-top-only", "taxonomy_terms", {"top_only": "perhaps"}),
-        ("error-full-service", "organizations", {"full_service": "x"}),
-        ("error-service-not-uuid", "services/not-a-uuid", {}),
-        ("error-service-missing", f"services/{uuid.UUID(int=1)}", {}),
-        ("error-unknown-endpoint", "no_such_thing", {}),
-    ]
-
-
-ACCEPT_LANGUAGE_CASES = [  # (name, header): the language chosen from Accept-Language instead of `lang`
-    ("accept-fa-af", "fa-AF,en;q=0.5"),
-    ("accept-dari", "prs"),
-    ("accept-ar-sy", "ar-SY"),
-    ("accept-q-values", "de, uk;q=0.9, es;q=0.8"),
-    ("accept-star", "*"),
-    ("accept-unknown", "de-CH"),
-    ("accept-q-zero", "ar;q=0, fr;q=0.1"),
-]
-
-
-def write_cases(ids: dict) -> list:
-    """(name, method, path, who, headers, body) in order: each depends on the state the earlier ones left."""
-    new_id = str(uuid.UUID(int=0x601DE17))
-    svc = f"services/{new_id}"
-    location_id = str(uuid.UUID(int=0x10CA7))
-    body = {
-        "id": new_id, "organization_id": ids["org"], "name": "Golden test service", "description": "Made by the golden test.",
-        "phones": [{"number": "+44 20 7946 0321", "type": "voice"}],
-        "schedules": [{"byday": "MO,WE", "opens_at": "09:00", "closes_at": "12:30"}],
-        "languages": [{"code": "ar", "name": "Arabic"}],
-        "required_documents": [{"document": "Passport"}, {"document": "Proof of address"}],
-        "translations": {"ar": {"name": "خدمة الاختبار", "required_documents": ["جواز السفر", ""]}},
-        "version": 7, "metadata": [], "colour": "blue",
-    }
-    return [
-        ("post-service-anonymous", "POST", "services", None, {}, body),
-        ("post-service-viewer", "POST", "services", "viewer", {}, body),
-        ("post-service-other-organization", "POST", "services", "editor", {}, {**body, "organization_id": ids["other_org"]}),
-        ("post-service-invalid", "POST", "services", "editor", {}, {"organization_id": ids["org"], "name": "", "email": "nope", "phones": [{"number": ""}], "minimum_age": [1]}),
-        ("post-service-not-object", "POST", "services", "editor", {}, ["a list"]),
-        ("post-service", "POST", "services", "editor", {}, body),
-        ("post-service-again", "POST", "services", "editor", {}, body),
-        ("patch-service-stale", "PATCH", svc, "editor", {"HTTP_IF_MATCH": '"9"'}, {"name": "Stale"}),
-        ("patch-service", "PATCH", f"{svc}?lang=ar", "editor", {"HTTP_IF_MATCH": '"1"'}, {"alert": "Closed on Friday", "translations": {"fa": {"name": "خدمت آزمایشی"}}, "organization": {}}),
-        ("patch-service-other-editor", "PATCH", svc, "other-editor", {}, {"name": "Not mine"}),
-        ("put-service", "PUT", svc, "editor", {"HTTP_IF_MATCH": 'W/"2", "3"'}, {**body, "name": "Golden test service, replaced", "phones": []}),
-        ("post-location", "POST", "locations", "editor", {}, {"id": location_id, "organization_id": ids["org"], "name": "Golden hall", "latitude": 47.04123456, "longitude": 8.3, "addresses": [{"address_1": "1 Quay", "city": "Port Meridian", "state_province": "PM", "postal_code": "1000", "country": "PM"}]}),
-        ("patch-location-stale", "PATCH", f"locations/{location_id}", "editor", {"HTTP_IF_MATCH": '"5"'}, {"name": "x"}),
-        ("patch-location", "PATCH", f"locations/{location_id}", "editor", {}, {"transportation": "Tram 4", "unknown": 1}),
-        ("get-location", "GET", f"locations/{location_id}", None, {}, None),
-        ("patch-service-link-location", "PATCH", svc, "editor", {}, {"service_at_locations": [{"location_id": location_id, "description": "Main hall"}]}),
-        ("patch-service-link-missing", "PATCH", svc, "editor", {}, {"service_at_locations": [{"location_id": str(uuid.UUID(int=5))}]}),
-        ("delete-service", "DELETE", svc, "editor", {}, None),
-        ("delete-collection", "DELETE", "services", "editor", {}, None),
-        ("get-service-after-writes", "GET", f"{svc}?lang=fa", None, {}, None),
-        ("post-organization-editor", "POST", "organizations", "editor", {}, {"name": "New org"}),
-        ("post-organization", "POST", "organizations", "admin", {}, {"id": str(uuid.UUID(int=0x0E6)), "name": "Golden organisation", "description": "Made by the golden test.", "phones": [{"number": "+44 20 7946 0999"}], "services": []}),
-        ("patch-organization", "PATCH", f"organizations/{uuid.UUID(int=0x0E6)}", "admin", {"HTTP_IF_MATCH": '"1"'}, {"website": "https://golden.example", "version": 1}),
-        ("put-organization-editor", "PUT", f"organizations/{ids['other_org']}", "editor", {}, {"name": "Not mine"}),
-        ("patch-service-bad-translations", "PATCH", svc, "editor", {}, {"translations": {"de": {"name": "Dienst"}, "en": {"name": "x"}, "ar": "text", "fa": {"required_documents": [1]}}}),
-        ("patch-service-translations-not-object", "PATCH", svc, "editor", {}, {"translations": ["ar"]}),
-        ("patch-service-remove-translation", "PATCH", f"{svc}?lang=ar", "editor", {"HTTP_IF_MATCH": "*"}, {"translations": {"ar": None}, "status": "active"}),
-        ("patch-service-bad-nested", "PATCH", svc, "editor", {}, {"phones": {"number": "1"}, "schedules": [1], "languages": [{}] * 101, "name": {"en": "x"}}),
-        ("patch-service-link-other-location", "PATCH", svc, "editor", {}, {"service_at_locations": [{"location_id": ids["other_location"]}]}),
-        ("patch-service-bad-id", "PATCH", "services/zzz", "editor", {}, {"name": "x"}),
-        ("post-service-bad-id", "POST", "services", "editor", {}, {**body, "id": "zzz"}),
-        ("post-service-no-organization", "POST", "services", "editor", {}, {"name": "Orphan"}),
-        ("post-service-admin-unknown-organization", "POST", "services", "admin", {}, {"name": "Orphan", "organization_id": str(uuid.UUID(int=77))}),
-        ("post-service-admin-bad-organization", "POST", "services", "admin", {}, {"name": "Orphan", "organization_id": "x"}),
-        ("put-service-move-organization-editor", "PUT", svc, "editor", {}, {**{k: v for k, v in body.items() if k != "version"}, "organization_id": ids["other_org"]}),
-        ("post-service-admin-verified", "POST", "services?lang=es", "admin", {}, {"name": "Verified", "organization_id": ids["other_org"], "assured_date": "2026-01-10", "service_at_locations": [{"location_id": location_id}, {"location_id": location_id}]}),
-        ("post-location-admin-shared", "POST", "locations", "admin", {}, {"name": "Shared hall", "latitude": 95, "longitude": 8}),
-        ("post-location-editor-no-organization", "POST", "locations", "editor", {}, {"name": "Mine?"}),
-        ("put-location-other-editor", "PUT", f"locations/{location_id}", "other-editor", {}, {"name": "x"}),
-        ("post-location-item", "POST", f"locations/{location_id}", "editor", {}, {"name": "x"}),
-        ("get-locations", "GET", "locations", None, {}, None),
-        ("delete-location", "DELETE", f"locations/{location_id}", "editor", {}, None),
-        ("patch-organization-editor", "PATCH", f"organizations/{ids['org']}?full_service=true", "editor", {}, {"phones": [], "alternate_name": "Bridges"}),
-        ("delete-service-again", "DELETE", f"{svc}?lang=uk", "editor", {"HTTP_IF_MATCH": '"999"'}, None),
-        ("post-service-bad-token", "POST", "services", "nobody", {}, body),
-        ("post-location-shared", "POST", "locations", "admin", {}, {"id": str(uuid.UUID(int=0x5A4ED)), "name": "Shared hall", "latitude": 47.05, "longitude": 8.1}),
-        ("patch-service-link-shared-location", "PATCH", f"{svc}?lang=fr", "editor", {}, {"service_at_locations": [{"location_id": str(uuid.UUID(int=0x5A4ED))}, {"location_id": location_id}]}),
-        ("get-service-at-locations-after-writes", "GET", "service_at_locations?full=true&organization_id=" + ids["org"] + "&lang=ar&per_page=3", None, {}, None),
-    ]
 
 
 STAFF = {"admin": ("administrator", []), "editor": ("editor", ["org"]), "other-editor": ("editor", ["other_org"]), "viewer": ("viewer", [])}

@@ -3,42 +3,8 @@ import uuid
 
 import pytest
 import requests
-from jsonschema import Draft202012Validator, FormatChecker
 
-
-def get(api: str, path: str, **params):
-    response = requests.get(f"{api}/{path}", params=params, timeout=10)
-    return response, response.json()
-
-
-def unknown_fields(document, schema, where="") -> list:
-    """Fields we emit that the HSDS schema does not define (catches misspelt field names)."""
-    problems = []
-    if isinstance(document, dict) and "properties" in schema:
-        for key, value in document.items():
-            if key not in schema["properties"]:
-                problems.append(f"{where}.{key}")
-            else:
-                problems += unknown_fields(value, schema["properties"][key], f"{where}.{key}")
-    elif isinstance(document, list) and "items" in schema:
-        for index, item in enumerate(document):
-            problems += unknown_fields(item, schema["items"], f"{where}[{index}]")
-    return problems
-
-
-def assert_valid(document, schema):
-    errors = sorted(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(document), key=str)
-    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
-    assert unknown_fields(document, schema) == []
-
-
-PAGE_KEYS = {"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"}
-
-
-def assert_page(page):
-    assert set(page) == PAGE_KEYS
-    assert page["size"] == len(page["contents"])
-    assert page["empty"] == (page["size"] == 0)
+from hsds_checks import assert_page, assert_valid, get
 
 
 def test_root_says_hsds_version(directory_api):
@@ -209,7 +175,7 @@ def test_unknown_ids_get_a_json_404(directory_api, path):
 
 
 def test_public_api_is_read_only(directory_api):
-    # Writing services needs a staff token (tests/directory/test_write_api.py); the rest is read-only.
+    # Writing services needs a staff token (tests/directory/test_write_*.py); the rest is read-only.
     for path in ("services", "organizations", "locations"):
         assert requests.post(f"{directory_api}/{path}", json={"name": "x"}, timeout=10).status_code == 401
     for path in ("taxonomies", "taxonomy_terms", "service_at_locations"):
@@ -267,69 +233,3 @@ def test_openapi_documents_the_profile_extensions_and_write_api(directory_api):
     assert {"401", "403", "412", "429"} <= set(document["paths"]["/services/{id}"]["patch"]["responses"])
     assert "tokenAuth" in document["components"]["securitySchemes"]
     assert "translations" in document["components"]["schemas"]["ServiceWrite"]["properties"]
-
-
-# ---------------------------------------------------------------- near a point (profile extension lat, lon, proximity)
-
-SOUTHFIELD = {"lat": "47.0162", "lon": "8.0903"}  # where the demo city's Women First centre is
-
-
-def distance_metres(lat1, lon1, lat2, lon2):
-    import math
-
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin(math.radians(lat2 - lat1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))
-
-
-def nearest_location_metres(service, point):
-    located = [sal["location"] for sal in service["service_at_locations"] if "latitude" in sal["location"]]
-    return min(distance_metres(float(point["lat"]), float(point["lon"]), loc["latitude"], loc["longitude"]) for loc in located)
-
-
-def test_services_near_a_point_come_nearest_first(directory_api, hsds_schema):
-    _, by_name = get(directory_api, "services", taxonomy_term_id="health", status="active", per_page=100, full="true")
-    response, near = get(directory_api, "services", taxonomy_term_id="health", status="active", per_page=100, full="true", **SOUTHFIELD)
-    assert response.status_code == 200
-    assert_page(near)
-    # The same services, in another order: nearest first.
-    assert {s["id"] for s in near["contents"]} == {s["id"] for s in by_name["contents"]}
-    distances = [nearest_location_metres(s, SOUTHFIELD) for s in near["contents"]]
-    assert distances == sorted(distances)
-    assert distances[0] < 50 and near["contents"][0]["name"] != by_name["contents"][0]["name"]
-    for item in near["contents"]:
-        assert_valid(item, hsds_schema("service"))  # no distance field outside the HSDS schema
-
-
-def test_proximity_keeps_only_services_within_the_radius(directory_api):
-    _, everything = get(directory_api, "services", per_page=100, full="true", **SOUTHFIELD)
-    _, within = get(directory_api, "services", per_page=100, full="true", proximity="1500", **SOUTHFIELD)
-    expected = [s["id"] for s in everything["contents"] if nearest_location_metres(s, SOUTHFIELD) <= 1500]
-    assert 1 <= within["total_items"] < everything["total_items"]
-    assert [s["id"] for s in within["contents"]] == expected
-    _, nowhere = get(directory_api, "services", proximity="1000", lat="-33.9", lon="151.2")
-    assert nowhere["total_items"] == 0 and nowhere["empty"]
-
-
-def test_paging_near_a_point_continues_the_distance_order(directory_api):
-    _, all_near = get(directory_api, "services", per_page=100, **SOUTHFIELD)
-    _, second = get(directory_api, "services", per_page=5, page=2, **SOUTHFIELD)
-    assert [s["id"] for s in second["contents"]] == [s["id"] for s in all_near["contents"][5:10]]
-    assert second["total_items"] == all_near["total_items"]
-
-
-def test_service_at_locations_near_a_point(directory_api, hsds_schema):
-    response, page = get(directory_api, "service_at_locations", per_page=100, taxonomy_term_id="housing", proximity="3000", **SOUTHFIELD)
-    assert response.status_code == 200 and page["total_items"] >= 1
-    distances = [distance_metres(47.0162, 8.0903, r["location"]["latitude"], r["location"]["longitude"]) for r in page["contents"]]
-    assert distances == sorted(distances) and distances[-1] <= 3000
-    for item in page["contents"]:
-        assert_valid(item, hsds_schema("service_at_location_list"))
-
-
-def test_openapi_documents_the_point_parameters(directory_api):
-    document = requests.get(f"{directory_api}/openapi.json", timeout=10).json()
-    for path in ("/services", "/service_at_locations"):
-        refs = {p.get("$ref", "").rsplit("/", 1)[-1] for p in document["paths"][path]["get"]["parameters"]}
-        assert {"lat", "lon", "proximity"} <= refs, path
-    assert "metres" in document["components"]["parameters"]["proximity"]["description"]

@@ -2,18 +2,15 @@
 reads nothing from the database, no module is larger than about 300 lines, and the API checks the
 administrator-or-editor role in one place."""
 import json
-import os
 import re
-import subprocess
 
-from servers import ROOT, VENV_BIN
+import django_harness
+from servers import ROOT
 
 API = ROOT / "directory" / "hsds" / "api"
 
 PARSE_EVERYTHING = """
-import json, os, sys
-sys.path.insert(0, 'directory'); os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'directory_site.settings')
-import django; django.setup()
+import json
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -30,8 +27,7 @@ print(json.dumps({"queries": len(queries), "parsed": [str(x) for x in parsed]}))
 
 
 def test_parsing_parameters_reads_nothing_from_the_database(directory_database):
-    output = subprocess.run([str(VENV_BIN / "python"), "-c", PARSE_EVERYTHING], cwd=ROOT, env={**os.environ, "DATABASE_URL": directory_database},
-                            capture_output=True, text=True, timeout=120, check=True).stdout
+    output = django_harness.run_script(PARSE_EVERYTHING, directory_database, timeout=120).stdout
     result = json.loads(output.strip().splitlines()[-1])
     assert result["queries"] == 0, result
     assert "health" in result["parsed"][0] and "(2, 5)" == result["parsed"][-1]

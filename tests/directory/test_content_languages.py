@@ -1,12 +1,10 @@
 """Service text in the reader's language (profile extension: `lang` / Accept-Language), against the real server."""
 import json
-import os
-import subprocess
 
 import pytest
 import requests
-from servers import ROOT, VENV_BIN
-from test_api import assert_valid
+import django_harness
+from hsds_checks import assert_valid
 
 ARABIC_NAME = "مكتب الترحيب بالقادمين الجدد"
 ENGLISH = {
@@ -54,12 +52,7 @@ print("COUNTS" + json.dumps(counts))
 
 
 def manage_shell(database_url: str, code: str, **env) -> str:
-    result = subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "shell", "-c", code],
-        cwd=ROOT / "directory", env={**os.environ, "DATABASE_URL": database_url, **env},
-        check=True, capture_output=True, text=True, timeout=180,
-    )
-    return result.stdout
+    return django_harness.run_script(code, database_url, env=env).stdout
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
+import django_harness
 from servers import ROOT, VENV_BIN, ServerProcess, directory_server, free_port
 
 PUBLIC_HOST = "chat.city.example"
@@ -63,7 +64,7 @@ def production_directory(directory_database):
 @pytest.fixture(scope="module")
 def staff_names(directory_database):
     names = [f"{role}-{uuid.uuid4().hex[:6]}" for role in ("staff", "locked", "neighbour", "proxied")]
-    made = manage(directory_database, "shell", "-c", MAKE_STAFF, env={"STAFF_NAMES": ",".join(names), "STAFF_PASSWORD": STAFF_PASSWORD})
+    made = django_harness.run_script(MAKE_STAFF, directory_database, env={"STAFF_NAMES": ",".join(names), "STAFF_PASSWORD": STAFF_PASSWORD}, check=False)
     assert made.returncode == 0, made.stderr
     return dict(zip(("staff", "locked", "neighbour", "proxied"), names))
 
@@ -232,7 +233,7 @@ def test_the_admin_has_a_content_security_policy_without_inline_scripts(producti
 
 
 def test_staff_passwords_must_be_strong(directory_database):
-    check = manage(directory_database, "shell", "-c", (
+    check = django_harness.run_script((
         "from django.contrib.auth.password_validation import validate_password\n"
         "from django.core.exceptions import ValidationError\n"
         "for password in ('password', 'short-pass1', '12345678901234'):\n"
@@ -241,7 +242,7 @@ def test_staff_passwords_must_be_strong(directory_database):
         "        print('ACCEPTED', password)\n"
         "    except ValidationError:\n"
         "        print('REFUSED', password)\n"
-    ), env=PRODUCTION_ENV)
+    ), directory_database, env=PRODUCTION_ENV, check=False)
     assert check.returncode == 0, check.stderr
     assert "ACCEPTED" not in check.stdout and check.stdout.count("REFUSED") == 3, check.stdout
 

@@ -5,8 +5,9 @@ import uuid
 import pytest
 import requests
 
+from bot_client import say
 from servers import response_text
-from test_follow_ups import FIRST_QUESTION, card_names, turn
+from test_follow_ups import FIRST_QUESTION, card_names
 
 # Phrasings from no training file, pointing at the second card.
 SECOND = {
@@ -33,17 +34,17 @@ def assert_details_of(reply: list, service: dict) -> None:
 @pytest.mark.parametrize("language", sorted(SECOND))
 def test_details_of_the_second_card(rasa, directory_api, language):
     sender = f"details-{language}-{uuid.uuid4().hex[:8]}"
-    cards = card_names(turn(rasa, sender, FIRST_QUESTION[language], language))
-    reply = turn(rasa, sender, SECOND[language], language)
+    cards = card_names(say(rasa, FIRST_QUESTION[language], sender, language=language))
+    reply = say(rasa, SECOND[language], sender, language=language)
     assert len(reply) == 1 and reply[0].lstrip("\u200f").startswith(cards[1]), reply
     assert_details_of(reply, service_named(directory_api, cards[1]))
 
 
 def test_a_position_beyond_the_list_asks_which(rasa):
     sender = f"details-range-{uuid.uuid4().hex[:8]}"
-    turn(rasa, sender, "I'm looking for a job", "en")
-    assert turn(rasa, sender, "tell me more about number 7", "en") == [response_text("utter_which_service")]
+    say(rasa, "I'm looking for a job", sender, language="en")
+    assert say(rasa, "tell me more about number 7", sender, language="en") == [response_text("utter_which_service")]
 
 
 def test_details_before_any_list_asks_what_is_needed(rasa):
-    assert turn(rasa, f"details-first-{uuid.uuid4().hex[:8]}", "tell me more about the second one", "en") == [response_text("utter_more_without_search")]
+    assert say(rasa, "tell me more about the second one", f"details-first-{uuid.uuid4().hex[:8]}", language="en") == [response_text("utter_more_without_search")]

@@ -4,6 +4,7 @@ import uuid
 import pytest
 import requests
 
+from bot_client import say
 from servers import response_text
 
 RTL_MARK = "\u200f"
@@ -26,10 +27,6 @@ MORE = {
 }
 
 
-def turn(rasa, sender: str, text: str, language: str) -> list:
-    reply = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": {"language": language}}, timeout=30)
-    assert reply.status_code == 200, reply.text
-    return [message.get("text", "") for message in reply.json()]
 
 
 def header(name: str, language: str) -> str:
@@ -56,10 +53,10 @@ def services_of(directory_api: str, term: str = "employment") -> set:
 
 def test_more_walks_the_whole_list_once_and_says_when_it_showed_the_last(rasa, directory_api):
     sender = f"more-{uuid.uuid4().hex[:8]}"
-    seen = card_names(turn(rasa, sender, FIRST_QUESTION["en"], "en"))
+    seen = card_names(say(rasa, FIRST_QUESTION["en"], sender, language="en"))
     assert len(seen) == 3
     for _ in range(20):
-        replies = turn(rasa, sender, "show me more", "en")
+        replies = say(rasa, "show me more", sender, language="en")
         assert replies[0] == response_text("utter_more_results"), replies
         names = card_names(replies)
         assert names and not set(names) & set(seen), f"repeated: {set(names) & set(seen)}"
@@ -72,14 +69,14 @@ def test_more_walks_the_whole_list_once_and_says_when_it_showed_the_last(rasa, d
     # Every service of the list the search chose (the job-search sub-need's, which it names), each once.
     assert sorted(seen) == sorted(services_of(directory_api, "employment-job-search"))
     # Asked again at the end, still no repeats.
-    assert turn(rasa, sender, "more", "en") == [response_text("utter_no_more_results")]
+    assert say(rasa, "more", sender, language="en") == [response_text("utter_no_more_results")]
 
 
 @pytest.mark.parametrize("language", sorted(FIRST_QUESTION))
 def test_more_in_every_language_shows_new_services_of_the_same_search(rasa, directory_api, language):
     sender = f"more-{language}-{uuid.uuid4().hex[:8]}"
-    first = card_names(turn(rasa, sender, FIRST_QUESTION[language], language))
-    replies = turn(rasa, sender, MORE[language], language)
+    first = card_names(say(rasa, FIRST_QUESTION[language], sender, language=language))
+    replies = say(rasa, MORE[language], sender, language=language)
     assert replies[0] == response_text("utter_more_results", language), replies
     second = card_names(replies)
     assert len(second) == 3 and not set(second) & set(first)
@@ -89,4 +86,4 @@ def test_more_in_every_language_shows_new_services_of_the_same_search(rasa, dire
 
 def test_more_before_any_search_asks_what_is_needed(rasa):
     sender = f"more-first-{uuid.uuid4().hex[:8]}"
-    assert turn(rasa, sender, "show me more", "en") == [response_text("utter_more_without_search")]
+    assert say(rasa, "show me more", sender, language="en") == [response_text("utter_more_without_search")]

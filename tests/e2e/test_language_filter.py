@@ -4,8 +4,9 @@ import uuid
 
 import pytest
 
+from bot_client import say
 from servers import response_text
-from test_follow_ups import FIRST_QUESTION, card_names, header, names, turn
+from test_follow_ups import FIRST_QUESTION, card_names, header, names
 
 # Phrasings from no training file, naming Russian (spoken at some job-search services of the demo city).
 RUSSIAN = {
@@ -26,8 +27,8 @@ def names_speaking(directory_api: str, term: str, language: str) -> set:
 @pytest.mark.parametrize("language", sorted(RUSSIAN))
 def test_a_language_filter_keeps_only_services_where_it_is_spoken(rasa, directory_api, language):
     sender = f"lang-{language}-{uuid.uuid4().hex[:8]}"
-    turn(rasa, sender, FIRST_QUESTION[language], language)
-    replies = turn(rasa, sender, RUSSIAN[language], language)
+    say(rasa, FIRST_QUESTION[language], sender, language=language)
+    replies = say(rasa, RUSSIAN[language], sender, language=language)
     assert replies[0].startswith(header("utter_results_in_language", language)), replies
     shown = card_names(replies)
     # Employment services where Russian is spoken (the job-search sub-need's when the question named it).
@@ -37,23 +38,23 @@ def test_a_language_filter_keeps_only_services_where_it_is_spoken(rasa, director
 
 def test_naming_a_language_does_not_switch_the_conversation_and_the_filter_carries_over(rasa, directory_api):
     sender = f"lang-keep-{uuid.uuid4().hex[:8]}"
-    turn(rasa, sender, "I'm looking for a job", "en")
-    replies = turn(rasa, sender, "do any of them speak arabic?", "en")
+    say(rasa, "I'm looking for a job", sender, language="en")
+    replies = say(rasa, "do any of them speak arabic?", sender, language="en")
     assert replies[0] == response_text("utter_results_in_language").format(spoken_language="Arabic"), replies
     speaking = names_speaking(directory_api, "employment-job-search", "ar")
     seen = card_names(replies)
     assert len(seen) == 3 and set(seen) <= speaking
     # "More" continues the filtered list, still in English.
-    more = turn(rasa, sender, "show me more", "en")
+    more = say(rasa, "show me more", sender, language="en")
     assert more[0] == response_text("utter_more_results")
     assert set(card_names(more)) <= speaking and not set(card_names(more)) & set(seen)
 
 
 def test_when_nobody_speaks_it_the_answer_says_so_and_labels_the_others(rasa, directory_api):
     sender = f"lang-none-{uuid.uuid4().hex[:8]}"
-    turn(rasa, sender, "I'm looking for a job", "en")
+    say(rasa, "I'm looking for a job", sender, language="en")
     assert not names_speaking(directory_api, "employment-job-search", "ti"), "the demo city changed: pick another language"
-    replies = turn(rasa, sender, "any that speak Tigrinya?", "en")
+    replies = say(rasa, "any that speak Tigrinya?", sender, language="en")
     assert replies[0] == response_text("utter_none_in_language").format(spoken_language="Tigrinya"), replies
     others = card_names(replies)
     assert others and set(others) <= names_speaking(directory_api, "employment-job-search", "en"), "the same search without the condition"
@@ -61,4 +62,4 @@ def test_when_nobody_speaks_it_the_answer_says_so_and_labels_the_others(rasa, di
 
 def test_a_language_filter_before_any_search_asks_what_is_needed(rasa):
     sender = f"lang-first-{uuid.uuid4().hex[:8]}"
-    assert turn(rasa, sender, "any that speak tigrinya?", "en") == [response_text("utter_more_without_search")]
+    assert say(rasa, "any that speak tigrinya?", sender, language="en") == [response_text("utter_more_without_search")]

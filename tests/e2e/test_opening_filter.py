@@ -5,8 +5,9 @@ import uuid
 
 import pytest
 
+from bot_client import say
 from servers import response_text
-from test_follow_ups import card_names, header, names, turn
+from test_follow_ups import card_names, header, names
 
 DOCTOR = {
     "en": "my husband needs to see a doctor",
@@ -32,8 +33,8 @@ SATURDAY = {
 @pytest.mark.parametrize("language", sorted(SATURDAY))
 def test_an_opening_filter_keeps_only_services_open_then(rasa, directory_api, language):
     sender = f"open-{language}-{uuid.uuid4().hex[:8]}"
-    turn(rasa, sender, DOCTOR[language], language)
-    replies = turn(rasa, sender, SATURDAY[language], language)
+    say(rasa, DOCTOR[language], sender, language=language)
+    replies = say(rasa, SATURDAY[language], sender, language=language)
     assert replies[0].startswith(header("utter_results_open", language)), replies
     shown = card_names(replies)
     open_saturday = names(directory_api, "health-doctor", open="sa")
@@ -43,22 +44,22 @@ def test_an_opening_filter_keeps_only_services_open_then(rasa, directory_api, la
 
 def test_conditions_carry_over_and_a_new_question_drops_them(rasa, directory_api):
     sender = f"open-carry-{uuid.uuid4().hex[:8]}"
-    turn(rasa, sender, "I'm looking for a job", "en")
-    turn(rasa, sender, "do any of them speak arabic?", "en")
-    replies = turn(rasa, sender, "and which of those open on saturday", "en")
+    say(rasa, "I'm looking for a job", sender, language="en")
+    say(rasa, "do any of them speak arabic?", sender, language="en")
+    replies = say(rasa, "and which of those open on saturday", sender, language="en")
     assert replies[0] == response_text("utter_results_open").format(when="open on Saturday"), replies
     both = names(directory_api, "employment-job-search", open="sa", language="ar")
     assert card_names(replies) and set(card_names(replies)) <= both
     # A new question is a new search: three doctors, not only the one open on Saturday.
-    doctors = turn(rasa, sender, "I need a doctor", "en")
+    doctors = say(rasa, "I need a doctor", sender, language="en")
     assert len(card_names(doctors)) == 3 and len(names(directory_api, "health-doctor", open="sa")) < 3
 
 
 def test_when_none_is_open_then_the_answer_says_so_and_labels_the_others(rasa, directory_api):
     sender = f"open-none-{uuid.uuid4().hex[:8]}"
-    turn(rasa, sender, "my tooth hurts, I need a dentist", "en")
+    say(rasa, "my tooth hurts, I need a dentist", sender, language="en")
     assert not names(directory_api, "health-dentist", open="su"), "the demo city changed: pick another day"
-    replies = turn(rasa, sender, "any open on sunday?", "en")
+    replies = say(rasa, "any open on sunday?", sender, language="en")
     assert replies[0] == response_text("utter_none_open").format(when="open on Sunday"), replies
     others = card_names(replies)
     assert others and set(others) <= names(directory_api, "health-dentist")
@@ -66,5 +67,5 @@ def test_when_none_is_open_then_the_answer_says_so_and_labels_the_others(rasa, d
 
 def test_an_opening_filter_without_a_time_asks_when(rasa):
     sender = f"open-when-{uuid.uuid4().hex[:8]}"
-    turn(rasa, sender, "I need a doctor", "en")
-    assert turn(rasa, sender, "which ones are open", "en") == [response_text("utter_which_time")]
+    say(rasa, "I need a doctor", sender, language="en")
+    assert say(rasa, "which ones are open", sender, language="en") == [response_text("utter_which_time")]

@@ -11,6 +11,7 @@ import requests
 from production_stack import Datastores
 from twilio.request_validator import RequestValidator
 
+from bot_client import reply_messages
 from servers import LOG_DIR, rasa_server, response_text
 
 pytestmark = pytest.mark.timeout(900)
@@ -46,13 +47,11 @@ def production_rasa(stores, actions, channel_settings):
 
 
 def post(rasa, sender: str, text: str, metadata=None) -> list:
+    """The assistant's messages, with the sender and text remembered for the log test."""
     SPOKEN["senders"].add(sender)
     if len(text) >= 10:
         SPOKEN["texts"].add(text)
-    body = {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
-    reply = requests.post(rasa.url + "/webhooks/rest/webhook", json=body, timeout=30)
-    assert reply.status_code == 200, reply.text
-    return reply.json()
+    return reply_messages(rasa, text, sender, metadata=metadata)
 
 
 def say(rasa, sender: str, text: str, metadata=None) -> list:

@@ -3,18 +3,16 @@
 import uuid
 
 import pytest
-import requests
 
+from bot_client import reply_messages, say
 from servers import DOMAIN, response_text
-from test_follow_ups import FIRST_QUESTION, card_names, header, names, turn
+from test_follow_ups import FIRST_QUESTION, card_names, header, names
 
 PAYLOADS = ["/ask_more", "/refine_open_now", "/refine_my_language", "/ask_nearby"]
 
 
-def post(rasa, sender: str, text: str, language: str) -> list:
-    reply = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": {"language": language}}, timeout=30)
-    assert reply.status_code == 200, reply.text
-    return reply.json()
+def turn(rasa, sender: str, text: str, language: str) -> list:
+    return say(rasa, text, sender, language=language)
 
 
 def button_titles(language: str) -> list:
@@ -27,7 +25,7 @@ def button_titles(language: str) -> list:
 
 @pytest.mark.parametrize("language", sorted(FIRST_QUESTION))
 def test_a_list_ends_with_follow_up_buttons_in_the_users_language(rasa, language):
-    messages = post(rasa, f"buttons-{language}-{uuid.uuid4().hex[:8]}", FIRST_QUESTION[language], language)
+    messages = reply_messages(rasa, FIRST_QUESTION[language], f"buttons-{language}-{uuid.uuid4().hex[:8]}", language=language)
     assert len(card_names([m.get("text", "") for m in messages])) == 3
     last = messages[-1]
     assert last["text"] == response_text("utter_refine_choices", language)

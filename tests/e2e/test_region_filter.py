@@ -5,8 +5,9 @@ import uuid
 
 import pytest
 
+from bot_client import say
 from servers import response_text
-from test_follow_ups import card_names, names, turn
+from test_follow_ups import card_names, names
 
 TENANT_ADVICE = {
     "en": "my landlord wants to throw me out, who can advise me?",
@@ -31,8 +32,8 @@ EASTGATE = {
 @pytest.mark.parametrize("language", sorted(EASTGATE))
 def test_a_region_filter_keeps_only_services_there(rasa, directory_api, language):
     sender = f"region-{language}-{uuid.uuid4().hex[:8]}"
-    turn(rasa, sender, TENANT_ADVICE[language], language)
-    replies = turn(rasa, sender, EASTGATE[language], language)
+    say(rasa, TENANT_ADVICE[language], sender, language=language)
+    replies = say(rasa, EASTGATE[language], sender, language=language)
     assert replies[0] == response_text("utter_results_in_region", language).format(region="Eastgate"), replies
     shown = card_names(replies)
     there = names(directory_api, "housing", region="Eastgate")
@@ -41,9 +42,9 @@ def test_a_region_filter_keeps_only_services_there(rasa, directory_api, language
 
 def test_the_region_carries_over_to_the_next_condition(rasa, directory_api):
     sender = f"region-carry-{uuid.uuid4().hex[:8]}"
-    turn(rasa, sender, TENANT_ADVICE["en"], "en")
-    turn(rasa, sender, "something around Eastgate?", "en")
-    replies = turn(rasa, sender, "and which of those opens on a Saturday", "en")
+    say(rasa, TENANT_ADVICE["en"], sender, language="en")
+    say(rasa, "something around Eastgate?", sender, language="en")
+    replies = say(rasa, "and which of those opens on a Saturday", sender, language="en")
     both = names(directory_api, "housing-tenant-advice", region="Eastgate", open="sa")
     assert replies[0] == response_text("utter_results_open").format(when="open on Saturday"), replies
     assert card_names(replies) and set(card_names(replies)) <= both
@@ -51,8 +52,8 @@ def test_the_region_carries_over_to_the_next_condition(rasa, directory_api):
 
 def test_when_none_is_there_the_answer_says_so_and_labels_the_others(rasa, directory_api):
     sender = f"region-none-{uuid.uuid4().hex[:8]}"
-    turn(rasa, sender, "my tooth hurts, I need a dentist", "en")
+    say(rasa, "my tooth hurts, I need a dentist", sender, language="en")
     assert not names(directory_api, "health-dentist", region="Eastgate"), "the demo city changed: pick another region"
-    replies = turn(rasa, sender, "anything in Eastgate?", "en")
+    replies = say(rasa, "anything in Eastgate?", sender, language="en")
     assert replies[0] == response_text("utter_none_in_region").format(region="Eastgate"), replies
     assert card_names(replies) and set(card_names(replies)) <= names(directory_api, "health-dentist")

@@ -1,10 +1,8 @@
 """End to end: directory + action server + Rasa with the trained model, through the REST channel."""
-import time
-import uuid
-
 import pytest
 import requests
 
+from bot_client import REST_WEBHOOK, new_sender, rest_url, say, say_timed
 from servers import DOMAIN, response_text
 
 
@@ -13,13 +11,6 @@ def label(name: str, language: str) -> str:
     return response_text("utter_service_card", language).split("\n")[1].split("{")[0].strip()
 
 
-def say(rasa, text: str, sender: str = None, **extra):
-    sender = sender or f"test-{uuid.uuid4()}"
-    started = time.monotonic()
-    response = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender, "message": text, **extra}, timeout=30)
-    elapsed = time.monotonic() - started
-    assert response.status_code == 200
-    return [m.get("text", "") for m in response.json()], elapsed
 
 
 def service_names(directory_api: str, category: str) -> set:
@@ -28,7 +19,7 @@ def service_names(directory_api: str, category: str) -> set:
 
 
 def test_job_question_gets_employment_services(rasa, directory_api):
-    replies, _ = say(rasa, "I'm looking for a job")
+    replies = say(rasa, "I'm looking for a job")
     assert replies[0] == response_text("utter_results_employment")
     names = service_names(directory_api, "employment")
     cards = [r for r in replies[1:] if r.split("\n")[0] in names]
@@ -38,7 +29,7 @@ def test_job_question_gets_employment_services(rasa, directory_api):
 
 
 def test_spanish_doctor_question_gets_health_services_in_spanish(rasa, directory_api):
-    replies, _ = say(rasa, "Necesito ver a un médico")
+    replies = say(rasa, "Necesito ver a un médico")
     assert replies[0] == response_text("utter_results_health", "es")
     names = service_names(directory_api, "health")
     cards = [r for r in replies[1:] if r.split("\n")[0] in names]
@@ -48,9 +39,9 @@ def test_spanish_doctor_question_gets_health_services_in_spanish(rasa, directory
 
 
 def test_emergency_gets_112_first(rasa):
-    replies, _ = say(rasa, "help my friend is not breathing")
+    replies = say(rasa, "help my friend is not breathing")
     assert "112" in replies[0]
-    replies, _ = say(rasa, "ayuda, me están pegando, necesito ayuda urgente")
+    replies = say(rasa, "ayuda, me están pegando, necesito ayuda urgente")
     assert "112" in replies[0] and replies[0] == response_text("utter_emergency", "es")
 
 
@@ -61,22 +52,22 @@ def test_emergency_gets_112_first(rasa):
     [("ساختمون آتیش گرفته، کمک", "fa"), ("ابعتولي الإسعاف بسرعة", "ar"), ("дитина не дихає", "uk"), ("il y a un incendie dans l'immeuble", "fr")],
 )
 def test_named_emergencies_get_112_first_in_every_language(rasa, text, language):
-    replies, _ = say(rasa, text)
+    replies = say(rasa, text)
     assert replies[0] == response_text("utter_emergency", language), replies
 
 
 def test_language_is_kept_for_short_messages(rasa):
-    sender = f"test-{uuid.uuid4()}"
+    sender = new_sender()
     say(rasa, "hola, buenas tardes", sender=sender)
     spanish = {v["text"] for variations in DOMAIN["responses"].values() for v in variations if v.get("condition")}
     for neutral in ("ok", "112", "👍"):
-        replies, _ = say(rasa, neutral, sender=sender)
+        replies = say(rasa, neutral, sender=sender)
         assert replies and all(r in spanish for r in replies), (neutral, replies)
 
 
 def test_greeting_in_each_language(rasa):
-    assert say(rasa, "hello there")[0] == [response_text("utter_greet", "en")]
-    assert say(rasa, "hola, ¿qué tal?")[0] == [response_text("utter_greet", "es")]
+    assert say(rasa, "hello there") == [response_text("utter_greet", "en")]
+    assert say(rasa, "hola, ¿qué tal?") == [response_text("utter_greet", "es")]
 
 
 def test_the_chat_page_is_served_with_its_widget(directory, rasa):
@@ -84,13 +75,13 @@ def test_the_chat_page_is_served_with_its_widget(directory, rasa):
     # The one-tag embed: the script builds the widget (tests/widget checks it in a browser).
     assert page.status_code == 200 and 'src="/static/widget/chat.js"' in page.text and f'data-rasa-url="{rasa.url}"' in page.text
     script = requests.get(directory.url + "/static/widget/chat.js", timeout=10)
-    assert script.status_code == 200 and "/webhooks/rest/webhook" in script.text
+    assert script.status_code == 200 and REST_WEBHOOK in script.text
 
 
 def test_cors_allows_only_the_widget_origin(rasa, directory):
     def preflight(origin):
         return requests.options(
-            f"{rasa.url}/webhooks/rest/webhook",
+            rest_url(rasa),
             headers={"Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
             timeout=10,
         ).headers.get("Access-Control-Allow-Origin")
@@ -102,14 +93,14 @@ def test_cors_allows_only_the_widget_origin(rasa, directory):
 def test_directory_down_gets_a_graceful_reply_then_recovers(rasa, directory, directory_api):
     directory.stop()
     try:
-        replies, elapsed = say(rasa, "I need a place to stay tonight")
+        replies, elapsed = say_timed(rasa, "I need a place to stay tonight")
         assert replies == [response_text("utter_directory_unavailable")]
         assert elapsed < 4
-        replies, elapsed = say(rasa, "necesito un médico por favor")
+        replies, elapsed = say_timed(rasa, "necesito un médico por favor")
         assert replies == [response_text("utter_directory_unavailable", "es")]
     finally:
         directory.start()
-    replies, _ = say(rasa, "I need a place to stay tonight")
+    replies = say(rasa, "I need a place to stay tonight")
     assert replies[0] == response_text("utter_results_housing")
     assert any(r.split("\n")[0] in service_names(directory_api, "housing") for r in replies[1:])
 
@@ -124,7 +115,7 @@ def test_directory_down_gets_a_graceful_reply_then_recovers(rasa, directory, dir
     ],
 )
 def test_each_language_gets_services_in_that_language(rasa, directory_api, language, text, category):
-    replies, _ = say(rasa, text)
+    replies = say(rasa, text)
     assert replies[0] == response_text(f"utter_results_{category}", language), replies
     names = service_names(directory_api, category)
     cards = [r for r in replies[1:] if r.split("\n")[0].lstrip("\u200f") in names]
@@ -134,23 +125,23 @@ def test_each_language_gets_services_in_that_language(rasa, directory_api, langu
 
 
 def test_right_to_left_replies_are_marked(rasa):
-    replies, _ = say(rasa, "السلام عليكم")
+    replies = say(rasa, "السلام عليكم")
     assert replies == [response_text("utter_greet", "ar")]
     assert replies[0].startswith("\u200f")
 
 
 def test_user_can_switch_language_explicitly(rasa):
-    sender = f"test-{uuid.uuid4()}"
+    sender = new_sender()
     say(rasa, "hola, buenas tardes", sender=sender)
-    replies, _ = say(rasa, "can you speak arabic please", sender=sender)
+    replies = say(rasa, "can you speak arabic please", sender=sender)
     assert replies == [response_text("utter_language_changed", "ar")]
-    replies, _ = say(rasa, "ok", sender=sender)
+    replies = say(rasa, "ok", sender=sender)
     arabic = {v["text"] for variations in DOMAIN["responses"].values() for v in variations if any(c.get("value") == "ar" for c in v.get("condition") or [])}
     assert replies and all(r in arabic for r in replies), replies
 
 
 def test_channel_metadata_sets_the_language(rasa):
-    replies, _ = say(rasa, "hello", metadata={"language": "uk"})
+    replies = say(rasa, "hello", metadata={"language": "uk"})
     assert replies == [response_text("utter_greet", "uk")]
 
 
@@ -176,7 +167,7 @@ def names_with_term(directory_api: str, term: str, language: str) -> set:
 )
 def test_every_listed_service_has_the_asked_sub_need(rasa, directory_api, language, text, need):
     """Not just the category: each card is a service the directory files under the sub-need asked for."""
-    replies, _ = say(rasa, text)
+    replies = say(rasa, text)
     category = need.split("-")[0]
     assert replies[0] == response_text(f"utter_results_{category}", language), replies
     with_need = names_with_term(directory_api, need, language)

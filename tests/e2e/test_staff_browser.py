@@ -12,6 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
 
+from bot_client import new_sender, say
 from servers import ROOT, VENV_BIN
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -45,9 +46,7 @@ def find_service(directory_api: str, name: str) -> dict:
 
 
 def cards_for(rasa, text: str, name: str) -> list:
-    response = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": f"staff-e2e-{uuid.uuid4()}", "message": text}, timeout=30)
-    assert response.status_code == 200
-    replies = [m.get("text", "") for m in response.json()]
+    replies = say(rasa, text, new_sender("staff-e2e"))
     return replies, [r for r in replies if r.split("\n")[0] == name]
 
 

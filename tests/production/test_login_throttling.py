@@ -3,16 +3,15 @@ directory process (gunicorn workers, Kubernetes pods) refuses a locked-out usern
 only the one that saw the failures; with Redis down, staff can still log in with the right password.
 
 Redis (and PostgreSQL) are started by scripts/datastores; two directory processes share them."""
-import os
 import secrets
-import subprocess
 import uuid
 
 import pytest
 import requests
 from production_stack import Datastores
 
-from servers import ROOT, VENV_BIN, directory_server
+import django_harness
+from servers import directory_server
 
 pytestmark = pytest.mark.timeout(300)
 PASSWORD = "a-long-staff-passphrase-" + secrets.token_hex(4)
@@ -49,8 +48,7 @@ def staff(directory_database):
     code = "from django.contrib.auth.models import User\n" + "".join(
         f"User.objects.create_superuser({name!r}, password={PASSWORD!r})\n" for name in names
     )
-    subprocess.run([str(VENV_BIN / "python"), "manage.py", "shell", "-c", code], cwd=ROOT / "directory",
-                   env={**os.environ, "DATABASE_URL": directory_database}, check=True, capture_output=True, timeout=120)
+    django_harness.run_script(code, directory_database, timeout=120)
     return names
 
 

@@ -17,9 +17,10 @@ import pytest
 import requests
 from production_stack import Datastores
 
+from bot_client import post_message
 from servers import LOG_DIR, MODEL, ROOT, VENV_BIN, channels_off, free_port, response_text
 
-pytestmark = pytest.mark.timeout(1500)
+pytestmark = [pytest.mark.servers, pytest.mark.timeout(1500)]  # starts scripts/run-production
 
 TURN_LIMIT_SECONDS = 4.0  # what a user waits at most (README, "Production")
 BACK_WITHIN_SECONDS = 30.0
@@ -154,7 +155,7 @@ def traffic(profile: RunningProfile, seconds: float) -> list:
         SENDERS.append(sender)
         started = time.monotonic()
         try:
-            reply = requests.post(f"http://127.0.0.1:{profile.ports['balancer']}/webhooks/rest/webhook", json={"sender": sender, "message": MESSAGE}, timeout=15)
+            reply = post_message(f"http://127.0.0.1:{profile.ports['balancer']}", MESSAGE, sender, timeout=15)
             answer = [message.get("text", "") for message in reply.json()] if reply.status_code == 200 else [f"HTTP {reply.status_code}"]
             replica = reply.headers.get("X-Rasa-Replica-Port")
         except (requests.RequestException, ValueError) as error:

@@ -14,9 +14,10 @@ import pytest
 import requests
 from production_stack import Datastores, balancer_server, start_services
 
+from bot_client import post_message
 from servers import ROOT, VENV_BIN, ServerProcess, response_text
 
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.servers, pytest.mark.timeout(900)]  # starts its own production stack
 
 RTL_MARK = "\u200f"
 
@@ -55,10 +56,11 @@ SPOKEN = {"senders": set(), "texts": set()}  # what the log test looks for
 
 
 def turn(server: ServerProcess, sender: str, text: str) -> requests.Response:
+    """One user message, its sender and text remembered for the log test; anything but a 200 fails."""
     SPOKEN["senders"].add(sender)
     if len(text) >= 10:
         SPOKEN["texts"].add(text)
-    reply = requests.post(server.url + "/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30)
+    reply = post_message(server, text, sender)
     assert reply.status_code == 200, reply.text
     return reply
 
@@ -176,12 +178,12 @@ def test_rest_metadata_keeps_only_what_the_widget_uses_and_big_bodies_are_refuse
     first, _ = stack["replicas"]
     sender = f"meta-{uuid.uuid4().hex[:8]}"
     metadata = {"language": "es", "cards": True, "tracking": {"campaign": "x" * 2000}, "name": "Amira"}
-    reply = requests.post(first.url + "/webhooks/rest/webhook", json={"sender": sender, "message": "hola", "metadata": metadata}, timeout=30)
+    reply = post_message(first, "hola", sender, metadata=metadata)
     assert reply.status_code == 200 and reply.json()
     stored = " ".join(str(row[2]) for row in stores.tracker_events(sender))
     assert '"language": "es"' in stored and '"cards": true' in stored   # what the widget uses is kept
     assert "campaign" not in stored and "Amira" not in stored and "tracking" not in stored
-    huge = requests.post(first.url + "/webhooks/rest/webhook", json={"sender": sender, "message": "hola", "metadata": {"pad": "x" * 17000}}, timeout=30)
+    huge = post_message(first, "hola", sender, metadata={"pad": "x" * 17000})
     assert huge.status_code == 413
     assert "pad" not in " ".join(str(row[2]) for row in stores.tracker_events(sender))
 

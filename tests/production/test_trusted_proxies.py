@@ -13,7 +13,10 @@ import uuid
 import pytest
 
 from production_stack import balancer_server
+from bot_client import REST_WEBHOOK
 from servers import channels_off, free_port, rasa_server
+
+pytestmark = pytest.mark.servers  # starts its own Rasa and nginx
 
 PER_MINUTE = 3  # with a burst of 3: the fourth request of one client within the minute is refused
 TRUSTED_PROXY, DIRECT_CLIENT = "127.0.0.2", "127.0.0.3"
@@ -23,7 +26,7 @@ def post_from(source: str, port: int, forwarded_for: str = "") -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
     headers = {"Content-Type": "application/json", **({"X-Forwarded-For": forwarded_for} if forwarded_for else {})}
     try:
-        connection.request("POST", "/webhooks/rest/webhook", body=json.dumps({}), headers=headers)
+        connection.request("POST", REST_WEBHOOK, body=json.dumps({}), headers=headers)
         return connection.getresponse().status
     finally:
         connection.close()

@@ -14,6 +14,8 @@ import pytest
 import requests
 
 from reliability_stack import BREAKER_COOLDOWN, BREAKER_FAILURES
+
+from bot_client import REST_WEBHOOK, say, say_timed
 from servers import response_text
 
 TURN_LIMIT_SECONDS = 4.0
@@ -29,12 +31,6 @@ QUESTIONS = {
 }
 
 
-def say(rasa, text: str, sender: str = None):
-    started = time.monotonic()
-    response = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender or f"fault-{uuid.uuid4()}", "message": text}, timeout=30)
-    elapsed = time.monotonic() - started
-    assert response.status_code == 200, response.text
-    return [m.get("text", "") for m in response.json()], elapsed
 
 
 def service_names(directory_api: str, category: str) -> set:
@@ -44,7 +40,7 @@ def service_names(directory_api: str, category: str) -> set:
 
 def assert_real_results(rasa, directory_api, language: str = "en") -> None:
     text, category = QUESTIONS[language]
-    replies, elapsed = say(rasa, text)
+    replies, elapsed = say_timed(rasa, text)
     assert replies[0] == response_text(f"utter_results_{category}", language), replies
     names = service_names(directory_api, category)
     assert any(r.split("\n")[0].lstrip("\u200f") in names for r in replies[1:]), replies
@@ -74,7 +70,7 @@ def test_every_turn_gets_a_reply_in_the_users_language_whatever_the_directory_do
     expected = "utter_no_services" if fault == "empty" else "utter_directory_unavailable"
     timings = []
     for language, (text, _category) in QUESTIONS.items():
-        replies, elapsed = say(fault_rasa, text)
+        replies, elapsed = say_timed(fault_rasa, text)
         assert replies == [response_text(expected, language)], (language, replies)
         assert elapsed < TURN_LIMIT_SECONDS, (language, elapsed)
         timings.append(elapsed)
@@ -95,7 +91,7 @@ def test_every_turn_gets_a_reply_in_the_users_language_whatever_the_directory_do
 
 def test_emergency_still_gets_112_first_when_the_directory_is_down(fault_rasa, healthy, directory_api):
     healthy.down()
-    replies, elapsed = say(fault_rasa, "ayuda, me están pegando, necesito ayuda urgente")
+    replies, elapsed = say_timed(fault_rasa, "ayuda, me están pegando, necesito ayuda urgente")
     assert replies[0] == response_text("utter_emergency", "es")
     assert replies[1:] == [response_text("utter_directory_unavailable", "es")]
     assert elapsed < TURN_LIMIT_SECONDS
@@ -106,13 +102,13 @@ def test_action_server_down_gets_a_localized_apology(fault_rasa, fault_actions, 
     fault_actions.stop()
     try:
         for language, (text, _category) in QUESTIONS.items():
-            replies, elapsed = say(fault_rasa, text)
+            replies, elapsed = say_timed(fault_rasa, text)
             assert replies == [response_text("utter_something_went_wrong", language)], (language, replies)
             assert elapsed < TURN_LIMIT_SECONDS
-        replies, _ = say(fault_rasa, "help my friend is not breathing")
+        replies = say(fault_rasa, "help my friend is not breathing")
         assert replies == [response_text("utter_emergency"), response_text("utter_something_went_wrong")]
         # Turns that need no custom action are not affected.
-        assert say(fault_rasa, "hola, ¿qué tal?")[0] == [response_text("utter_greet", "es")]
+        assert say(fault_rasa, "hola, ¿qué tal?") == [response_text("utter_greet", "es")]
     finally:
         fault_actions.start()
     assert_real_results(fault_rasa, directory_api, "uk")
@@ -122,7 +118,7 @@ def test_slow_action_server_is_cut_off_with_a_localized_apology(fault_rasa, faul
     os.killpg(fault_actions.process.pid, signal.SIGSTOP)  # accepts connections, never answers
     try:
         for language in ("en", "ar", "fa"):
-            replies, elapsed = say(fault_rasa, QUESTIONS[language][0])
+            replies, elapsed = say_timed(fault_rasa, QUESTIONS[language][0])
             assert replies == [response_text("utter_something_went_wrong", language)], (language, replies)
             assert elapsed < TURN_LIMIT_SECONDS, (language, elapsed)
     finally:
@@ -140,7 +136,7 @@ def test_a_client_that_goes_away_mid_answer_leaves_no_message_text_in_the_logs(f
     sender = f"gone-{uuid.uuid4().hex[:8]}"
     secret = f"mi direccion es calle {uuid.uuid4().hex[:10]}, necesito un medico"
     body = json.dumps({"sender": sender, "message": secret}).encode()
-    request = (f"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    request = (f"POST {REST_WEBHOOK} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                f"Content-Length: {len(body)}\r\n\r\n").encode() + body
     log = fault_rasa.log_path
     before = log.stat().st_size
@@ -156,5 +152,5 @@ def test_a_client_that_goes_away_mid_answer_leaves_no_message_text_in_the_logs(f
 
     spanish = {v["text"] for variations in DOMAIN["responses"].values() for v in variations
                if any(c.get("value") == "es" for c in v.get("condition") or [])}
-    replies, _ = say(fault_rasa, "ok", sender)
+    replies = say(fault_rasa, "ok", sender)
     assert replies and all(text in spanish for text in replies), replies

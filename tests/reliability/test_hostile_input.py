@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from bot.channels.guard import MAX_MESSAGE_CHARACTERS
+from bot_client import REST_WEBHOOK, rest_url
 from servers import DOMAIN, response_text
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
@@ -61,7 +62,7 @@ ALL_TEXTS = {v["text"] for variations in DOMAIN["responses"].values() for v in v
 
 def post(rasa_url: str, message, sender: str = None, session: requests.Session = requests) -> requests.Response:
     body = json.dumps({"sender": sender or f"fuzz-{uuid.uuid4()}", "message": message})  # ASCII: lone surrogates travel as \ud800
-    return session.post(f"{rasa_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}, timeout=60)
+    return session.post(rasa_url + REST_WEBHOOK, data=body, headers={"Content-Type": "application/json"}, timeout=60)
 
 
 MAX_BODY_BYTES = 16 * 1024  # bot/channels/rest.py
@@ -129,7 +130,7 @@ NOT_JSON, NOT_TEXT, GREETING, NOT_AN_OBJECT = "not json", "utter_unsupported_mes
     (b'{"sender": "x", "message": "hi", "metadata": {"language": ["ar"]}}', GREETING),
 ])
 def test_malformed_bodies_and_invalid_utf8_get_their_exact_answer(fault_rasa, body, expected):
-    response = requests.post(f"{fault_rasa.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}, timeout=30)
+    response = requests.post(rest_url(fault_rasa), data=body, headers={"Content-Type": "application/json"}, timeout=30)
     if expected == NOT_JSON:  # Sanic refuses it before any of our code: a 400, no stack trace
         assert response.status_code == 400 and "Failed when parsing body as json" in response.text, (body, response.text[:300])
     elif expected == NOT_AN_OBJECT:

@@ -4,11 +4,11 @@ queries use their indexes. Counted in a separate process with Django's CaptureQu
 EXPLAIN) on both databases the directory runs on: the test SQLite database (`make run`) and a real
 PostgreSQL started by scripts/datastores (production), each with the demo city."""
 import json
-import subprocess
 
 import pytest
 from production_stack import Datastores
-from servers import ROOT, VENV_BIN, prepare_directory_database
+import django_harness
+from servers import prepare_directory_database
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +23,12 @@ def postgres_database():
         stores.remove()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.servers)])
 def database(request):
     return request.getfixturevalue("directory_database" if request.param == "sqlite" else "postgres_database")
 
 SNIPPET = """
 import json, os, sys
-sys.path.insert(0, 'directory'); os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'directory_site.settings')
-import django; django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -59,10 +57,7 @@ def counted_on(database: str, output: str) -> dict:
 
 
 def test_list_pages_cost_a_constant_number_of_queries(database):
-    import os
-
-    output = subprocess.run([str(VENV_BIN / "python"), "-c", SNIPPET], cwd=ROOT, env={**os.environ, "DATABASE_URL": database},
-                            capture_output=True, text=True, timeout=120, check=True).stdout
+    output = django_harness.run_script(SNIPPET, database, timeout=120).stdout
     counts = counted_on(database, output)
     pages = {}
     for key, count in counts.items():
@@ -90,11 +85,8 @@ LIMITS = {
 
 
 def test_service_pages_cost_no_more_queries_than_needed(database):
-    import os
-
     snippet = SNIPPET.replace("('/api/organizations', {})", "('/api/services', {'search': 'clinic'}), ('/api/organizations', {})")
-    output = subprocess.run([str(VENV_BIN / "python"), "-c", snippet], cwd=ROOT, env={**os.environ, "DATABASE_URL": database},
-                            capture_output=True, text=True, timeout=120, check=True).stdout
+    output = django_harness.run_script(snippet, database, timeout=120).stdout
     counts = counted_on(database, output)
     for page, limit in LIMITS.items():
         for per_page in (2, 20):
@@ -106,8 +98,6 @@ def test_service_pages_cost_no_more_queries_than_needed(database):
 # service link; the plans do not depend on the number of rows (no ANALYZE statistics), so the demo city shows them.
 PLANS = """
 import json, os, sys
-sys.path.insert(0, 'directory'); os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'directory_site.settings')
-import django; django.setup()
 from django.db import connection
 from django.test import RequestFactory
 from rest_framework.request import Request
@@ -127,10 +117,7 @@ print(json.dumps(plans))
 
 
 def test_service_list_queries_use_their_indexes(directory_database):
-    import os
-
-    output = subprocess.run([str(VENV_BIN / "python"), "-c", PLANS], cwd=ROOT, env={**os.environ, "DATABASE_URL": directory_database},
-                            capture_output=True, text=True, timeout=120, check=True).stdout
+    output = django_harness.run_script(PLANS, directory_database, timeout=120).stdout
     steps = json.loads(output.strip().splitlines()[-1])
     plans = {name: "\n".join(detail for _, detail in rows) for name, rows in steps.items()}
     for name, plan in plans.items():
@@ -162,10 +149,7 @@ def plan_nodes(node: dict) -> list:
 
 
 def test_service_list_queries_use_their_indexes_on_postgresql(postgres_database):
-    import os
-
-    output = subprocess.run([str(VENV_BIN / "python"), "-c", PG_PLANS], cwd=ROOT, env={**os.environ, "DATABASE_URL": postgres_database},
-                            capture_output=True, text=True, timeout=120, check=True).stdout
+    output = django_harness.run_script(PG_PLANS, postgres_database, timeout=120).stdout
     result = json.loads(output.strip().splitlines()[-1])
     assert result["vendor"] == "postgresql"
     nodes = {name: plan_nodes(plan[0]["Plan"]) for name, plan in result["plans"].items()}

@@ -6,6 +6,7 @@ import uuid
 import pytest
 import requests
 
+from bot_client import rest_url
 from servers import ROOT
 
 # Rasa's HTTP API (rasa.server): with --enable-api and no token these would read any conversation,
@@ -44,7 +45,7 @@ def test_rasa_http_api_is_not_reachable(rasa, method, path):
 
 
 def test_rest_cors_only_for_the_configured_origin(rasa, directory):
-    url = f"{rasa.url}/webhooks/rest/webhook"
+    url = rest_url(rasa)
     message = {"sender": f"cors-{uuid.uuid4()}", "message": "hello"}
     allowed = requests.post(url, json=message, headers={"Origin": directory.url}, timeout=30)
     assert allowed.headers.get("Access-Control-Allow-Origin") == directory.url
