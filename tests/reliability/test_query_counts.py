@@ -37,6 +37,7 @@ counts = {}
 for path, query in [('/api/services', {'full': 'true'}), ('/api/services', {'taxonomy_term_id': 'health', 'status': 'active', 'full': 'true'}),
                     ('/api/services', {'language': 'Arabic', 'open': 'weekend', 'full': 'true'}),
                     ('/api/services', {'region': 'Eastgate', 'open': 'sa', 'full': 'true'}),
+                    ('/api/services', {'free': 'true', 'walk_in': 'true', 'taxonomy_term_id': 'health', 'full': 'true'}),
                     ('/api/service_at_locations', {'language': 'ar', 'open': 'now', 'full': 'true'}),
                     ('/api/services', {'rank': 'relevance', 'taxonomy_term_id': 'health', 'language': 'ar', 'lat': '47.37', 'lon': '8.54', 'full': 'true'}),
                     ('/api/service_at_locations', {'rank': 'relevance', 'lat': '47.37', 'lon': '8.54', 'full': 'true'}),
@@ -76,6 +77,8 @@ LIMITS = {
     "/api/services?[('search', 'clinic')]": 2,
     # The search filters (language by name, open) are subqueries of the page's own queries: no more queries.
     "/api/services?[('full', 'true'), ('language', 'Arabic'), ('open', 'weekend')]": 10,
+    # free and walk_in are conditions of the page's own queries too: the taxonomy filter's count, no more.
+    "/api/services?[('free', 'true'), ('full', 'true'), ('taxonomy_term_id', 'health'), ('walk_in', 'true')]": 12,
     # region adds one query: whether any address is in that neighbourhood (else a 400 naming it).
     "/api/services?[('full', 'true'), ('open', 'sa'), ('region', 'Eastgate')]": 11,
     # rank=relevance adds one query per ranking key (the rows, the direct category links, the schedules, the

@@ -77,6 +77,13 @@ def filter_services(request, queryset, service_field: str = ""):
     if district:
         queryset = queryset.filter(**{f"{id_field}__in": services_in_region(district)})
 
+    if parameters.flag(query, "free"):
+        queryset = queryset.filter(**{f"{prefix}fees_description__iregex": FREE_OF_CHARGE})
+
+    if parameters.flag(query, "walk_in"):
+        walk_in = m.Attribute.objects.filter(link_entity="service", taxonomy_term__code=WALK_IN_TERM)
+        queryset = queryset.filter(**{f"{id_field}__in": walk_in.values("link_id")})
+
     text = parameters.search_text(query)
     if text:
         for word in text.split()[:10]:
@@ -85,6 +92,15 @@ def filter_services(request, queryset, service_field: str = ""):
                 | Q(**{f"{id_field}__in": services_matching_elsewhere(word)})
             )
     return queryset
+
+
+# `free=true`: the fees say free, and nothing else ("Free", "free of charge", "gratuit", "مجاني"); "Free for
+# jobseekers; EUR 30 for others" is not free for everyone and does not count.
+FREE_WORDS = ("free", "free of charge", "no charge", "no cost", "gratis", "gratuit", "gratuite", "gratuito", "gratuita",
+              "sin costo", "kostenlos", "مجاني", "مجانا", "مجانًا", "безкоштовно", "безоплатно", "رایگان")
+FREE_OF_CHARGE = r"^\s*(" + "|".join(FREE_WORDS) + r")\s*[.!]?\s*$"
+# `walk_in=true`: services tagged with this service-features term (taxonomy/newcomer_needs.yml).
+WALK_IN_TERM = "walk-in"
 
 
 def services_in_region(name: str):

@@ -131,6 +131,15 @@ def region(params) -> str:
     return raw
 
 
+def flag(params, name: str) -> bool:
+    """Profile extensions `free` and `walk_in`: `true` keeps only services with that feature; absent or
+    `false`, no condition."""
+    raw = (params.get(name) or "").strip().lower()
+    if raw not in ("", "true", "false"):
+        raise BadParameter(name, f"'{name}' must be 'true' or 'false'.")
+    return raw == "true"
+
+
 def modified_after(params):
     if params.get("modified_after") is None:
         return None
