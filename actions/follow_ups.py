@@ -15,7 +15,7 @@ from .services import FILTER_SLOTS, SERVICES_PER_REPLY, directory, wants_structu
 logger = logging.getLogger(__name__)
 
 # Actions that start a new list of services; "more" continues the latest one.
-LIST_ACTIONS = {"action_find_services", "action_filter_language", "action_filter_open", "action_filter_region"}
+LIST_ACTIONS = {"action_find_services", "action_filter_language", "action_filter_open", "action_filter_region", "action_filter_feature"}
 CARD_RESPONSE = "utter_service_card"
 
 

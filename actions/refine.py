@@ -71,6 +71,6 @@ class RefineAction(FollowUpAction):
 
 def refiner_for(parameter: str) -> RefineAction:
     """The follow-up that handles a condition, for its responses (a first question may name one too)."""
-    from . import language_filter, opening_filter, region_filter  # noqa: F401 - where the refiners are defined
+    from . import feature_filters, language_filter, opening_filter, region_filter  # noqa: F401 - where the refiners are defined
 
     return next(cls for cls in RefineAction.__subclasses__() if cls.parameter == parameter)()

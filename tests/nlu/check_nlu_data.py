@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TRAIN_DIR = ROOT / "data" / "nlu"
 TEST_DIR = ROOT / "tests" / "nlu"
 LANGS = sorted(p.name for p in TRAIN_DIR.iterdir() if p.is_dir())
-TRAIN_FILES = ["smalltalk", "employment", "education", "health", "housing", "emergency", "language", "privacy", "followups", "questions_with_conditions"]
+TRAIN_FILES = ["smalltalk", "employment", "education", "health", "housing", "emergency", "language", "privacy", "followups", "questions_with_conditions", "service_features"]
 
 # The domain is the single list of intents; internal ones are set by channels, not by NLU.
 sys.path.insert(0, str(ROOT))

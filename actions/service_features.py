@@ -1,0 +1,37 @@
+"""Which features of the services a message asks for: free of charge ("only the free ones", "ببلاش") and
+no appointment needed ("without booking", "sans rendez-vous"), as the directory's parameters
+(`free=true`, `walk_in=true`). The words per language are in `service_features.yml`."""
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Tuple
+
+import yaml
+
+from .spoken_language import ARABIC_PREFIXES, folded
+
+DATA = Path(__file__).with_name("service_features.yml")
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> Dict[str, Tuple[str, ...]]:
+    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    return {parameter: tuple({folded(p) for words in by_language.values() for p in words}) for parameter, by_language in data.items()}
+
+
+def named_features(text: str) -> Dict[str, str]:
+    """{parameter: "true"} for each feature the message names, in any of the six languages."""
+    message = folded(text)
+    return {parameter: "true" for parameter, phrases in _phrases().items() if any(_found(message, p) for p in phrases)}
+
+
+def _found(message: str, phrase: str) -> bool:
+    if re.search(r"[a-z]", phrase):  # Latin script: whole words ("free", not "freedom")
+        return re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", message) is not None
+    # Cyrillic and Arabic script inflect: the phrase starts a word (after an Arabic-script prefix such as
+    # "ال" or "ب") and the word may go on ("безкоштовні", "رایگانه", "المجانية").
+    for match in re.finditer(re.escape(phrase), message):
+        before = message[: match.start()].rsplit(" ", 1)[-1]
+        if before in ARABIC_PREFIXES:
+            return True
+    return False
