@@ -20,6 +20,12 @@ from .services import intent_of, last_search, offer_refinements
 BUTTON_CONDITIONS = {"refine_open_now": ("open", "now"), "refine_my_language": ("language", None)}
 
 
+def runner_up_intent(tracker: Tracker) -> str:
+    """The NLU's second guess for the latest message ("" when there is none)."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return (ranking[1].get("name") or "") if len(ranking) > 1 else ""
+
+
 def tapped_condition(tracker: Tracker, ui_language: str) -> Dict[str, str]:
     """The condition a tapped button gives (its payload has no words to read one from)."""
     tapped = BUTTON_CONDITIONS.get(intent_of(tracker))
@@ -45,6 +51,10 @@ class RefineAction(FollowUpAction):
         named = {**await conditions_in(tracker.latest_message.get("text") or "", ui_language, category), **tapped_condition(tracker, ui_language)}
         value = named.get(self.parameter)
         if value is None:
+            if not named and runner_up_intent(tracker) == "ask_more":  # "¿y aparte de esos?": more, not a condition
+                from .more import ActionMoreServices
+
+                return await ActionMoreServices().act(dispatcher, tracker, domain)
             dispatcher.utter_message(response=self.ask_response)
             return []
         slot = FILTER_SLOTS[self.parameter]
