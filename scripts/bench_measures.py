@@ -24,7 +24,7 @@ from bench_page import percentile  # noqa: E402
 from servers import DOMAIN, MODEL, VENV_BIN, ServerProcess  # noqa: E402
 
 LANGUAGES = ("en", "es", "fr", "ar", "uk", "fa")
-TURNS = int(os.environ.get("BENCH_TURNS_PER_CONVERSATION", "6"))
+TURNS = int(os.environ.get("BENCH_TURNS_PER_CONVERSATION", "7"))
 PARSES = int(os.environ.get("BENCH_PARSES_PER_LANGUAGE", "40"))
 SEARCHES = int(os.environ.get("BENCH_SEARCHES", "40"))
 PROFILES = [name.strip() for name in os.environ.get("BENCH_PROFILES", "dev,prod").split(",") if name.strip()]
@@ -34,14 +34,23 @@ CONCURRENCY = (1, 8, 32)
 RATE_LIMITS_OFF = {"REST_RATE_PER_MINUTE": "1000000", "REST_RATE_BURST": "100000"}
 RAW = ROOT / "var" / "benchmarks.json"  # the raw figures; `scripts/benchmark.py --render` rewrites the page from them
 # A conversation: a service question (action + directory call) and small talk, per language.
+# What users feel: greetings, service questions and the follow-ups on the answer (more, a language, a time,
+# free of charge), each turn tagged with its kind so that the page reports each kind's latency.
 CONVERSATIONS = {
-    "en": ["hello", "I need a place to stay tonight", "I'm looking for a job", "thanks"],
-    "es": ["hola, buenas tardes", "necesito un médico por favor", "busco trabajo", "gracias"],
-    "fr": ["bonjour", "je cherche un medecin pour mon fils", "je cherche un logement", "merci"],
-    "ar": ["السلام عليكم", "مرحبا، بدي شغل بأسرع وقت", "أحتاج طبيب أسنان", "شكرا"],
-    "uk": ["Привіт!", "шукаю житло для сімʼї з двома дітьми", "потрібен лікар", "дякую"],
-    "fa": ["سلام، خوبی؟", "کلاس زبان برای بزرگسالان کجاست؟", "دنبال کار می‌گردم", "ممنون"],
+    "en": [("greeting", "hello"), ("question", "I need a place to stay tonight"), ("follow-up", "show me more"),
+           ("follow-up", "any that speak Arabic?"), ("question", "I'm looking for a job"), ("follow-up", "only the free ones"), ("greeting", "thanks")],
+    "es": [("greeting", "hola, buenas tardes"), ("question", "necesito un médico por favor"), ("follow-up", "¿hay más?"),
+           ("follow-up", "¿alguno abre el sábado?"), ("question", "busco trabajo"), ("follow-up", "¿alguno sin cita?"), ("greeting", "gracias")],
+    "fr": [("greeting", "bonjour"), ("question", "je cherche un medecin pour mon fils"), ("follow-up", "d'autres ?"),
+           ("follow-up", "lesquels parlent arabe ?"), ("question", "je cherche un logement"), ("follow-up", "seulement les gratuits"), ("greeting", "merci")],
+    "ar": [("greeting", "السلام عليكم"), ("question", "مرحبا، بدي شغل بأسرع وقت"), ("follow-up", "في غيرهم؟"),
+           ("follow-up", "في حدا بيحكي تركي؟"), ("question", "أحتاج طبيب أسنان"), ("follow-up", "في شي مجاني؟"), ("greeting", "شكرا")],
+    "uk": [("greeting", "Привіт!"), ("question", "шукаю житло для сімʼї з двома дітьми"), ("follow-up", "а ще є?"),
+           ("follow-up", "які відкриті в суботу?"), ("question", "потрібен лікар"), ("follow-up", "тільки безкоштовні"), ("greeting", "дякую")],
+    "fa": [("greeting", "سلام، خوبی؟"), ("question", "کلاس زبان برای بزرگسالان کجاست؟"), ("follow-up", "بیشتر نشون بده"),
+           ("follow-up", "کدوما عربی صحبت می‌کنن؟"), ("question", "دنبال کار می‌گردم"), ("follow-up", "فقط رایگان‌ها"), ("greeting", "ممنون")],
 }
+TURN_KINDS = ("greeting", "question", "follow-up")
 
 
 # Replies that mean a turn failed behind the scenes (time budget, action timeout, directory down).
@@ -100,7 +109,7 @@ def held_out(language: str) -> List[str]:
             line = line.strip()
             if line.startswith("- "):
                 texts.append(line[2:].strip())
-    return texts[:PARSES] or CONVERSATIONS[language]
+    return texts[:PARSES] or [text for _, text in CONVERSATIONS[language]]
 
 
 async def parse_in_process() -> Dict[str, List[float]]:
@@ -144,6 +153,7 @@ def parse_over_http(rasa: ServerProcess, token: str) -> Dict[str, List[float]]:
 async def conversations(rasa_url: str, concurrent: int, time_limit: float = 120.0) -> Dict[str, float]:
     """`concurrent` simulated users, each sending TURNS messages one after another."""
     latencies: List[float] = []
+    by_kind: Dict[str, List[float]] = {kind: [] for kind in TURN_KINDS}
     errors = 0
     deadline = time.monotonic() + time_limit
     timeout = aiohttp.ClientTimeout(total=30)
@@ -158,15 +168,17 @@ async def conversations(rasa_url: str, concurrent: int, time_limit: float = 120.
             for turn in range(TURNS):
                 if time.monotonic() > deadline:
                     return
+                kind, text = script[turn % len(script)]
                 started = time.perf_counter()
                 try:
-                    async with session.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": script[turn % len(script)]}) as response:
+                    async with session.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as response:
                         body = await response.json(content_type=None)
                         if response.status != 200 or not body or any(m.get("text") in APOLOGIES for m in body):
                             errors += 1
                 except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
                     errors += 1
                 latencies.append(time.perf_counter() - started)
+                by_kind[kind].append(latencies[-1])
 
         started = time.perf_counter()
         await asyncio.gather(*(user(n) for n in range(concurrent)))
@@ -174,6 +186,7 @@ async def conversations(rasa_url: str, concurrent: int, time_limit: float = 120.
     return {
         "turns": len(latencies), "errors": errors, "seconds": elapsed, "per_second": len(latencies) / elapsed,
         "p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "p99": percentile(latencies, 99),
+        "p50_by_kind": {kind: percentile(times, 50) for kind, times in by_kind.items() if times},
     }
 
 

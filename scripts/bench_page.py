@@ -41,6 +41,11 @@ def turns_table(turns: Dict[int, Dict[str, float]]) -> List[str]:
                 note += f"; ≥ 40 turns/s: {verdict(result['per_second'] >= 40)}"
         note += f"; 0 errors: {verdict(result['errors'] == 0)}"
         lines.append(f"| {concurrent} | {result['turns']} | {ms(result['p50'])} | {ms(result['p95'])} | {ms(result['p99'])} | {result['per_second']:.1f} | {result['errors']} | {note.lstrip('; ')} |")
+    one_user = (turns.get(1) or {}).get("p50_by_kind")
+    if one_user:
+        question = one_user.get("question")
+        lines += ["", "p50 per kind of turn at one user (ms): " + ", ".join(f"{kind} {ms(value)}" for kind, value in one_user.items())
+                  + (f"; a service question ≤ 100 ms: {verdict(question <= 0.100)}" if question is not None else "") + "."]
     return lines
 
 

@@ -69,4 +69,28 @@ class GuardedRestInput(SafeInputChannel, RestInput):
                 return response.json({"error": "bad_request", "detail": "'sender' must be a non-empty string."}, status=400)
             return None
 
+        @blueprint.middleware("response")
+        async def say_language(request: Request, answer) -> None:
+            """The conversation's language in `Content-Language`, so that the widget's own labels follow it
+            once it is detected (the replies alone do not say which language they are in)."""
+            if request.method != "POST" or getattr(answer, "status", None) != 200:
+                return
+            language = await conversation_language(request, (request.json or {}).get("sender"))
+            if language:
+                answer.headers["Content-Language"] = language
+                answer.headers["Access-Control-Expose-Headers"] = "Content-Language"
+
         return blueprint
+
+
+async def conversation_language(request: Request, sender: Any) -> Optional[Text]:
+    """The `language` slot of the sender's conversation, or None (no agent, no tracker, no language)."""
+    agent = getattr(request.app.ctx, "agent", None)
+    if agent is None or agent.tracker_store is None or not isinstance(sender, str):
+        return None
+    try:
+        tracker = await agent.tracker_store.retrieve(sender)
+    except Exception:  # noqa: BLE001 - the answer is sent anyway; only the header is missing
+        return None
+    language = tracker.get_slot("language") if tracker else None
+    return language if isinstance(language, str) and language.isalpha() and len(language) <= 3 else None

@@ -16,7 +16,7 @@
  * textContent or as attribute values we build ourselves; never as HTML.
  *
  * Location: "Use my location" asks the browser (navigator.geolocation) only when pressed, rounds the
- * position to about 100 m and sends it to Rasa as /share_location{...}; only "📍 My location" is shown
+ * position to about 100 m and sends it to Rasa as /share_location{...}; only "My location" is shown
  * and stored, never the coordinates.
  */
 (function () {
@@ -62,7 +62,7 @@
     languages_spoken: "Languages spoken", what_to_bring: "What to bring", website: "Website", email: "Email",
     error_unreachable: "Sorry, the assistant cannot be reached right now. Please try again in a few minutes. In an emergency, call {emergency}.",
     no_reply: "Sorry, I have no answer to that. Please try again with other words.",
-    use_location: "Use my location", my_location: "📍 My location", locating: "Finding your location…",
+    use_location: "Use my location", my_location: "My location", locating: "Finding your location…",
     location_denied: "Your location was not shared. You can still ask in words.",
     location_unavailable: "Your location could not be found. You can still ask in words.",
     distance_away: "{distance} away", verified_on: "Checked by city staff on {date}"
@@ -202,7 +202,7 @@
   }
 
   function loadState() {
-    var fresh = { sender: newSenderId(), language: null, dir: null, messages: [] };
+    var fresh = { sender: newSenderId(), language: null, detected: null, dir: null, messages: [] };
     if (!storage) return fresh;
     try {
       var saved = JSON.parse(storage.getItem(STORE_KEY) || "null");
@@ -210,6 +210,7 @@
       return {
         sender: saved.sender,
         language: languageInfo(saved.language) ? saved.language : null,
+        detected: languageInfo(saved.detected) ? saved.detected : null,
         dir: saved.dir === "rtl" || saved.dir === "ltr" ? saved.dir : null,
         messages: (Array.isArray(saved.messages) ? saved.messages : []).map(cleanStoredMessage).filter(Boolean)
       };
@@ -503,8 +504,10 @@
   var generation = 0; // bumped when the conversation is deleted: late replies of the old one are dropped
   var queue = Promise.resolve();
 
+  // The widget's labels: the language picked, else the conversation's once the assistant has detected it
+  // (Content-Language of its answers), else the browser's.
   function uiLanguage() {
-    return state.language || guessedUi;
+    return state.language || state.detected || guessedUi;
   }
   var guessedUi = guessedUiLanguage();
 
@@ -575,8 +578,17 @@
     // A real button (keyboard and screen readers) that asks the browser for the position only when pressed.
     locationButton = el("button", "nc-button nc-location");
     locationButton.type = "button";
-    var pin = el("span", null, "📍");
+    // A drawn pin, not the emoji: Debian's Chromium has no emoji font and showed a missing-glyph box.
+    var pin = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    pin.setAttribute("viewBox", "0 0 16 16");
+    pin.setAttribute("width", "14");
+    pin.setAttribute("height", "14");
     pin.setAttribute("aria-hidden", "true");
+    pin.setAttribute("focusable", "false");
+    var pinPath = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    pinPath.setAttribute("d", "M8 1a5 5 0 0 0-5 5c0 3.6 5 9 5 9s5-5.4 5-9a5 5 0 0 0-5-5zm0 7a2 2 0 1 1 0-4 2 2 0 0 1 0 4z");
+    pinPath.setAttribute("fill", "currentColor");
+    pin.appendChild(pinPath);
     locationLabel = el("span");
     locationButton.appendChild(pin);
     locationButton.appendChild(document.createTextNode(" "));
@@ -612,7 +624,8 @@
   function applyLanguage() {
     var ui = uiLanguage();
     root.lang = ui;
-    root.dir = state.language ? languageInfo(state.language).dir : state.dir || languageInfo(ui).dir;
+    var spoken = state.language || state.detected;
+    root.dir = spoken ? languageInfo(spoken).dir : state.dir || languageInfo(ui).dir;
     titleEl.textContent = t("title", ui);
     languageLabel.textContent = t("language_label", ui);
     autoOption.textContent = t("language_auto", ui);
@@ -689,6 +702,8 @@
       credentials: "omit"
     }).then(function (response) {
       if (!response.ok) throw new Error("Rasa answered " + response.status);
+      var spoken = response.headers.get("Content-Language");
+      if (languageInfo(spoken)) state.detected = spoken;
       return response.json();
     }).then(function (messages) {
       if (timer) clearTimeout(timer);
@@ -734,6 +749,7 @@
             state.dir = looksRightToLeft(firstText.text) ? "rtl" : "ltr";
             root.dir = state.dir;
           }
+          if (state.detected && uiLanguage() !== root.lang) applyLanguage();
         }
         append(messages);
       }, function () {
@@ -824,8 +840,8 @@
       try { storage.removeItem(STORE_KEY); } catch (e) { /* nothing stored */ }
     }
     try { window.localStorage.removeItem(LEGACY_SENDER_KEY); } catch (e) { /* storage disabled */ }
-    // Nothing is stored again until the next message; the language choice stays for this page view.
-    state = { sender: newSenderId(), language: state.language, dir: null, messages: [] };
+    // Nothing is stored again until the next message; the language (picked or detected) stays for this page view.
+    state = { sender: newSenderId(), language: state.language, detected: state.detected, dir: null, messages: [] };
     log.textContent = "";
     applyLanguage();
     setPending(1);

@@ -6,6 +6,7 @@ loaded from other hosts, a clear message when the assistant is down.
 """
 import json
 import re
+import uuid
 from urllib.parse import urlparse
 
 import pytest
@@ -160,6 +161,43 @@ def test_arabic_conversation_reads_right_to_left(page, directory, rasa):
     page.screenshot(path=str(ARTIFACTS / "widget-rtl-360.png"), full_page=True)
 
 
+def test_the_widgets_own_labels_follow_the_language_the_assistant_detected(page, directory, rasa):
+    """No language picked, an English browser: an Arabic question turns the labels Arabic and right to left,
+    and the English privacy line's full stop no longer jumps to the front."""
+    root = open_chat(page, directory)
+    expect(root).to_have_attribute("lang", "en")
+    expect(page.locator(".nc-send")).to_have_text(I18N["en"]["send"])
+    ask(page, "بدي دكتور")
+    expect(root).to_have_attribute("lang", "ar")
+    expect(root).to_have_attribute("dir", "rtl")
+    expect(page.locator(".nc-send")).to_have_text(I18N["ar"]["send"])
+    expect(page.get_by_text(I18N["ar"]["privacy_note"], exact=True)).to_be_visible()
+    expect(page.get_by_label(I18N["ar"]["input_label"], exact=True)).to_be_visible()
+    assert stored(page)["detected"] == "ar" and stored(page)["language"] is None
+    # Kept across a reload, until the conversation changes language.
+    page.reload()
+    page.wait_for_selector('.nc-chat[data-ready="true"]')
+    expect(page.locator(".nc-send")).to_have_text(I18N["ar"]["send"])
+    ask(page, "I need a doctor please")
+    expect(page.locator(".nc-send")).to_have_text(I18N["en"]["send"])
+    expect(root).to_have_attribute("dir", "ltr")
+
+
+def test_the_location_button_draws_its_pin(page, directory):
+    """An SVG, not the emoji Debian's Chromium cannot draw (a missing-glyph box)."""
+    open_chat(page, directory)
+    button = page.locator(".nc-location")
+    assert button.locator("svg path").count() == 1
+    assert "📍" not in button.inner_text()
+
+
+def test_rest_answers_say_the_conversations_language(rasa):
+    answer = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": f"lang-{uuid.uuid4().hex[:8]}", "message": "мені потрібен лікар"}, timeout=30)
+    assert answer.status_code == 200 and answer.json()
+    assert answer.headers.get("Content-Language") == "uk"
+    assert "Content-Language" in answer.headers.get("Access-Control-Expose-Headers", "")
+
+
 def test_keyboard_only_conversation_and_deletion(page, directory, rasa):
     open_chat(page, directory)
     for _ in range(10):
@@ -212,8 +250,9 @@ def widget_turns(page) -> list:
     return sent
 
 
-def delete_and_wait(page) -> None:
-    page.get_by_role("button", name=I18N["en"]["delete"]).click()
+def delete_and_wait(page, language: str = "en") -> None:
+    """Press "Delete my conversation", labelled in the language the widget shows."""
+    page.get_by_role("button", name=I18N[language]["delete"]).click()
     page.wait_for_function("() => document.querySelector('.nc-chat').dataset.pending === '0'", timeout=REPLY_TIMEOUT_MS)
 
 
@@ -221,8 +260,8 @@ def test_deletion_is_shown_as_done_only_when_the_server_erased_it(page, director
     open_chat(page, directory)
     ask(page, "أحتاج إلى طبيب")
     sender = stored(page)["sender"]
-    delete_and_wait(page)
-    expect(page.locator(".nc-status")).to_have_text(I18N["en"]["deleted"])
+    delete_and_wait(page, "ar")  # the labels followed the Arabic conversation
+    expect(page.locator(".nc-status")).to_have_text(I18N["ar"]["deleted"])
     # Not the widget's word for it: the server has forgotten the conversation. Had it kept it, the
     # Arabic chosen then would answer this neutral message.
     follow_up = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender, "message": "ok"}, timeout=30).json()

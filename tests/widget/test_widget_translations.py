@@ -51,3 +51,18 @@ def test_not_just_copied_from_english(language):
     same = [key for key, value in I18N[language].items() if value == I18N["en"][key]]
     # A few words are the same in some languages ("Conversation" in French).
     assert len(same) <= 2, same
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_reply_about_sharing_a_location_names_the_widgets_own_button(language):
+    """"Near me" says which button to press: it must be the label the widget shows in that language."""
+    from servers import response_text
+
+    assert I18N[language]["use_location"] in response_text("utter_how_to_share_location", language)
+
+
+def test_no_label_needs_an_emoji_font():
+    """Debian's Chromium has no emoji font: a pictograph in a label showed as a missing-glyph box."""
+    pictographs = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+    assert not [(lang, key) for lang, table in I18N.items() for key, text in table.items() if pictographs.search(text)]
+    assert not pictographs.search((ROOT / "bot" / "widget" / "chat.js").read_text(encoding="utf-8"))
