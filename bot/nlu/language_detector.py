@@ -25,6 +25,17 @@ HINTS_FILE = Path(__file__).with_name("language_hints.yml")
 NAMES_FILE = Path(__file__).with_name("language_names.yml")
 CHANGE_LANGUAGE_INTENT = "change_language"
 WORD = re.compile(r"\w+", re.UNICODE)
+LATIN_WORD = re.compile(r"\b[A-Za-z\u00c0-\u024f][\w'\u00c0-\u024f-]*\b")
+OTHER_SCRIPT_LETTER = re.compile(r"[\u0400-\u04ff\u0600-\u06ff]")
+
+
+def without_latin_names(text: str) -> str:
+    """The words in Arabic or Cyrillic script of a message that mixes them with Latin ones: of the six
+    languages only Arabic, Persian and Ukrainian use those scripts, so Latin words inside such a message
+    are names ("احكيلي عن Newcomer Job Desk", "щось в Eastgate?"), not the language it is written in."""
+    if len(OTHER_SCRIPT_LETTER.findall(text)) < 4:
+        return text
+    return " ".join(LATIN_WORD.sub(" ", text).split())
 
 
 def load_hints(codes: List[str]) -> Dict[str, str]:
@@ -93,6 +104,7 @@ class LanguageDetector(GraphComponent):
             named = self.requested(text)
             if named is not None:
                 return named
+        text = without_latin_names(text)
         words = WORD.findall(text.lower())
         hinted = {self.hints[w] for w in words if w in self.hints}
         hint = next(iter(hinted)) if len(hinted) == 1 else None

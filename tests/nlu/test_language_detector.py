@@ -30,6 +30,11 @@ def detector():
         ("ممنونم", "fa"),
         ("мені потрібен лікар", "uk"),
         ("дякую", "uk"),
+        # Service and neighbourhood names in Latin letters inside an Arabic, Persian or Ukrainian message.
+        ("احكيلي عن Newcomer Job Desk", "ar"),
+        ("درباره Community Dental Clinic بیشتر بگو", "fa"),
+        ("а щось є в Eastgate або Old Harbour?", "uk"),
+        ("بدي اعرف اذا في دكتور قريب من University Quarter", "ar"),
     ],
 )
 def test_detects_the_language(detector, text, language):
