@@ -8,10 +8,10 @@ from .records import (
     Address, Language, Location, Organization, Phone, RequiredDocument, Schedule, Service, ServiceAtLocation, ServiceTranslation,
 )
 from .staff import StaffProfile
-from .taxonomy import LINKABLE_MODELS, Attribute, Taxonomy, TaxonomyTerm
+from .taxonomy import LINKABLE_MODELS, Attribute, CrosswalkMapping, Taxonomy, TaxonomyTerm
 
 __all__ = [
     "HsdsModel", "Versioned", "ChangeRecord", "ExtraRecord", "OWNER_COLUMNS", "organizations_of_row", "organizations_referenced",
     "Address", "Language", "Location", "Organization", "Phone", "RequiredDocument", "Schedule", "Service", "ServiceAtLocation",
-    "ServiceTranslation", "StaffProfile", "LINKABLE_MODELS", "Attribute", "Taxonomy", "TaxonomyTerm",
+    "ServiceTranslation", "StaffProfile", "LINKABLE_MODELS", "Attribute", "CrosswalkMapping", "Taxonomy", "TaxonomyTerm",
 ]

@@ -3,7 +3,7 @@ import uuid
 
 from django.db import connection, models
 
-from .base import HsdsModel
+from .base import HsdsModel, Versioned
 from .records import Address, Language, Location, Organization, Phone, RequiredDocument, Schedule, Service, ServiceAtLocation
 
 
@@ -80,3 +80,34 @@ LINKABLE_MODELS = {
     "service_at_location": ServiceAtLocation, "address": Address, "schedule": Schedule,
     "taxonomy_term": TaxonomyTerm, "language": Language, "required_document": RequiredDocument,
 }
+
+
+class CrosswalkMapping(Versioned):
+    """Says that a foreign taxonomy's term (a city's 211/AIRS code, an Open Eligibility name) means one of our
+    newcomer needs, so a search for the need also finds services tagged only with the foreign term. Many to many:
+    a need may map to many foreign terms and a foreign term to several needs."""
+
+    ORIGIN_SUGGESTED = "suggested"
+    ORIGIN_STAFF = "staff"
+    ORIGINS = [(ORIGIN_SUGGESTED, "suggested"), (ORIGIN_STAFF, "staff")]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    need = models.ForeignKey(TaxonomyTerm, on_delete=models.CASCADE, related_name="crosswalk_foreign")
+    foreign_term = models.ForeignKey(TaxonomyTerm, on_delete=models.CASCADE, related_name="crosswalk_needs")
+    origin = models.CharField(max_length=16, choices=ORIGINS, default=ORIGIN_STAFF)
+    confidence = models.FloatField(default=1.0)
+    reviewed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["need__code", "foreign_term__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "foreign_term"], name="unique_crosswalk_mapping"),
+            models.CheckConstraint(check=models.Q(confidence__gte=0) & models.Q(confidence__lte=1), name="crosswalk_confidence_0_1"),
+        ]
+
+    def __str__(self):
+        return f"{self.need.code} ← {self.foreign_term.code}"
+
+    def organization_ids(self) -> set:
+        """Shared like the terms it links: no organisation owns a mapping."""
+        return set()
