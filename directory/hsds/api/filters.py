@@ -45,7 +45,7 @@ def filter_services(request, queryset, service_field: str = ""):
 
     term = resolve_term(parameters.taxonomy_term(query))
     if term is not None:
-        linked = m.Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=term.descendant_ids())
+        linked = m.Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=term.descendant_ids(through_crosswalk=True))
         queryset = queryset.filter(**{f"{id_field}__in": linked.values("link_id")})
 
     taxonomy_id = parameters.uuid_value(query, "taxonomy_id")

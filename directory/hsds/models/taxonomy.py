@@ -36,13 +36,23 @@ class TaxonomyTerm(HsdsModel):
     def __str__(self):
         return f"{self.code} ({self.name})"
 
-    def descendant_ids(self) -> list:
-        """This term's id and those of all terms below it, in one recursive query whatever the depth."""
+    def descendant_ids(self, through_crosswalk: bool = False) -> list:
+        """This term's id and those of all terms below it, in one recursive query whatever the depth; with
+        `through_crosswalk`, also the foreign terms mapped to any of them and those below (still one query, so a
+        search costs the same whether or not the city's directory speaks our taxonomy)."""
         table, pk, parent = self._meta.db_table, self._meta.pk, self._meta.get_field("parent")
         quote = connection.ops.quote_name
+        edges = f"SELECT {quote(pk.column)} AS child, {quote(parent.column)} AS up FROM {quote(table)}"
+        if through_crosswalk:
+            mapping = CrosswalkMapping._meta
+            edges += (
+                f" UNION ALL SELECT {quote(mapping.get_field('foreign_term').column)}, {quote(mapping.get_field('need').column)}"
+                f" FROM {quote(mapping.db_table)}"
+            )
+        # UNION (not ALL) stops a cycle a crosswalk could make (a foreign term mapped back above itself).
         sql = (
-            f"WITH RECURSIVE tree(id) AS (SELECT CAST(%s AS {pk.db_type(connection)}) UNION SELECT t.{quote(pk.column)} FROM {quote(table)} t"
-            f" JOIN tree ON t.{quote(parent.column)} = tree.id) SELECT id FROM tree"
+            f"WITH RECURSIVE tree(id) AS (SELECT CAST(%s AS {pk.db_type(connection)}) UNION SELECT e.child FROM ({edges}) e"
+            f" JOIN tree ON e.up = tree.id) SELECT id FROM tree"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [pk.get_db_prep_value(self.id, connection)])
