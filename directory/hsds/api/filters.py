@@ -84,6 +84,10 @@ def filter_services(request, queryset, service_field: str = ""):
         walk_in = m.Attribute.objects.filter(link_entity="service", taxonomy_term__code=WALK_IN_TERM)
         queryset = queryset.filter(**{f"{id_field}__in": walk_in.values("link_id")})
 
+    for group in parameters.eligibility(query):
+        eligible = m.Attribute.objects.filter(link_entity="service", taxonomy_term__code=parameters.ELIGIBILITY_PREFIX + group)
+        queryset = queryset.filter(**{f"{id_field}__in": eligible.values("link_id")})
+
     text = parameters.search_text(query)
     if text:
         for word in text.split()[:10]:
