@@ -26,6 +26,8 @@ def read_cases(ids: dict) -> list:
         ("services-spoken-language-name", "services", {"language": "التغرينية", "per_page": "5"}),
         ("services-open-weekend", "services", {"open": "weekend", "language": "Arabic", "per_page": "5"}),
         ("services-eligibility", "services", {"eligibility": "women,any-residence-status", "per_page": "5"}),
+        ("services-postal-code", "services", {"postal_code": "pm 1004", "per_page": "5"}),
+        ("regions", "regions", {}),
         ("service-at-locations-open-monday", "service_at_locations", {"open": "mo", "per_page": "5"}),
         ("services-ranked", "services", {"rank": "relevance", "taxonomy_term_id": "health", "language": "ar", **near, "per_page": "6"}),
         ("service-at-locations-ranked", "service_at_locations", {"rank": "relevance", "language": "uk", "per_page": "6"}),

@@ -135,6 +135,18 @@ def region(params) -> str:
     return raw
 
 
+MAX_POSTAL_CODE_LENGTH = 16
+
+
+def postal_code(params) -> str:
+    """Profile extension `postal_code`: services at an address with this postal code ("PM-1004", "pm 1004"),
+    or, for codes written in two parts ("SW1A 1AA"), its first part ("SW1A")."""
+    raw = " ".join((params.get("postal_code") or "").split()).upper()
+    if len(raw) > MAX_POSTAL_CODE_LENGTH or not all(c.isalnum() or c in " -" for c in raw):
+        raise BadParameter("postal_code", f"'postal_code' is a postal code of at most {MAX_POSTAL_CODE_LENGTH} letters, digits, spaces or hyphens.")
+    return raw
+
+
 def flag(params, name: str) -> bool:
     """Profile extensions `free` and `walk_in`: `true` keeps only services with that feature; absent or
     `false`, no condition."""
