@@ -18,7 +18,7 @@ from playwright.sync_api import expect, sync_playwright
 from servers import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-I18N = json.loads((ROOT / "bot" / "widget" / "i18n.json").read_text(encoding="utf-8"))
+I18N = json.loads((ROOT / "widget" / "i18n.json").read_text(encoding="utf-8"))
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
