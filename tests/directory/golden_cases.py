@@ -25,6 +25,7 @@ def read_cases(ids: dict) -> list:
         ("services-spoken-language", "services", {"language": "ar"}),
         ("services-spoken-language-name", "services", {"language": "التغرينية", "per_page": "5"}),
         ("services-open-weekend", "services", {"open": "weekend", "language": "Arabic", "per_page": "5"}),
+        ("services-eligibility", "services", {"eligibility": "women,any-residence-status", "per_page": "5"}),
         ("service-at-locations-open-monday", "service_at_locations", {"open": "mo", "per_page": "5"}),
         ("services-ranked", "services", {"rank": "relevance", "taxonomy_term_id": "health", "language": "ar", **near, "per_page": "6"}),
         ("service-at-locations-ranked", "service_at_locations", {"rank": "relevance", "language": "uk", "per_page": "6"}),

@@ -84,6 +84,10 @@ def filter_services(request, queryset, service_field: str = ""):
         walk_in = m.Attribute.objects.filter(link_entity="service", taxonomy_term__code=WALK_IN_TERM)
         queryset = queryset.filter(**{f"{id_field}__in": walk_in.values("link_id")})
 
+    for group in parameters.eligibility(query):
+        eligible = m.Attribute.objects.filter(link_entity="service", taxonomy_term__code=parameters.ELIGIBILITY_PREFIX + group)
+        queryset = queryset.filter(**{f"{id_field}__in": eligible.values("link_id")})
+
     text = parameters.search_text(query)
     if text:
         for word in text.split()[:10]:
@@ -104,9 +108,11 @@ WALK_IN_TERM = "walk-in"
 
 
 def services_in_region(name: str):
-    """The ids of services at a location whose address is in the neighbourhood `name` (any letter case);
+    """The ids of services at a location whose address is in the neighbourhood `name` (any letter case, or
+    another name staff added for it);
     a name no address gives is a 400 naming `region` and the known names (GET /api/regions)."""
-    addresses = m.Address.objects.filter(region__iexact=name)
+    # Its own name, or another name staff added (models.RegionName): still one query.
+    addresses = m.Address.objects.filter(Q(region__iexact=name) | Q(region__in=m.RegionName.objects.filter(name__iexact=name).values("region")))
     if not addresses.exists():
         raise BadParameter("region", f"'region': no address is in a neighbourhood called '{name[:60]}'; GET /api/regions lists them.")
     return m.ServiceAtLocation.objects.filter(location_id__in=addresses.values("location_id")).values("service_id")

@@ -86,4 +86,5 @@ class RegionListView(APIView):
     recognises them in what users write)."""
 
     def get(self, request):
-        return Response({"regions": m.Address.neighbourhoods()})
+        # `alternative_names`: other names staff added ({"إيستغيت": "Eastgate"}), accepted by `region` too.
+        return Response({"regions": m.Address.neighbourhoods(), "alternative_names": m.RegionName.alternatives()})
