@@ -262,6 +262,9 @@ def test_deletion_is_shown_as_done_only_when_the_server_erased_it(page, director
     sender = stored(page)["sender"]
     delete_and_wait(page, "ar")  # the labels followed the Arabic conversation
     expect(page.locator(".nc-status")).to_have_text(I18N["ar"]["deleted"])
+    # The detected language stays for this page view: the emptied box does not jump back to English.
+    expect(page.locator(".nc-chat")).to_have_attribute("lang", "ar")
+    expect(page.locator(".nc-chat")).to_have_attribute("dir", "rtl")
     # Not the widget's word for it: the server has forgotten the conversation. Had it kept it, the
     # Arabic chosen then would answer this neutral message.
     follow_up = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender, "message": "ok"}, timeout=30).json()
