@@ -85,10 +85,10 @@ $(INSTALLED): requirements.lock
 	$(PY) -m pip install --quiet -r requirements.lock
 	rm -f $(VENV)/.installed-* && touch $@
 
-browser: ## Install Debian's chromium for the browser tests (Playwright drives /usr/bin/chromium)
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "error: /usr/bin/chromium is missing; install it with: sudo apt-get install chromium" >&2; exit 1; fi; fi
+browser: ## Install Debian's chromium (Playwright drives /usr/bin/chromium) and nodejs (the widget's unit tests)
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/node ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs; \
+	  else echo "error: /usr/bin/chromium or /usr/bin/node is missing; install them with: sudo apt-get install chromium nodejs" >&2; exit 1; fi; fi
 
 prod-packages: ## Install Debian's PostgreSQL, Redis and nginx (production profile and its tests)
 	@missing=""; \

@@ -106,8 +106,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"
-# The chat widget's files live with the bot (bot/widget); the directory serves them on the demo page.
-STATICFILES_DIRS = [("widget", PROJECT_DIR / "bot" / "widget")]
+# The chat widget is its own part (widget/); the directory serves its files on the demo page.
+STATICFILES_DIRS = [("widget", PROJECT_DIR / "widget")]
 WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {

@@ -22,6 +22,7 @@ RESOURCE_TYPES = {
     m.Service: "service",
     m.Location: "location",
     m.Address: "address",
+    m.RegionName: "region_name",
     m.ServiceAtLocation: "service_at_location",
     m.Phone: "phone",
     m.Schedule: "schedule",

@@ -111,6 +111,7 @@ def load_demo_city(path: Path = DEMO_FILE) -> int:
         for position, document in enumerate(svc.get("required_documents", [])):
             m.RequiredDocument.objects.create(id=stable_id("document", svc["key"], str(position)), service=service, document=document)
         codes = list(svc["categories"]) + (["appointment-required"] if svc.get("appointment_only") else ["walk-in"])
+        codes += [f"eligibility-{group}" for group in svc.get("eligibility", [])]
         for code in codes:
             m.Attribute.objects.create(
                 id=stable_id("attribute", svc["key"], code), link_id=service.id, link_entity="service",

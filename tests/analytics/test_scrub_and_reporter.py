@@ -127,7 +127,12 @@ class StubDirectory:
             raise DirectoryUnavailable("HTTP 500 from services")
         return []
 
-    def regions(self):  # as the real client: the directory's neighbourhoods (none here)
+    def region_names(self):  # as the real client: the directory's neighbourhoods and other names (none here)
+        if self.fail:
+            raise DirectoryUnavailable("HTTP 500 from regions")
+        return {}
+
+    def postal_codes(self):
         if self.fail:
             raise DirectoryUnavailable("HTTP 500 from regions")
         return []

@@ -67,6 +67,16 @@ class TaxonomyTermAdmin(RoleAwareAdmin):
     search_fields = ("code", "name")
 
 
+@admin.register(m.RegionName)
+class RegionNameAdmin(RoleAwareAdmin):
+    """Other names of the city's neighbourhoods (any script): city-wide, so administrators keep them."""
+
+    organization_field = None
+    administrators_only = True
+    list_display = ("name", "region")
+    search_fields = ("name", "region")
+
+
 @admin.register(m.Taxonomy)
 class TaxonomyAdmin(RoleAwareAdmin):
     organization_field = None

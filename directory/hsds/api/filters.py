@@ -6,7 +6,8 @@ in the order the parameters are applied, so that the first bad parameter is the 
 import math
 from datetime import time
 
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 
 from hsds import geo
@@ -77,12 +78,20 @@ def filter_services(request, queryset, service_field: str = ""):
     if district:
         queryset = queryset.filter(**{f"{id_field}__in": services_in_region(district)})
 
+    code = parameters.postal_code(query)
+    if code:
+        queryset = queryset.filter(**{f"{id_field}__in": services_at_postal_code(code)})
+
     if parameters.flag(query, "free"):
         queryset = queryset.filter(**{f"{prefix}fees_description__iregex": FREE_OF_CHARGE})
 
     if parameters.flag(query, "walk_in"):
         walk_in = m.Attribute.objects.filter(link_entity="service", taxonomy_term__code=WALK_IN_TERM)
         queryset = queryset.filter(**{f"{id_field}__in": walk_in.values("link_id")})
+
+    for group in parameters.eligibility(query):
+        eligible = m.Attribute.objects.filter(link_entity="service", taxonomy_term__code=parameters.ELIGIBILITY_PREFIX + group)
+        queryset = queryset.filter(**{f"{id_field}__in": eligible.values("link_id")})
 
     text = parameters.search_text(query)
     if text:
@@ -104,11 +113,29 @@ WALK_IN_TERM = "walk-in"
 
 
 def services_in_region(name: str):
-    """The ids of services at a location whose address is in the neighbourhood `name` (any letter case);
+    """The ids of services at a location whose address is in the neighbourhood `name` (any letter case, or
+    another name staff added for it);
     a name no address gives is a 400 naming `region` and the known names (GET /api/regions)."""
-    addresses = m.Address.objects.filter(region__iexact=name)
+    # Its own name, or another name staff added (models.RegionName): still one query.
+    addresses = m.Address.objects.filter(Q(region__iexact=name) | Q(region__in=m.RegionName.objects.filter(name__iexact=name).values("region")))
     if not addresses.exists():
         raise BadParameter("region", f"'region': no address is in a neighbourhood called '{name[:60]}'; GET /api/regions lists them.")
+    return m.ServiceAtLocation.objects.filter(location_id__in=addresses.values("location_id")).values("service_id")
+
+
+def compact(expression):
+    """A postal code without its spaces and hyphens, in capitals: "pm 1004" and "PM-1004" are the same code."""
+    return Replace(Replace(Upper(expression), Value(" "), Value("")), Value("-"), Value(""))
+
+
+def services_at_postal_code(code: str):
+    """The ids of services at a location whose address has this postal code (spaces, hyphens and letter case
+    aside), or whose code starts with it as its first part ("SW1A" for "SW1A 1AA"), as one subquery. A code
+    no address has is no error: nothing is there."""
+    wanted = code.replace(" ", "").replace("-", "")
+    addresses = m.Address.objects.annotate(compact_code=compact("postal_code")).filter(
+        Q(compact_code=wanted) | Q(postal_code__istartswith=f"{code} ")
+    )
     return m.ServiceAtLocation.objects.filter(location_id__in=addresses.values("location_id")).values("service_id")
 
 

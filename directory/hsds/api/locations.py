@@ -86,4 +86,6 @@ class RegionListView(APIView):
     recognises them in what users write)."""
 
     def get(self, request):
-        return Response({"regions": m.Address.neighbourhoods()})
+        # `alternative_names`: other names staff added ({"إيستغيت": "Eastgate"}), accepted by `region` too.
+        # `postal_codes`: the codes the addresses give, accepted by `postal_code`.
+        return Response({"regions": m.Address.neighbourhoods(), "alternative_names": m.RegionName.alternatives(), "postal_codes": m.Address.postal_codes()})

@@ -5,7 +5,11 @@ Parsing only: nothing here reads the database (filters.py resolves what a parame
 import math
 import uuid
 from datetime import datetime, time
+from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
+
+import yaml
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -131,6 +135,18 @@ def region(params) -> str:
     return raw
 
 
+MAX_POSTAL_CODE_LENGTH = 16
+
+
+def postal_code(params) -> str:
+    """Profile extension `postal_code`: services at an address with this postal code ("PM-1004", "pm 1004"),
+    or, for codes written in two parts ("SW1A 1AA"), its first part ("SW1A")."""
+    raw = " ".join((params.get("postal_code") or "").split()).upper()
+    if len(raw) > MAX_POSTAL_CODE_LENGTH or not all(c.isalnum() or c in " -" for c in raw):
+        raise BadParameter("postal_code", f"'postal_code' is a postal code of at most {MAX_POSTAL_CODE_LENGTH} letters, digits, spaces or hyphens.")
+    return raw
+
+
 def flag(params, name: str) -> bool:
     """Profile extensions `free` and `walk_in`: `true` keeps only services with that feature; absent or
     `false`, no condition."""
@@ -138,6 +154,29 @@ def flag(params, name: str) -> bool:
     if raw not in ("", "true", "false"):
         raise BadParameter(name, f"'{name}' must be 'true' or 'false'.")
     return raw == "true"
+
+
+# Profile extension `eligibility`: who may use the service, as the terms of the eligibility taxonomy
+# (taxonomy/newcomer_needs.yml) without their prefix: `eligibility=children,uninsured`.
+TAXONOMY_FILE = Path(__file__).resolve().parent.parent / "taxonomy" / "newcomer_needs.yml"
+ELIGIBILITY_PREFIX = "eligibility-"
+
+
+@lru_cache(maxsize=1)
+def eligibility_groups() -> tuple:
+    taxonomies = yaml.safe_load(TAXONOMY_FILE.read_text(encoding="utf-8"))["taxonomies"]
+    terms = next(t["terms"] for t in taxonomies if t["key"] == "eligibility")
+    return tuple(term["code"][len(ELIGIBILITY_PREFIX):] for term in terms)
+
+
+def eligibility(params) -> list:
+    """The groups named (comma-separated), each a term code of the eligibility taxonomy; every one must hold."""
+    raw = (params.get("eligibility") or "").strip().lower()
+    groups = [g.strip() for g in raw.split(",") if g.strip()] if raw else []
+    unknown = [g for g in groups if g not in eligibility_groups()]
+    if unknown or len(raw) > 200:
+        raise BadParameter("eligibility", f"'eligibility' must be one or more of: {', '.join(eligibility_groups())} (comma-separated).")
+    return sorted(set(groups))
 
 
 def modified_after(params):

@@ -123,6 +123,42 @@ class Address(HsdsModel):
         regions = Address.objects.order_by().values_list("region", flat=True).distinct()
         return sorted({region.strip() for region in regions} - {""})
 
+    @staticmethod
+    def postal_codes() -> list:
+        """Every postal code the directory's addresses give, once each, sorted."""
+        codes = Address.objects.order_by().values_list("postal_code", flat=True).distinct()
+        return sorted({code.strip() for code in codes if code} - {""})
+
+
+class RegionName(HsdsModel):
+    """Another name of a neighbourhood, as newcomers write it ("إيستغيت", "Істгейт" for Eastgate): added by
+    staff, accepted by the `region` parameter and listed by GET /api/regions so the assistant knows it."""
+
+    region = models.CharField(max_length=100, help_text="The neighbourhood as the addresses name it, e.g. Eastgate.")
+    name = models.CharField(max_length=100, unique=True, help_text="Another way of writing it, in any script.")
+
+    class Meta:
+        ordering = ["region", "name"]
+
+    def __str__(self):
+        return f"{self.name} → {self.region}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        self.region, self.name = " ".join(self.region.split()), " ".join(self.name.split())
+        spelled = Address.objects.filter(region__iexact=self.region).values_list("region", flat=True).first()
+        if spelled is None:
+            raise ValidationError({"region": f"No address is in a neighbourhood called '{self.region}'."})
+        self.region = spelled.strip()  # as the addresses spell it, so that `region=` finds it exactly
+        if self.name.casefold() == self.region.casefold():
+            raise ValidationError({"name": "This is the neighbourhood's own name."})
+
+    @staticmethod
+    def alternatives() -> dict:
+        """{another name: the neighbourhood}, for every name staff added."""
+        return dict(RegionName.objects.order_by("name").values_list("name", "region"))
+
 
 class ServiceAtLocation(HsdsModel):
     OWNER_FIELDS = ('service', 'location')

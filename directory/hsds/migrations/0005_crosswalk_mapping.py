@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hsds', '0003_service_list_indexes'),
+        ('hsds', '0004_region_names'),
     ]
 
     operations = [
