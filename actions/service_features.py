@@ -9,7 +9,7 @@ from typing import Dict, List, Tuple
 
 import yaml
 
-from .spoken_language import ARABIC_PREFIXES, folded
+from .spoken_language import ARABIC_PREFIXES, LATIN, folded
 
 FEATURES = Path(__file__).with_name("service_features.yml")
 ELIGIBILITY = Path(__file__).with_name("eligibility.yml")
@@ -36,13 +36,20 @@ def named_eligibility(text: str) -> str:
     return ",".join(sorted(_keys_named(text, ELIGIBILITY)))
 
 
+@lru_cache(maxsize=None)
+def _whole_words(phrase: str) -> "re.Pattern[str]":
+    """Compiled once: every phrase of every language is tried on each message, more than `re`'s cache holds."""
+    return re.compile(rf"(?<![\w']){re.escape(phrase)}(?![\w'])")
+
+
 def _found(message: str, phrase: str) -> bool:
-    if re.search(r"[a-z]", phrase):  # Latin script: whole words ("free", not "freedom")
-        return re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", message) is not None
+    if LATIN.search(phrase):  # Latin script: whole words ("free", not "freedom")
+        return _whole_words(phrase).search(message) is not None
     # Cyrillic and Arabic script inflect: the phrase starts a word (after an Arabic-script prefix such as
     # "ال" or "ب") and the word may go on ("безкоштовні", "رایگانه", "المجانية").
-    for match in re.finditer(re.escape(phrase), message):
-        before = message[: match.start()].rsplit(" ", 1)[-1]
-        if before in ARABIC_PREFIXES:
+    start = message.find(phrase)
+    while start != -1:
+        if message[:start].rsplit(" ", 1)[-1] in ARABIC_PREFIXES:
             return True
+        start = message.find(phrase, start + len(phrase))
     return False

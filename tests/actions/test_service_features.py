@@ -22,11 +22,13 @@ def test_features_named_in_a_message(text, features):
 
 @pytest.mark.parametrize("text, groups", [
     ("I need a doctor but I don't have insurance", "uninsured"), ("any shelter for women?", "women"),
-    ("sin papeles y sin seguro, ¿dónde me atienden?", "any-residence-status,uninsured"), ("un psychologue pour mes enfants", "children"),
+    ("sin papeles y sin seguro, ¿dónde me atienden?", "any-residence-status,uninsured"), ("un psychologue pour les enfants", "children"),
     ("ما عندي اوراق، بدي دكتور", "any-residence-status"), ("في مأوى للنساء؟", "women"), ("лікар без страховки", "uninsured"),
-    ("مدرک ندارم", "any-residence-status"), ("برای پسرم دندانپزشک می‌خواهم", "children"),
-    # Not a group: words that only contain one, or papers asked about rather than missing.
-    ("which papers do I need to bring", ""), ("womenswear shop", ""), ("I need a dentist", ""), ("childcare centre hours", ""),
+    ("مدرک ندارم", "any-residence-status"), ("دندانپزشک برای بچه‌ها", "children"),
+    # Not a group: words that only contain one, papers asked about rather than missing, or who the help is for
+    # ("for my son": any doctor sees children; the group is services for children and young people).
+    ("which papers do I need to bring", ""), ("a doctor for my son", ""), ("برای پسرم دندانپزشک می‌خواهم", ""), ("médecin pour mon fils", ""),
+    ("womenswear shop", ""), ("I need a dentist", ""), ("childcare centre hours", ""),
 ])
 def test_who_may_use_the_services_named_in_a_message(text, groups):
     assert named_eligibility(text) == groups

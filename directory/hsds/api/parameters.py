@@ -3,6 +3,7 @@
 Parsing only: nothing here reads the database (filters.py resolves what a parameter names).
 """
 import math
+import re
 import uuid
 from datetime import datetime, time
 from functools import lru_cache
@@ -141,8 +142,9 @@ MAX_POSTAL_CODE_LENGTH = 16
 def postal_code(params) -> str:
     """Profile extension `postal_code`: services at an address with this postal code ("PM-1004", "pm 1004"),
     or, for codes written in two parts ("SW1A 1AA"), its first part ("SW1A")."""
-    raw = " ".join((params.get("postal_code") or "").split()).upper()
-    if len(raw) > MAX_POSTAL_CODE_LENGTH or not all(c.isalnum() or c in " -" for c in raw):
+    written = params.get("postal_code") or ""
+    raw = " ".join(written.split()).upper()
+    if len(written) > MAX_POSTAL_CODE_LENGTH or not re.fullmatch(r"[A-Za-z0-9 -]*", written):  # as openapi.json's pattern
         raise BadParameter("postal_code", f"'postal_code' is a postal code of at most {MAX_POSTAL_CODE_LENGTH} letters, digits, spaces or hyphens.")
     return raw
 
@@ -171,8 +173,8 @@ def eligibility_groups() -> tuple:
 
 def eligibility(params) -> list:
     """The groups named (comma-separated), each a term code of the eligibility taxonomy; every one must hold."""
-    raw = (params.get("eligibility") or "").strip().lower()
-    groups = [g.strip() for g in raw.split(",") if g.strip()] if raw else []
+    raw = params.get("eligibility") or ""
+    groups = raw.split(",") if raw else []  # exactly as openapi.json's pattern: no spaces, lower case
     unknown = [g for g in groups if g not in eligibility_groups()]
     if unknown or len(raw) > 200:
         raise BadParameter("eligibility", f"'eligibility' must be one or more of: {', '.join(eligibility_groups())} (comma-separated).")
