@@ -113,9 +113,10 @@ train: venv ## Train the assistant's model now
 	$(RASA) train --force --fixed-model-name newcomer --out models
 	$(PY) -m bot.model_fingerprint save $(MODEL)
 
-eval: venv model ## Evaluate on the held-out sets: understanding (docs/nlu-evaluation.md), whole conversations (docs/conversation-evaluation.md)
+eval: venv model ## Evaluate on the held-out sets: understanding (docs/nlu-evaluation.md), whole conversations (docs/conversation-evaluation.md), crosswalk suggestions (docs/crosswalk-evaluation.md)
 	$(PY) -m bot.evaluation
 	$(PY) tests/conversations/evaluate.py
+	$(PY) scripts/evaluate_crosswalk.py
 
 import: venv ## Import an HSDS package: FILE=x.zip|folder|x.xlsx (dry run, applied only if clean; DRY_RUN=1 stops there)
 	@test -n "$(FILE)" || { echo "usage: make import FILE=package.zip|folder|workbook.xlsx [DRY_RUN=1] [IMPORT_AS=username] [SOURCE=name] [ON_ERROR=skip]" >&2; exit 2; }

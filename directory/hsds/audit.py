@@ -30,6 +30,7 @@ RESOURCE_TYPES = {
     m.RequiredDocument: "required_document",
     m.Taxonomy: "taxonomy",
     m.TaxonomyTerm: "taxonomy_term",
+    m.CrosswalkMapping: "crosswalk_mapping",
     m.Attribute: "attribute",
     m.ServiceTranslation: "service_translation",
 }
@@ -73,7 +74,7 @@ def owner_ids(instance) -> list:
     """The records whose history should show this change: the record itself for services, locations,
     organisations and taxonomies; otherwise every service, location and organisation it references (a
     phone of A's service at B's location shows in both histories), the first being its main owner."""
-    if isinstance(instance, (m.Service, m.Organization, m.Location, m.Taxonomy, m.TaxonomyTerm)):
+    if isinstance(instance, (m.Service, m.Organization, m.Location, m.Taxonomy, m.TaxonomyTerm, m.CrosswalkMapping)):
         return [instance.id]
     if isinstance(instance, m.Attribute):
         return [instance.link_id]

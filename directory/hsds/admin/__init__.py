@@ -7,12 +7,12 @@ only (another organisation's record is a 404). Every save, retire, restore or ve
 runs inside `audit.acting_as(<staff username>, "admin")`, so the audit trail names the staff member.
 
 The package by subject: `base` (role logic, concurrency), `queries` (what the staff pages ask),
-`services`, `filters`, `records` (organisations, locations, taxonomy, audit trail), `staff` (accounts).
+`services`, `filters`, `records` (organisations, locations, taxonomy, audit trail), `crosswalk` (foreign terms ↔ needs), `staff` (accounts).
 Importing it registers every ModelAdmin.
 """
 from django.contrib import admin
 
-from . import records, services, staff  # noqa: F401  (registration)
+from . import crosswalk, records, services, staff  # noqa: F401  (registration)
 from .queries import language_label, missing_translations, stale_cutoff, stale_services, translation_languages  # noqa: F401
 
 admin.site.site_header = "Newcomer services directory"

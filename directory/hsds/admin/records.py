@@ -5,6 +5,7 @@ from django.contrib import admin
 from .. import roles
 from .. import models as m
 
+from .crosswalk import UnmappedFilter, best_guess
 from .base import RoleAwareAdmin, RoleAwareInline, VersionedAdmin
 from .services import PhoneInline, ScheduleInline
 
@@ -62,9 +63,18 @@ class TaxonomyTermAdmin(RoleAwareAdmin):
     organization_field = None
     administrators_only = True
     hard_delete = False
-    list_display = ("code", "name", "parent", "taxonomy")
-    list_filter = ("taxonomy",)
+    list_display = ("code", "name", "parent", "taxonomy", "suggested_need")
+    list_filter = (UnmappedFilter, "taxonomy")
     search_fields = ("code", "name")
+
+    def get_list_display(self, request):
+        """The suggested need (an embedding per row) only on the unmapped terms' page, where staff act on it."""
+        shown = super().get_list_display(request)
+        return shown if request.GET.get("crosswalk") == "unmapped" else [name for name in shown if name != "suggested_need"]
+
+    @admin.display(description="suggested need")
+    def suggested_need(self, term):
+        return best_guess(term)
 
 
 @admin.register(m.RegionName)

@@ -36,6 +36,7 @@ class Report:
     applied: bool = False
     dry_run: bool = True
     skipped: List[Problem] = field(default_factory=list)   # ON_ERROR=skip: rows left out, with why (skipping.py)
+    crosswalk: Dict[str, int] = field(default_factory=dict)  # new foreign terms: {"mapped": n, "unmapped": n} (crosswalk/)
 
     @property
     def ok(self) -> bool:
@@ -60,6 +61,9 @@ class Report:
         lines.append("")
         if self.applied:
             lines.append(f"Applied: {self.changes} record(s) created or updated.")
+            if self.crosswalk.get("mapped") or self.crosswalk.get("unmapped"):
+                lines.append(f"Crosswalk: {self.crosswalk['mapped']} foreign taxonomy term(s) mapped to a need by suggestion (to review in the admin),"
+                             f" {self.crosswalk['unmapped']} left unmapped (admin: Taxonomy terms, crosswalk: not mapped).")
         elif self.errors:
             lines.append("Nothing was changed: correct the errors and import again.")
         elif self.dry_run:

@@ -53,6 +53,10 @@ def run(package: Package, user=None, who: str = "system", commit: bool = False, 
             report.applied = True
         else:
             transaction.set_rollback(True)
+    if report.applied:  # the package's own taxonomy terms: suggested needs for those nobody mapped yet
+        from ..crosswalk.suggestions import apply_suggestions
+
+        report.crosswalk = apply_suggestions(who=who)
     return report
 
 

@@ -1,0 +1,74 @@
+"""The taxonomy crosswalk in the admin: which foreign terms mean which newcomer need (audited, versioned),
+the suggestions waiting for review, and the foreign terms nobody has mapped (with the best guess for each)."""
+from django.contrib import admin
+from django.utils.html import format_html
+
+from .. import models as m
+from ..crosswalk import suggestions
+from .base import VersionCheckedForm, VersionedAdmin
+
+
+class CrosswalkForm(VersionCheckedForm):
+    class Meta:
+        model = m.CrosswalkMapping
+        fields = ["need", "foreign_term", "reviewed"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "need" in self.fields:  # a need is one of ours; the foreign term is any other
+            self.fields["need"].queryset = m.TaxonomyTerm.objects.filter(id__in=[need.id for need in suggestions.needs()])
+            self.fields["foreign_term"].queryset = m.TaxonomyTerm.objects.exclude(taxonomy_id__in=suggestions.our_taxonomy_ids()).order_by("code")
+
+
+@admin.register(m.CrosswalkMapping)
+class CrosswalkMappingAdmin(VersionedAdmin):
+    """Shared by the whole city, so administrators keep it; a staff member's save marks the mapping reviewed."""
+
+    form = CrosswalkForm
+    organization_field = None
+    administrators_only = True
+    hard_delete = True  # a wrong mapping is removed (the deletion is audited)
+    list_display = ("foreign_term", "need", "origin", "confidence", "reviewed")
+    list_filter = ("reviewed", "origin", "need")
+    search_fields = ("foreign_term__code", "foreign_term__name", "need__code")
+    list_select_related = ("need", "foreign_term")
+    actions = ["mark_reviewed"]
+
+    def save_model(self, request, obj, form, change):
+        obj.reviewed = True
+        if not change:
+            obj.origin, obj.confidence = m.CrosswalkMapping.ORIGIN_STAFF, 1.0
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Mark the selected mappings as reviewed")
+    def mark_reviewed(self, request, queryset):
+        for mapping in queryset.filter(reviewed=False):
+            mapping.reviewed = True
+            mapping.save()  # one audited change per mapping
+
+
+class UnmappedFilter(admin.SimpleListFilter):
+    title = "crosswalk"
+    parameter_name = "crosswalk"
+
+    def lookups(self, request, model_admin):
+        return [("unmapped", "Foreign terms not mapped to a need"), ("mapped", "Foreign terms mapped to a need")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unmapped":
+            return queryset.filter(id__in=suggestions.unmapped_terms().values("id"))
+        if self.value() == "mapped":
+            return queryset.exclude(taxonomy_id__in=suggestions.our_taxonomy_ids()).filter(crosswalk_needs__isnull=False).distinct()
+        return queryset
+
+
+def best_guess(term) -> str:
+    """The suggestion for an unmapped term, shown beside it so staff can map it in one step."""
+    suggestion = suggestions.suggest([term])[0]
+    if suggestion.need is None:
+        return "-"
+    return format_html('{} <small>({})</small> <a href="../crosswalkmapping/add/?foreign_term={}&amp;need={}">map</a>',
+                       suggestion.need.code, f"{suggestion.confidence:.2f}", term.id, suggestion.need.id)
+
+
+best_guess.short_description = "suggested need"
