@@ -27,7 +27,7 @@ class UniqueValues:
 
     def links(self) -> dict:
         if self._links is None:
-            self._links = {(e, l, t): i for e, l, t, i in m.Attribute.objects.values_list("link_entity", "link_id", "taxonomy_term_id", "id")}
+            self._links = {(entity, link, term): id_ for entity, link, term, id_ in m.Attribute.objects.values_list("link_entity", "link_id", "taxonomy_term_id", "id")}
         return self._links
 
     def full_clean(self, instance) -> None:
