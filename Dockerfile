@@ -44,6 +44,7 @@ WORKDIR /app
 COPY config.yml domain.yml credentials.yml endpoints.yml endpoints.production.yml ./
 COPY actions/ actions/
 COPY bot/ bot/
+COPY widget/ widget/
 COPY directory/ directory/
 COPY models/ models/
 

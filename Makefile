@@ -46,7 +46,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS ?= ignore::DeprecationWarning
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help run run-prod stop-prod prod-packages test test-fast bench venv browser db train model eval lock clean import export
+.PHONY: help run run-prod stop-prod prod-packages test test-fast bench venv browser db train model eval lint lock clean import export
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,11 +66,14 @@ run-prod: venv prod-packages model ## The production profile: PostgreSQL, Redis,
 stop-prod: ## Stop the production profile's processes, PostgreSQL and Redis
 	scripts/run-production stop
 
-test: venv browser prod-packages model ## Run every check: data validation, unit, action, browser and end-to-end tests
+test: venv browser prod-packages model lint ## Run every check: lint, data validation, unit, action, browser and end-to-end tests
 	$(PY) -m pytest
 
-test-fast: venv ## The fast tier for the inner loop: no server, browser or trained model (about 2 minutes)
+test-fast: venv lint ## The fast tier for the inner loop: no server, browser or trained model (about 2 minutes)
 	$(PY) -m pytest -m fast
+
+lint: venv ## The linter (ruff, configured in pyproject.toml)
+	$(PY) -m ruff check .
 
 bench: venv prod-packages model ## Measure latency, throughput, memory of make run and make run-prod (docs/benchmarks.md), fuzz 10,000 messages
 	$(PY) scripts/benchmark.py
@@ -85,10 +88,10 @@ $(INSTALLED): requirements.lock
 	$(PY) -m pip install --quiet -r requirements.lock
 	rm -f $(VENV)/.installed-* && touch $@
 
-browser: ## Install Debian's chromium for the browser tests (Playwright drives /usr/bin/chromium)
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "error: /usr/bin/chromium is missing; install it with: sudo apt-get install chromium" >&2; exit 1; fi; fi
+browser: ## Install Debian's chromium (Playwright drives /usr/bin/chromium) and nodejs (the widget's unit tests)
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/node ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs; \
+	  else echo "error: /usr/bin/chromium or /usr/bin/node is missing; install them with: sudo apt-get install chromium nodejs" >&2; exit 1; fi; fi
 
 prod-packages: ## Install Debian's PostgreSQL, Redis and nginx (production profile and its tests)
 	@missing=""; \

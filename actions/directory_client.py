@@ -216,6 +216,11 @@ class DirectoryClient:
             names.update({other: own for other, own in alternatives.items() if isinstance(other, str) and own in names})
         return names
 
+    def postal_codes(self) -> List[str]:
+        """The postal codes the directory's addresses give (GET /regions; none when it does not list them)."""
+        codes = self._get("regions", {}, check=_check_regions).get("postal_codes")
+        return [code for code in codes if isinstance(code, str) and code.strip()] if isinstance(codes, list) else []
+
     def close(self) -> None:
         self.session.close()
 

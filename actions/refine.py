@@ -42,6 +42,11 @@ class RefineAction(FollowUpAction):
     def labels(self, value: str, ui_language: str) -> Dict[str, str]:
         """The slots of the two responses (how the answer names the condition)."""
 
+    def combined(self, previous: str, named: str) -> str:
+        """The condition after a follow-up names a new value: it replaces the last ("open on Sunday" after
+        "open on Saturday"), unless the parameter says that every value must hold (see EligibilityFilter)."""
+        return named
+
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         category, need = last_search(tracker)
         if category is None:
@@ -51,14 +56,19 @@ class RefineAction(FollowUpAction):
         named = {**await conditions_in(tracker.latest_message.get("text") or "", ui_language, category), **tapped_condition(tracker, ui_language)}
         value = named.get(self.parameter)
         if value is None:
-            if not named and runner_up_intent(tracker) == "ask_more":  # "¿y aparte de esos?": more, not a condition
+            if named:  # "anything in PM-1004?" taken for a neighbourhood: the condition it does name
+                return await refiner_for(next(iter(named))).act(dispatcher, tracker, domain)
+            if runner_up_intent(tracker) == "ask_more":  # "¿y aparte de esos?": more, not a condition
                 from .more import ActionMoreServices
 
                 return await ActionMoreServices().act(dispatcher, tracker, domain)
             dispatcher.utter_message(response=self.ask_response)
             return []
         slot = FILTER_SLOTS[self.parameter]
-        conditions = {**active_filters(tracker), **named}
+        previous = active_filters(tracker)
+        if previous.get(self.parameter):
+            value = named[self.parameter] = self.combined(previous[self.parameter], value)
+        conditions = {**previous, **named}
         others_named = [SlotSet(FILTER_SLOTS[p], v) for p, v in named.items() if p != self.parameter]
         services = await self.page_of_search(category, need, 1, ui_language, conditions)
         if services is None:

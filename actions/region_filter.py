@@ -1,5 +1,5 @@
-""""Anything in Eastgate?": the last search again, only services with an address in that neighbourhood
-(the directory's own names: actions/regions.py)."""
+""""Anything in Eastgate?", "anything in PM-1004?": the last search again, only services with an address
+in that neighbourhood or with that postal code (the directory's own names and codes: actions/regions.py)."""
 from typing import Dict, Text
 
 from .refine import RefineAction
@@ -16,3 +16,16 @@ class ActionFilterRegion(RefineAction):
 
     def labels(self, value: str, ui_language: str) -> Dict[str, str]:
         return {"region": value}
+
+
+class PostalCodeFilter(RefineAction):
+    parameter = "postal_code"
+    results_response = "utter_results_postal_code"
+    none_response = "utter_none_postal_code"
+    ask_response = "utter_which_region"
+
+    def name(self) -> Text:
+        return "action_filter_postal_code"
+
+    def labels(self, value: str, ui_language: str) -> Dict[str, str]:
+        return {"postal_code": value}

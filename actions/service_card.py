@@ -1,6 +1,9 @@
 """Turns an HSDS service into the values of the `utter_service_card` response."""
+import json
 import math
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from babel.dates import format_date
@@ -10,6 +13,17 @@ from .geo import Point, service_distance_metres
 from .locales import fragments
 
 ALL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+# One source for a card's labels: the widget's words, so a text card and the widget say the same.
+WIDGET_WORDS = Path(__file__).resolve().parents[1] / "widget" / "i18n.json"
+CARD_LABELS = ["address", "opening_hours", "phone", "languages_spoken", "what_to_bring"]
+
+
+@lru_cache(maxsize=None)
+def card_labels(language: str) -> Dict[str, str]:
+    """`label_<key>` values for the text card, from widget/i18n.json (English when the language is missing)."""
+    words = json.loads(WIDGET_WORDS.read_text(encoding="utf-8"))
+    chosen = words.get(language) or words["en"]
+    return {f"label_{key}": chosen[key] for key in CARD_LABELS}
 
 
 def _first(items: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -84,6 +98,7 @@ def card_values(service: Dict[str, Any], language: str, near: Optional[Point] = 
     spoken = [lang.get("code") for lang in service.get("languages", []) if lang.get("code")]
     documents = [d.get("document") for d in service.get("required_documents", []) if d.get("document")]
     return {
+        **card_labels(language),
         "name": service.get("name", ""),
         "address": address(service, text),
         "hours": hours,

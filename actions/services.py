@@ -26,7 +26,8 @@ SHARE_LOCATION = "share_location"
 CATEGORY_SLOT, NEED_SLOT = "search_category", "search_need"
 # The conditions on the last search (a question or its follow-ups named them), by the directory's
 # parameter: the slot keeping each. A new question replaces them.
-FILTER_SLOTS = {"language": "search_language", "open": "search_open", "region": "search_region", "free": "search_free", "walk_in": "search_walk_in"}
+FILTER_SLOTS = {"language": "search_language", "open": "search_open", "region": "search_region", "free": "search_free", "walk_in": "search_walk_in",
+                "eligibility": "search_eligibility", "postal_code": "search_postal_code"}
 LATITUDE_SLOT, LONGITUDE_SLOT = "latitude", "longitude"
 
 _client: Optional[DirectoryClient] = None

@@ -85,9 +85,18 @@ ARABIC_PREFIXES = ("", "و", "ف", "ب", "ل", "ک", "ال", "بال", "لل", "
 MAX_ENDING = 3
 
 
+LATIN = re.compile(r"[a-z]")
+
+
+@lru_cache(maxsize=None)
+def _whole_word(name_stem: str) -> "re.Pattern[str]":
+    """Compiled once: hundreds of names are tried on every message, more than `re`'s own cache holds."""
+    return re.compile(rf"(?<![a-z]){re.escape(name_stem)}(?![a-z])")
+
+
 def _contains(message: str, name_stem: str) -> bool:
-    if re.search(r"[a-z]", name_stem):  # Latin script: whole words ("tamil", not "tamilnadu")
-        return re.search(rf"(?<![a-z]){re.escape(name_stem)}(?![a-z])", message) is not None
+    if LATIN.search(name_stem):  # Latin script: whole words ("tamil", not "tamilnadu")
+        return _whole_word(name_stem).search(message) is not None
     if " " in name_stem or not ARABIC_SCRIPT_NAME.search(name_stem):  # several words, Cyrillic: as written
         return name_stem in message
     for word in re.findall(r"[\w\u0600-\u06ff]+", message):

@@ -108,7 +108,8 @@ def write_report(summary: Dict[str, dict], threshold: float) -> None:
     for language, s in summary.items():
         confusions = "; ".join(f"{c['intent']} → {c['predicted']} ({c['count']})" for c in s["top_confusions"][:3]) or "none"
         lines.append(
-            f"| {language} | {s['examples']} | {s['accuracy']:.3f} | {s['macro_f1']:.3f} | {s['language_detected']:.3f} | {s['language_wrong']:.3f} | {ratio(s, 'sub_need')} | {ratio(s, 'plain')} | {confusions} |"
+            f"| {language} | {s['examples']} | {s['accuracy']:.3f} | {s['macro_f1']:.3f} | {s['language_detected']:.3f} | {s['language_wrong']:.3f}"
+            f" | {ratio(s, 'sub_need')} | {ratio(s, 'plain')} | {confusions} |"
         )
     lines += ["", "\"language detected\": share of messages whose language was identified correctly; the rest",
               "either kept the conversation's language (nothing detected) or, under \"language wrong\", switched it.",

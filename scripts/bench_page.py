@@ -168,7 +168,7 @@ def render(facts: Dict[str, str], report: Dict, workload: Dict) -> str:
     ]
     if "search" in report:
         lines += [
-            f"A temporary SQLite database: the demo city plus generated services (`scripts/generate_services.py`), served",
+            "A temporary SQLite database: the demo city plus generated services (`scripts/generate_services.py`), served",
             f"by gunicorn (1 worker, 4 threads) as in the tests; {searches} requests per query, one after another.",
             "",
             "| Query | p50 | p95 | Target p50 ≤ 15 ms, p95 ≤ 20 ms |",
@@ -191,7 +191,10 @@ def render(facts: Dict[str, str], report: Dict, workload: Dict) -> str:
     ]
     if "train" in report:
         train = report["train"]
-        lines.append(f"`rasa train --force`: {train['seconds']:.0f} s (target ≤ 300 s: {verdict(train['seconds'] <= 300)}), peak resident memory {train['peak_mb']:.0f} MB{'' if train['ok'] else ' (**failed**)'}.")
+        lines.append(
+            f"`rasa train --force`: {train['seconds']:.0f} s (target ≤ 300 s: {verdict(train['seconds'] <= 300)}), "
+            f"peak resident memory {train['peak_mb']:.0f} MB{'' if train['ok'] else ' (**failed**)'}."
+        )
     else:
         lines.append("Not measured in this run (`BENCH_TRAIN=1 make bench` includes it; `make train` takes about 5 minutes here).")
     lines += ["", "## Hostile input, long runs", ""]

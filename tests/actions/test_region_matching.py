@@ -19,3 +19,29 @@ def test_the_client_reads_the_other_names_and_drops_those_of_no_listed_neighbour
     monkeypatch.setattr(client, "_get", lambda path, params, check=None: body)
     assert client.region_names() == {"Eastgate": "Eastgate", "Westbrook": "Westbrook", "إيستغيت": "Eastgate"}
     assert client.regions() == ["Eastgate", "Westbrook"]
+
+
+CODES = ["PM-1001", "PM-1004", "PM-1012"]
+
+
+def test_a_postal_code_is_found_however_it_is_written_and_given_as_the_directory_writes_it():
+    from actions.regions import named_postal_code
+
+    assert named_postal_code("anything in pm 1004?", CODES) == "PM-1004"
+    assert named_postal_code("في شي بالرمز PM1012؟", CODES) == "PM-1012"
+    assert named_postal_code("мій індекс PM-1001", CODES) == "PM-1001"
+    # A code of the city's shape that no address has is still a code (then nothing is there) ...
+    assert named_postal_code("and in PM-1099?", CODES) == "PM-1099"
+    # ... but a year, a house number or a longer word is not.
+    for text in ("I arrived in 2025", "flat 12, floor 1004", "XPM-1004", "PM-10045"):
+        assert named_postal_code(text, CODES) is None, text
+    assert named_postal_code("anything in PM-1004", []) is None
+    assert named_postal_code("near e1 6an please", ["SW1A 1AA", "E1 6AN"]) == "E1 6AN"
+
+
+def test_the_client_reads_the_postal_codes_and_none_from_a_directory_that_lists_none(monkeypatch):
+    client = DirectoryClient("http://127.0.0.1:9/api")
+    bodies = iter([{"regions": [], "postal_codes": ["PM-1001", 7, " "]}, {"regions": []}])
+    monkeypatch.setattr(client, "_get", lambda path, params, check=None: next(bodies))
+    assert client.postal_codes() == ["PM-1001"]
+    assert client.postal_codes() == []

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from analytics_helpers import analytics_tables, counts, delta, manage_shell, post_report
+from analytics_helpers import analytics_tables, counts, manage_shell, post_report
 from servers import directory_server
 
 

@@ -132,6 +132,11 @@ class StubDirectory:
             raise DirectoryUnavailable("HTTP 500 from regions")
         return {}
 
+    def postal_codes(self):
+        if self.fail:
+            raise DirectoryUnavailable("HTTP 500 from regions")
+        return []
+
 
 def run(action, tracker_):
     dispatcher = CollectingDispatcher()

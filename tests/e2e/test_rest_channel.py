@@ -74,8 +74,11 @@ def test_the_chat_page_is_served_with_its_widget(directory, rasa):
     page = requests.get(directory.url + "/", timeout=10)
     # The one-tag embed: the script builds the widget (tests/widget checks it in a browser).
     assert page.status_code == 200 and 'src="/static/widget/chat.js"' in page.text and f'data-rasa-url="{rasa.url}"' in page.text
-    script = requests.get(directory.url + "/static/widget/chat.js", timeout=10)
-    assert script.status_code == 200 and REST_WEBHOOK in script.text
+    loader = requests.get(directory.url + "/static/widget/chat.js", timeout=10)
+    assert loader.status_code == 200 and "modules/main.js" in loader.text
+    # The modules the loader starts are served too, as JavaScript (a module with another type does not run).
+    config = requests.get(directory.url + "/static/widget/modules/config.js", timeout=10)
+    assert "javascript" in config.headers["Content-Type"] and REST_WEBHOOK in config.text
 
 
 def test_cors_allows_only_the_widget_origin(rasa, directory):

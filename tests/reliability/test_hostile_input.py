@@ -54,7 +54,11 @@ _fragment = st.one_of(
 )
 _prefix = st.sampled_from(["", "", "", "/", "/restart ", '/inform{"x": 1} ', " /", "\u200f/", "/ /", " / \t/", "/ /message_too_long"])
 short_messages = st.builds(lambda p, parts: p + "".join(parts), _prefix, st.lists(_fragment, max_size=4))
-long_messages = st.builds(lambda unit, n: (unit * (n // max(1, len(unit)) + 1))[:n], st.sampled_from(["a", "ayuda ", "مرحبا ", "😀", "<script>", "\u200f", "x\u0000"]), st.integers(MAX_MESSAGE_CHARACTERS + 1, 100_000))
+long_messages = st.builds(
+    lambda unit, n: (unit * (n // max(1, len(unit)) + 1))[:n],
+    st.sampled_from(["a", "ayuda ", "مرحبا ", "😀", "<script>", "\u200f", "x\u0000"]),
+    st.integers(MAX_MESSAGE_CHARACTERS + 1, 100_000),
+)
 messages = st.one_of(short_messages, short_messages, short_messages, long_messages, st.sampled_from(HOSTILE))
 
 ALL_TEXTS = {v["text"] for variations in DOMAIN["responses"].values() for v in variations}

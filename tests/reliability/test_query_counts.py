@@ -39,6 +39,7 @@ for path, query in [('/api/services', {'full': 'true'}), ('/api/services', {'tax
                     ('/api/services', {'region': 'Eastgate', 'open': 'sa', 'full': 'true'}),
                     ('/api/services', {'free': 'true', 'walk_in': 'true', 'taxonomy_term_id': 'health', 'full': 'true'}),
                     ('/api/services', {'eligibility': 'uninsured,any-residence-status', 'taxonomy_term_id': 'health', 'full': 'true'}),
+                    ('/api/services', {'postal_code': 'pm 1004', 'taxonomy_term_id': 'employment', 'full': 'true'}),
                     ('/api/service_at_locations', {'language': 'ar', 'open': 'now', 'full': 'true'}),
                     ('/api/services', {'rank': 'relevance', 'taxonomy_term_id': 'health', 'language': 'ar', 'lat': '47.37', 'lon': '8.54', 'full': 'true'}),
                     ('/api/service_at_locations', {'rank': 'relevance', 'lat': '47.37', 'lon': '8.54', 'full': 'true'}),
@@ -82,6 +83,8 @@ LIMITS = {
     "/api/services?[('free', 'true'), ('full', 'true'), ('taxonomy_term_id', 'health'), ('walk_in', 'true')]": 12,
     # eligibility groups are subqueries of the page's own queries too, however many are named.
     "/api/services?[('eligibility', 'uninsured,any-residence-status'), ('full', 'true'), ('taxonomy_term_id', 'health')]": 12,
+    # postal_code is a subquery too (a code nobody has is an empty list, not a 400: no query to ask first).
+    "/api/services?[('full', 'true'), ('postal_code', 'pm 1004'), ('taxonomy_term_id', 'employment')]": 12,
     # region adds one query: whether any address is in that neighbourhood (else a 400 naming it).
     "/api/services?[('full', 'true'), ('open', 'sa'), ('region', 'Eastgate')]": 11,
     # rank=relevance adds one query per ranking key (the rows, the direct category links, the schedules, the

@@ -18,7 +18,7 @@ from playwright.sync_api import expect, sync_playwright
 from servers import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-I18N = json.loads((ROOT / "bot" / "widget" / "i18n.json").read_text(encoding="utf-8"))
+I18N = json.loads((ROOT / "widget" / "i18n.json").read_text(encoding="utf-8"))
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -262,6 +262,9 @@ def test_deletion_is_shown_as_done_only_when_the_server_erased_it(page, director
     sender = stored(page)["sender"]
     delete_and_wait(page, "ar")  # the labels followed the Arabic conversation
     expect(page.locator(".nc-status")).to_have_text(I18N["ar"]["deleted"])
+    # The detected language stays for this page view: the emptied box does not jump back to English.
+    expect(page.locator(".nc-chat")).to_have_attribute("lang", "ar")
+    expect(page.locator(".nc-chat")).to_have_attribute("dir", "rtl")
     # Not the widget's word for it: the server has forgotten the conversation. Had it kept it, the
     # Arabic chosen then would answer this neutral message.
     follow_up = requests.post(f"{rasa.url}/webhooks/rest/webhook", json={"sender": sender, "message": "ok"}, timeout=30).json()

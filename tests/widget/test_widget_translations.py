@@ -1,4 +1,4 @@
-"""The chat widget's own words (bot/widget/i18n.json): every language has every key, translated."""
+"""The chat widget's own words (widget/i18n.json): every language has every key, translated."""
 import json
 import re
 
@@ -7,7 +7,7 @@ import pytest
 from servers import ROOT
 
 LANGUAGES = ["en", "es", "fr", "ar", "uk", "fa"]
-I18N = json.loads((ROOT / "bot" / "widget" / "i18n.json").read_text(encoding="utf-8"))
+I18N = json.loads((ROOT / "widget" / "i18n.json").read_text(encoding="utf-8"))
 # Words the widget cannot work without (card labels, controls, error).
 REQUIRED = {
     "input_label", "send", "language_label", "delete", "address", "opening_hours", "open_now", "closed_now",
@@ -65,4 +65,4 @@ def test_no_label_needs_an_emoji_font():
     """Debian's Chromium has no emoji font: a pictograph in a label showed as a missing-glyph box."""
     pictographs = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
     assert not [(lang, key) for lang, table in I18N.items() for key, text in table.items() if pictographs.search(text)]
-    assert not pictographs.search((ROOT / "bot" / "widget" / "chat.js").read_text(encoding="utf-8"))
+    assert not [p.name for p in (ROOT / "widget").rglob("*.js") if pictographs.search(p.read_text(encoding="utf-8"))]

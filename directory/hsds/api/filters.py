@@ -6,7 +6,8 @@ in the order the parameters are applied, so that the first bad parameter is the 
 import math
 from datetime import time
 
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 
 from hsds import geo
@@ -77,6 +78,10 @@ def filter_services(request, queryset, service_field: str = ""):
     if district:
         queryset = queryset.filter(**{f"{id_field}__in": services_in_region(district)})
 
+    code = parameters.postal_code(query)
+    if code:
+        queryset = queryset.filter(**{f"{id_field}__in": services_at_postal_code(code)})
+
     if parameters.flag(query, "free"):
         queryset = queryset.filter(**{f"{prefix}fees_description__iregex": FREE_OF_CHARGE})
 
@@ -115,6 +120,22 @@ def services_in_region(name: str):
     addresses = m.Address.objects.filter(Q(region__iexact=name) | Q(region__in=m.RegionName.objects.filter(name__iexact=name).values("region")))
     if not addresses.exists():
         raise BadParameter("region", f"'region': no address is in a neighbourhood called '{name[:60]}'; GET /api/regions lists them.")
+    return m.ServiceAtLocation.objects.filter(location_id__in=addresses.values("location_id")).values("service_id")
+
+
+def compact(expression):
+    """A postal code without its spaces and hyphens, in capitals: "pm 1004" and "PM-1004" are the same code."""
+    return Replace(Replace(Upper(expression), Value(" "), Value("")), Value("-"), Value(""))
+
+
+def services_at_postal_code(code: str):
+    """The ids of services at a location whose address has this postal code (spaces, hyphens and letter case
+    aside), or whose code starts with it as its first part ("SW1A" for "SW1A 1AA"), as one subquery. A code
+    no address has is no error: nothing is there."""
+    wanted = code.replace(" ", "").replace("-", "")
+    addresses = m.Address.objects.annotate(compact_code=compact("postal_code")).filter(
+        Q(compact_code=wanted) | Q(postal_code__istartswith=f"{code} ")
+    )
     return m.ServiceAtLocation.objects.filter(location_id__in=addresses.values("location_id")).values("service_id")
 
 

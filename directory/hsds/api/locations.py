@@ -87,4 +87,5 @@ class RegionListView(APIView):
 
     def get(self, request):
         # `alternative_names`: other names staff added ({"إيستغيت": "Eastgate"}), accepted by `region` too.
-        return Response({"regions": m.Address.neighbourhoods(), "alternative_names": m.RegionName.alternatives()})
+        # `postal_codes`: the codes the addresses give, accepted by `postal_code`.
+        return Response({"regions": m.Address.neighbourhoods(), "alternative_names": m.RegionName.alternatives(), "postal_codes": m.Address.postal_codes()})

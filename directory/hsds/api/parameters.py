@@ -3,6 +3,7 @@
 Parsing only: nothing here reads the database (filters.py resolves what a parameter names).
 """
 import math
+import re
 import uuid
 from datetime import datetime, time
 from functools import lru_cache
@@ -135,6 +136,19 @@ def region(params) -> str:
     return raw
 
 
+MAX_POSTAL_CODE_LENGTH = 16
+
+
+def postal_code(params) -> str:
+    """Profile extension `postal_code`: services at an address with this postal code ("PM-1004", "pm 1004"),
+    or, for codes written in two parts ("SW1A 1AA"), its first part ("SW1A")."""
+    written = params.get("postal_code") or ""
+    raw = " ".join(written.split()).upper()
+    if len(written) > MAX_POSTAL_CODE_LENGTH or not re.fullmatch(r"[A-Za-z0-9 -]*", written):  # as openapi.json's pattern
+        raise BadParameter("postal_code", f"'postal_code' is a postal code of at most {MAX_POSTAL_CODE_LENGTH} letters, digits, spaces or hyphens.")
+    return raw
+
+
 def flag(params, name: str) -> bool:
     """Profile extensions `free` and `walk_in`: `true` keeps only services with that feature; absent or
     `false`, no condition."""
@@ -159,8 +173,8 @@ def eligibility_groups() -> tuple:
 
 def eligibility(params) -> list:
     """The groups named (comma-separated), each a term code of the eligibility taxonomy; every one must hold."""
-    raw = (params.get("eligibility") or "").strip().lower()
-    groups = [g.strip() for g in raw.split(",") if g.strip()] if raw else []
+    raw = params.get("eligibility") or ""
+    groups = raw.split(",") if raw else []  # exactly as openapi.json's pattern: no spaces, lower case
     unknown = [g for g in groups if g not in eligibility_groups()]
     if unknown or len(raw) > 200:
         raise BadParameter("eligibility", f"'eligibility' must be one or more of: {', '.join(eligibility_groups())} (comma-separated).")

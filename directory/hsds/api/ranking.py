@@ -6,11 +6,14 @@ Rows are sorted by, in this order (each key breaks the ties of the one before):
 3. speaks the language asked for (`language`, else `lang`, the conversation's language);
 4. distance from `lat`/`lon`, nearest first, when a point is given (no coordinates: last);
 5. most recently verified (`assured_date`), then name.
-Each key is one query over the already filtered rows, so a ranked page costs a fixed number of queries.
+Without a point the database sorts (keys 1-3 and 5 as SQL expressions, see `in_database`) and returns only
+the page; with a point, distance is measured in Python (haversine) and each key is one query over the
+already filtered rows. Either way a ranked page costs a fixed number of queries, and both give the same order.
 """
 import math
 from datetime import datetime, timedelta
 
+from django.db.models import Exists, F, Func, IntegerField, OuterRef
 from django.utils import timezone
 
 from hsds import models as m
@@ -61,12 +64,80 @@ def service_schedules(service_ids):
     return own.union(at_locations, all=True)
 
 
-def ranked(request, queryset, service_links: bool, lang: str) -> NearestFirst:
+DAY_SECONDS = 86400
+NEVER_SECONDS = 10 * 7 * DAY_SECONDS  # sorts after any wait within the coming week
+SECONDS_OF_DAY = {  # of a TimeField column, in plain SQL (SQLite keeps times as 'HH:MM:SS[.ffffff]' text)
+    "sqlite": "(CAST(substr({0}, 1, 2) AS INTEGER) * 3600 + CAST(substr({0}, 4, 2) AS INTEGER) * 60 + CAST(substr({0}, 7, 2) AS INTEGER))",
+    "postgresql": "CAST(EXTRACT(EPOCH FROM {0}) AS INTEGER)",
+}
+HAS_DAY = {"sqlite": "instr(s.byday, %s) > 0", "postgresql": "strpos(s.byday, %s) > 0"}
+LEAST = {"sqlite": "min", "postgresql": "LEAST"}
+
+
+class SoonestOpening(Func):
+    """Seconds until the service in the given column next opens (0: open now; NEVER_SECONDS: not within a
+    week), its own schedules and those at its locations: `minutes_until` in SQL, one correlated subquery
+    per schedule owner. Written as SQL text because an ORM expression of this size costs more to build per
+    request than the database needs to evaluate it."""
+
+    output_field = IntegerField()
+
+    def __init__(self, service_column: str, now) -> None:
+        super().__init__(F(service_column))
+        self.now = now
+
+    def as_sql(self, compiler, connection, **extra):
+        service_sql, service_params = compiler.compile(self.source_expressions[0])
+        vendor = connection.vendor
+        opens, closes = SECONDS_OF_DAY[vendor].format("s.opens_at"), SECONDS_OF_DAY[vendor].format("s.closes_at")
+        second = self.now.hour * 3600 + self.now.minute * 60 + self.now.second
+        day = [DAY_CODES[(self.now.weekday() + ahead) % 7] for ahead in range(8)]
+        wait = (f"CASE WHEN s.opens_at IS NULL OR s.closes_at IS NULL THEN NULL"
+                f" WHEN {HAS_DAY[vendor]} AND {closes} > %s THEN CASE WHEN {opens} > %s THEN {opens} - %s ELSE 0 END"
+                + "".join(f" WHEN {HAS_DAY[vendor]} THEN {opens} + %s" for _ in range(1, 8)) + " ELSE NULL END")
+        wait_params = [day[0], second, second, second]
+        for ahead in range(1, 8):
+            wait_params += [day[ahead], ahead * DAY_SECONDS - second]
+        schedule, service_at_location = m.Schedule._meta.db_table, m.ServiceAtLocation._meta.db_table
+        own = f"SELECT MIN({wait}) FROM {schedule} s WHERE s.service_id = {service_sql}"
+        at_locations = (f"SELECT MIN({wait}) FROM {schedule} s JOIN {service_at_location} l ON l.id = s.service_at_location_id"
+                        f" WHERE l.service_id = {service_sql}")
+        sql = f"{LEAST[vendor]}(COALESCE(({own}), %s), COALESCE(({at_locations}), %s))"
+        params = [*wait_params, *service_params, NEVER_SECONDS, *wait_params, *service_params, NEVER_SECONDS]
+        return sql, params
+
+
+def in_database(request, queryset, service_links: bool, lang: str):
+    """`queryset` sorted by the database with keys 1-3 and 5 (no point: distance plays no part)."""
+    query = request.query_params
+    service_id = "id" if service_links else "service_id"
+    term = resolve_term(parameters.taxonomy_term(query))
+    keys = {}
+    if term is not None:
+        keys["rank_direct"] = Exists(m.Attribute.objects.filter(link_entity="service", taxonomy_term_id=term.id, link_id=OuterRef(service_id)))
+    keys["rank_wait"] = SoonestOpening(service_id, timezone.localtime())
+    spoken = parameters.spoken_language(query) or lang
+    if spoken:
+        keys["rank_speaks"] = Exists(m.Language.objects.filter(code=spoken, service_id=OuterRef(service_id)))
+    assured = "assured_date" if service_links else "service__assured_date"
+    order = [F(name).desc() if name != "rank_wait" else F(name).asc() for name in keys]
+    tail = ["name", "id"] if service_links else ["service__name", "id"]
+    return queryset.alias(**keys).order_by(*order, F(assured).desc(nulls_last=True), *tail)
+
+
+def ranked(request, queryset, service_links: bool, lang: str):
     """`queryset` (services, or service_at_locations when not `service_links`) in relevance order."""
+    if parameters.point(request.query_params) is None:
+        return in_database(request, queryset, service_links, lang)
+    return in_memory(request, queryset, service_links, lang)
+
+
+def in_memory(request, queryset, service_links: bool, lang: str) -> NearestFirst:
+    """`queryset` in relevance order, sorted here: distance from a point needs the haversine formula."""
     query = request.query_params
     service_field = "id" if service_links else "service_id"
     if service_links:
-        rows = [(i, i, assured) for i, assured in queryset.prefetch_related(None).values_list("id", "assured_date")]
+        rows = [(i, i, assured) for i, assured in queryset.prefetch_related(None).order_by("name", "id").values_list("id", "assured_date")]
     else:
         rows = list(queryset.prefetch_related(None).values_list("id", "service_id", "service__assured_date"))
     service_ids = queryset.values(service_field)

@@ -123,6 +123,12 @@ class Address(HsdsModel):
         regions = Address.objects.order_by().values_list("region", flat=True).distinct()
         return sorted({region.strip() for region in regions} - {""})
 
+    @staticmethod
+    def postal_codes() -> list:
+        """Every postal code the directory's addresses give, once each, sorted."""
+        codes = Address.objects.order_by().values_list("postal_code", flat=True).distinct()
+        return sorted({code.strip() for code in codes if code} - {""})
+
 
 class RegionName(HsdsModel):
     """Another name of a neighbourhood, as newcomers write it ("إيستغيت", "Істгейт" for Eastgate): added by
