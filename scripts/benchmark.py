@@ -19,6 +19,7 @@ Environment:
     BENCH_PARSES_PER_LANGUAGE (40)    NLU parses per language, in-process and over HTTP
     BENCH_SEARCHES (40)               directory searches per query shape
     BENCH_TRAIN (0)                   1: also time `rasa train` (about 5 minutes) and its peak memory
+    BENCH_IMPORT (1)                  0: skip importing a generated 4,000-service package (about 2 minutes)
     BENCH_FUZZ (1)                    0: skip the long fuzz runs (FUZZ_EXAMPLES, SCHEMATHESIS_EXAMPLES below)
     FUZZ_EXAMPLES (10000), SCHEMATHESIS_EXAMPLES (200)
 
@@ -180,6 +181,11 @@ def main() -> int:
             dev_profile(work, servers, report)
         if "prod" in PROFILES:
             report["prod"] = production_profile()
+        if os.environ.get("BENCH_IMPORT", "1") != "0":
+            print("importing a generated 4,000-service package ...", flush=True)
+            from bench_import import run as import_package
+
+            report["import"] = import_package(4000)["this checkout"]
         if os.environ.get("BENCH_FUZZ", "1") != "0":
             print("fuzzing (long) ...", flush=True)
             report["fuzz"] = fuzz()

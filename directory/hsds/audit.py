@@ -1,8 +1,9 @@
 """The audit trail: every saved or deleted directory record leaves ChangeRecords (HSDS `metadata`).
 
 Recorded from model signals, so the admin, the write API, imports and commands are covered alike.
-Who acted comes from `acting_as(...)`, set by each write path; bulk queryset updates bypass signals
-and are therefore not used for directory records.
+Who acted comes from `acting_as(...)`, set by each write path. Bulk queryset writes bypass signals and
+are therefore not used for directory records, except by the tabular import, which writes the same
+ChangeRecords itself from the helpers here (tabular/bulk_writes.py).
 """
 import contextvars
 from contextlib import contextmanager
@@ -70,10 +71,11 @@ def recorded_values(instance) -> dict:
     }
 
 
-def owner_ids(instance) -> list:
+def owner_ids(instance, links: dict = None) -> list:
     """The records whose history should show this change: the record itself for services, locations,
     organisations and taxonomies; otherwise every service, location and organisation it references (a
-    phone of A's service at B's location shows in both histories), the first being its main owner."""
+    phone of A's service at B's location shows in both histories), the first being its main owner.
+    `links`: service-at-location id -> (service id, location id), read beforehand by a bulk writer."""
     if isinstance(instance, (m.Service, m.Organization, m.Location, m.Taxonomy, m.TaxonomyTerm, m.CrosswalkMapping)):
         return [instance.id]
     if isinstance(instance, m.Attribute):
@@ -87,7 +89,9 @@ def owner_ids(instance) -> list:
             owners.append(value)
     link = getattr(instance, "service_at_location_id", None)
     if link:
-        for value in m.ServiceAtLocation.objects.filter(id=link).values_list("service_id", "location_id").first() or ():
+        found = links[link] if links is not None and link in links else \
+            m.ServiceAtLocation.objects.filter(id=link).values_list("service_id", "location_id").first()
+        for value in found or ():
             if value not in owners:
                 owners.append(value)
     return owners or [None]
@@ -142,17 +146,23 @@ def record_save(sender, instance, created, raw=False, **kwargs):
     if created or previous is None:
         write(instance, m.ChangeRecord.Action.CREATE)
     else:
-        for field, value in recorded_values(instance).items():
-            if previous.get(field) == value:
-                continue
-            action = m.ChangeRecord.Action.UPDATE
-            if sender is m.Service and field == "status":
-                if value in RETIRED_STATUSES and previous[field] not in RETIRED_STATUSES:
-                    action = m.ChangeRecord.Action.RETIRE
-                elif value not in RETIRED_STATUSES and previous[field] in RETIRED_STATUSES:
-                    action = m.ChangeRecord.Action.RESTORE
-            write(instance, action, field, previous.get(field, ""), value)
+        for action, field, before, after in field_changes(sender, previous, recorded_values(instance)):
+            write(instance, action, field, before, after)
     touch_services(instance)
+
+
+def field_changes(sender, previous: dict, current: dict):
+    """(action, field, before, after) for each recorded field that changed (retire/restore for a service's status)."""
+    for field, value in current.items():
+        if previous.get(field) == value:
+            continue
+        action = m.ChangeRecord.Action.UPDATE
+        if sender is m.Service and field == "status":
+            if value in RETIRED_STATUSES and previous[field] not in RETIRED_STATUSES:
+                action = m.ChangeRecord.Action.RETIRE
+            elif value not in RETIRED_STATUSES and previous[field] in RETIRED_STATUSES:
+                action = m.ChangeRecord.Action.RESTORE
+        yield action, field, previous.get(field, ""), value
 
 
 @receiver(post_delete)

@@ -636,6 +636,13 @@ def test_command_line_exit_codes(command_env, tmp_path):
                            env={**command_env, "CITY_BOUNDS": "off"}, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "Dry run: nothing was changed. Applying would create or update 0 record(s)" in again.stdout
     assert "Applied" not in again.stdout
+    # A long import shows how far it got: a bar of rows done out of all rows, ending full.
+    shown = manage(command_env, "import_hsds", str(EXAMPLE), "--dry-run", "--progress", CITY_BOUNDS="off")
+    assert shown.returncode == 0, shown.stderr
+    bars = [line for line in shown.stderr.split("\r") if " rows" in line]
+    total = int(bars[-1].rsplit("/", 1)[1].split()[0].replace(",", ""))
+    assert total >= 21 and bars[-1].strip().endswith(f"{total:,}/{total:,} rows") and "[" + "#" * 30 + "]" in bars[-1]
+    assert "--progress" not in again.stderr and " rows" not in again.stderr  # not a terminal, not asked: no bar
 
     out = tmp_path / "directory.xlsx"
     exported = subprocess.run(["make", "--no-print-directory", "-o", "venv", "export", f"FILE={out}"], cwd=ROOT, env=command_env,

@@ -1,8 +1,9 @@
 """Import an HSDS tabular package: a dry-run preview, then an all-or-nothing apply.
 
-Both run the same code inside one transaction, table by table in dependency order, row by row
-(`full_clean()` + `save()`, so the model validation and the audit trail apply as for any other
-write); the preview always rolls back, the apply commits only when no row has an error. Rows are
+Both run the same code inside one transaction, table by table in dependency order: each row is
+validated as the model validates it (without a query per row: unique_checks.py), then each table's
+records are written in bulk with the audit trail one save() per record would leave (bulk_writes.py);
+the preview always rolls back, the apply commits only when no row has an error. Rows are
 matched by `id` (service translations by id, else service_id + language); a row equal to the stored
 record is not saved, so re-importing the same file changes nothing. Columns missing from a file
 leave the stored values alone; empty cells clear them.
@@ -13,7 +14,7 @@ from typing import Dict
 
 from django.db import DataError, IntegrityError, transaction
 
-from .. import audit, models as m, roles
+from .. import audit, roles
 from .duplicate_links import merge_duplicate_links
 from .stable_ids import assign_stable_ids
 from .reading import Package, Sheet, read_package
@@ -24,26 +25,30 @@ from .import_report import Counts, Problem, Report, RowError
 from .other_tables import OtherTables
 from .row_importers import ModelledRows, OwnerChecks
 from .cells import blank
+from .bulk_writes import Queued, stamp_created_services, write_sheet
+from .progress import Progress
+from .unique_checks import UniqueValues
 
 DEFAULT_SOURCE = "default"
 
 
-def preview(path, user=None, who: str = "system", source: str = DEFAULT_SOURCE) -> Report:
-    return run(read_package(path), user=user, who=who, commit=False, source=source)
+def preview(path, user=None, who: str = "system", source: str = DEFAULT_SOURCE, progress: Progress = None) -> Report:
+    return run(read_package(path), user=user, who=who, commit=False, source=source, progress=progress)
 
 
-def apply(path, user=None, who: str = "system", source: str = DEFAULT_SOURCE) -> Report:
-    return run(read_package(path), user=user, who=who, commit=True, source=source)
+def apply(path, user=None, who: str = "system", source: str = DEFAULT_SOURCE, progress: Progress = None) -> Report:
+    return run(read_package(path), user=user, who=who, commit=True, source=source, progress=progress)
 
 
-def run(package: Package, user=None, who: str = "system", commit: bool = False, source: str = DEFAULT_SOURCE) -> Report:
+def run(package: Package, user=None, who: str = "system", commit: bool = False, source: str = DEFAULT_SOURCE,
+        progress: Progress = None) -> Report:
     """Import `package` as `user` (None: the system, allowed everything); commit only if `commit` and clean.
 
     `source` names the directory the package comes from: its non-UUID ids map to the same UUIDs at
-    every import (stable_ids.py)."""
+    every import (stable_ids.py). `progress` hears of every row done (progress.py)."""
     assign_stable_ids(package, source)
     merge_duplicate_links(package)
-    importer = _Importer(package, user)
+    importer = _Importer(package, user, progress or Progress())
     report = importer.report
     report.dry_run = not commit
     with transaction.atomic():
@@ -65,8 +70,13 @@ def run(package: Package, user=None, who: str = "system", commit: bool = False, 
 class _Importer(ModelledRows, OwnerChecks, OtherTables):
     """Reads every sheet in dependency order, each row through the importer of its kind."""
 
-    def __init__(self, package: Package, user):
+    def __init__(self, package: Package, user, progress: Progress):
         self.package = package
+        self.progress = progress
+        progress.start(sum(len(sheet.rows) for sheet in package.sheets.values()))
+        self.uniques = UniqueValues()
+        self.pending: list = []
+        self.row_at = (0, "")
         self.user = user
         self.allowed = roles.editable_organization_ids(user) if user is not None else None
         self.report = Report()
@@ -98,8 +108,7 @@ class _Importer(ModelledRows, OwnerChecks, OtherTables):
             self.import_sheet(table, sheet)
         # A created service keeps the last_modified its source gave it (HSDS: when its data last
         # changed), set after its phones and hours were added. last_modified is not audited.
-        for service_id, stamp in self.created_services.items():
-            m.Service.objects.filter(id=service_id).update(last_modified=stamp)
+        stamp_created_services(self.created_services)
 
     def import_sheet(self, table: Table, sheet: Sheet):
         counts = self.report.tables.setdefault(table.name, Counts())
@@ -109,6 +118,12 @@ class _Importer(ModelledRows, OwnerChecks, OtherTables):
             self.error(sheet, number, message)
         if not sheet.rows:
             return
+        try:
+            self.import_rows(table, sheet, counts)
+        finally:
+            self.progress.finish_sheet(len(sheet.rows))
+
+    def import_rows(self, table: Table, sheet: Sheet, counts: Counts):
         if "id" not in sheet.header and "id" in table.columns:
             self.error(sheet, None, "the file has no id column; every HSDS row needs its id to be matched on import")
             counts.errors += len(sheet.rows)
@@ -124,7 +139,11 @@ class _Importer(ModelledRows, OwnerChecks, OtherTables):
             self.warn(sheet, None, f"column(s) {', '.join(unknown_columns)} are not HSDS columns; their values are kept and exported again")
         seen: Dict[str, int] = {}
         self.prefetch(table, sheet)
+        # Modelled records are only checked here and written in bulk below; the others write as they go.
+        bulk = table.model is not None and table.name != TRANSLATIONS_TABLE
+        self.pending = []
         for number, row in self.ordered_rows(table, sheet):
+            self.progress.row_done()
             key = self.row_key(table, row)
             if key and key in seen:
                 self.error(sheet, number, f"the same record appears twice (also row {seen[key]}); each id may appear once")
@@ -132,9 +151,13 @@ class _Importer(ModelledRows, OwnerChecks, OtherTables):
                 continue
             if key:
                 seen[key] = number
+            self.row_at = (number, key)
             try:
-                with transaction.atomic():
+                if bulk:
                     outcome = self.import_row(table, row)
+                else:
+                    with transaction.atomic():
+                        outcome = self.import_row(table, row)
             except RowError as problem:
                 for message in problem.messages:
                     self.error(sheet, number, message)
@@ -153,6 +176,8 @@ class _Importer(ModelledRows, OwnerChecks, OtherTables):
                 for message in warnings:
                     self.warn(sheet, number, message)
             setattr(counts, outcome, getattr(counts, outcome) + 1)
+        write_sheet(self, sheet, counts, self.pending)
+        self.pending = []
         # Parents were imported first; the messages follow the file's row order again.
         first = next((i for i, e in enumerate(self.report.errors) if e.source == sheet.source), None)
         if first is not None:
@@ -207,8 +232,17 @@ class _Importer(ModelledRows, OwnerChecks, OtherTables):
         return pk in self.known[model]
 
     def saved(self, instance):
-        if type(instance) in self.known:
-            self.known[type(instance)].add(instance.pk)
+        self.exists(type(instance), instance.pk)   # the stored ids first: this one is not written yet
+        self.known[type(instance)].add(instance.pk)
+
+    def queue(self, instance, existing, stamp=None):
+        """A validated record, written with its sheet (bulk_writes.py); later rows already see it."""
+        number, key = self.row_at
+        self.pending.append(Queued(instance, existing, number, key, stamp))
+        self.saved(instance)
+        self.uniques.accept(instance, existing)
+        if existing is None and stamp is not None:
+            self.created_services[instance.id] = stamp
 
 
 __all__ = ["Report", "Problem", "Counts", "preview", "apply", "run"]

@@ -98,17 +98,13 @@ class ModelledRows:
         self.check_links(table, instance)
         try:
             # References were checked above (with plain-words messages); ids are unique by construction.
-            references = [] if model is m.Attribute else [f.name for f in model._meta.concrete_fields if isinstance(f, dj.ForeignKey)]
-            instance.full_clean(exclude=references, validate_unique=model in (m.TaxonomyTerm, m.Attribute))
+            self.uniques.full_clean(instance)
         except ValidationError as error:
             raise RowError(*describe_validation_error(error, table, instance, row))
         if existing is not None and same_as_stored(existing, instance):
             return "unchanged", warnings
         self.check_owner(instance, existing)
-        instance.save()
-        self.saved(instance)
-        if existing is None and stamp is not None:
-            self.created_services[instance.id] = stamp
+        self.queue(instance, existing, stamp)   # written in bulk at the end of the sheet (bulk_writes.py)
         return ("created" if existing is None else "updated"), warnings
 
     def fit_length(self, model_field, column: str, value, extra: dict, warnings: list):

@@ -10,6 +10,7 @@ import csv
 from typing import Dict, List, Set, Tuple
 
 from .importing import DEFAULT_SOURCE, Problem, Report, run
+from .progress import Progress
 from .reading import Package
 from .stable_ids import assign_stable_ids
 
@@ -72,16 +73,24 @@ def _leave_out(package: Package, errors: List[Problem]) -> List[Problem]:
     return skipped
 
 
-def run_skipping(package: Package, user=None, who: str = "system", commit: bool = False, source: str = DEFAULT_SOURCE) -> Report:
-    """As `run`, but records with errors are left out (and listed in `Report.skipped`) instead of stopping all."""
+def run_skipping(package: Package, user=None, who: str = "system", commit: bool = False, source: str = DEFAULT_SOURCE,
+                 progress: Progress = None) -> Report:
+    """As `run`, but records with errors are left out (and listed in `Report.skipped`) instead of stopping all.
+
+    Each round is a whole import that commits only when clean (`run`), so the first clean round is
+    the apply and no round is repeated."""
     assign_stable_ids(package, source)
+    progress = progress or Progress()
     skipped: List[Problem] = []
-    for _ in range(MAX_ROUNDS):
-        report = run(package, user=user, who=who, commit=False, source=source)
+    for round_number in range(1, MAX_ROUNDS + 1):
+        progress.set_stage(("applying" if commit else "dry run") + (f" (round {round_number})" if round_number > 1 else ""))
+        report = run(package, user=user, who=who, commit=commit, source=source, progress=progress)
         if report.ok:
             break
         skipped += _leave_out(package, report.errors)
-    report = run(package, user=user, who=who, commit=commit, source=source) if commit else report
+    else:
+        if commit:   # the records the last round left out, applied without them
+            report = run(package, user=user, who=who, commit=commit, source=source, progress=progress)
     report.skipped = sorted(skipped, key=lambda p: (p.source, p.row or 0))
     return report
 
