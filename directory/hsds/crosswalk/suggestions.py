@@ -113,7 +113,8 @@ def suggest(terms, candidates: Optional[List[m.TaxonomyTerm]] = None) -> List[Su
         for row, index in enumerate(by_meaning):
             best = int(np.argmax(similarity[row]))
             suggestions[index] = Suggestion(terms[index], candidates[best], float(similarity[row, best]), "meaning")
-    return suggestions
+    # No needs to compare with (a directory without our taxonomy): nothing is suggested.
+    return [found or Suggestion(term, None, 0.0, "meaning") for term, found in zip(terms, suggestions)]
 
 
 def apply_suggestions(who: str = "crosswalk-suggestions", via: str = "import") -> Dict[str, int]:
