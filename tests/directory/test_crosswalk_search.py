@@ -35,3 +35,22 @@ def test_a_need_finds_services_tagged_below_a_foreign_term_mapped_to_it(city_tag
     assert service_id in found("health-dentist")
     assert service_id in found("health")  # the category holds its child need's mappings
     assert service_id not in found("employment")
+
+
+@pytest.mark.parametrize("where", [{}, {"lat": "46.2", "lon": "6.15"}], ids=["sorted-by-the-database", "sorted-with-distance"])
+def test_a_city_term_mapped_to_the_need_asked_for_ranks_as_that_need_itself(city_tagged_service, where):
+    """`rank=relevance` puts the services linked to the very term asked for first; a city's term mapped to it counts as it."""
+    from hsds.models import Attribute, CrosswalkMapping, TaxonomyTerm
+
+    service_id, dental = city_tagged_service
+    Attribute.objects.filter(link_entity="service", link_id=service_id).update(taxonomy_term=dental)
+    health = TaxonomyTerm.objects.get(code="health")
+    CrosswalkMapping.objects.create(need=health, foreign_term=dental, origin="staff", confidence=1.0)
+    response = Client().get("/api/services", {"taxonomy_term_id": "health", "rank": "relevance", "per_page": 200, **where})
+    ranked = [service["id"] for service in response.json()["contents"]]
+    tagged_health = {str(i) for i in Attribute.objects.filter(link_entity="service", taxonomy_term=health).values_list("link_id", flat=True)}
+    others = [i for i in ranked if i not in tagged_health and i != service_id]
+    assert others and service_id in ranked and ranked.index(service_id) < ranked.index(others[0])
+    CrosswalkMapping.objects.all().delete()
+    unmapped = [service["id"] for service in Client().get("/api/services", {"taxonomy_term_id": "health", "rank": "relevance", "per_page": 200}).json()["contents"]]
+    assert service_id not in unmapped  # without the mapping, the need does not find it at all

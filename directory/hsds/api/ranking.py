@@ -1,7 +1,8 @@
 """Profile extension `rank=relevance`: the service lists in the order that answers a person's question best.
 
 Rows are sorted by, in this order (each key breaks the ties of the one before):
-1. sub-need: linked to the very category `taxonomy_term_id` names before those linked only to one below it;
+1. sub-need: linked to the very category `taxonomy_term_id` names (or to a city's term the crosswalk maps to it)
+   before those linked only to one below it;
 2. open now, then opening soonest (within the coming week), then no known hours, in the city's time zone;
 3. speaks the language asked for (`language`, else `lang`, the conversation's language);
 4. distance from `lat`/`lon`, nearest first, when a point is given (no coordinates: last);
@@ -13,7 +14,7 @@ already filtered rows. Either way a ranked page costs a fixed number of queries,
 import math
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, F, Func, IntegerField, OuterRef
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q
 from django.utils import timezone
 
 from hsds import models as m
@@ -107,6 +108,11 @@ class SoonestOpening(Func):
         return sql, params
 
 
+def very_term(term) -> Q:
+    """Attributes naming the very term asked for, or a city's own term the crosswalk maps to it (key 1)."""
+    return Q(taxonomy_term_id=term.id) | Q(taxonomy_term_id__in=m.CrosswalkMapping.objects.filter(need_id=term.id).values("foreign_term_id"))
+
+
 def in_database(request, queryset, service_links: bool, lang: str):
     """`queryset` sorted by the database with keys 1-3 and 5 (no point: distance plays no part)."""
     query = request.query_params
@@ -114,7 +120,7 @@ def in_database(request, queryset, service_links: bool, lang: str):
     term = resolve_term(parameters.taxonomy_term(query))
     keys = {}
     if term is not None:
-        keys["rank_direct"] = Exists(m.Attribute.objects.filter(link_entity="service", taxonomy_term_id=term.id, link_id=OuterRef(service_id)))
+        keys["rank_direct"] = Exists(m.Attribute.objects.filter(very_term(term), link_entity="service", link_id=OuterRef(service_id)))
     keys["rank_wait"] = SoonestOpening(service_id, timezone.localtime())
     spoken = parameters.spoken_language(query) or lang
     if spoken:
@@ -145,7 +151,7 @@ def in_memory(request, queryset, service_links: bool, lang: str) -> NearestFirst
     term = resolve_term(parameters.taxonomy_term(query))
     direct = set()
     if term is not None:
-        direct = set(m.Attribute.objects.filter(link_entity="service", taxonomy_term_id=term.id, link_id__in=service_ids).values_list("link_id", flat=True))
+        direct = set(m.Attribute.objects.filter(very_term(term), link_entity="service", link_id__in=service_ids).values_list("link_id", flat=True))
 
     now = timezone.localtime()
     opening = minutes_until_open(service_schedules(service_ids), now)
