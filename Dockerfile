@@ -42,6 +42,8 @@ RUN groupadd --system --gid 10001 app \
 
 WORKDIR /app
 COPY config.yml domain.yml credentials.yml endpoints.yml endpoints.production.yml ./
+# What the processes share (languages, needs, scrub rules): imported by all three.
+COPY contracts/ contracts/
 COPY actions/ actions/
 COPY bot/ bot/
 COPY widget/ widget/

@@ -5,8 +5,9 @@ from typing import Any, Dict
 
 import yaml
 
+from contracts.languages import DEFAULT_LANGUAGE
+
 LOCALES_DIR = Path(__file__).with_name("locales")
-DEFAULT_LANGUAGE = "en"
 
 
 @lru_cache(maxsize=None)

@@ -7,6 +7,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from contracts import needs
+
 from .base import NewcomerAction
 from .directory_client import DirectoryClient, DirectoryUnavailable
 from .geo import Point, valid_point
@@ -16,9 +18,8 @@ from .unmet_needs import FALLBACK, NO_SERVICE, report as report_unmet_need
 logger = logging.getLogger(__name__)
 
 SERVICES_PER_REPLY = 3
-# Intent names carry the directory's top-level taxonomy code: find_<code>; `emergency` is its own term.
-INTENT_PREFIX = "find_"
-CATEGORIES = frozenset({"employment", "education", "health", "housing", "emergency"})
+# The directory's top-level taxonomy codes, each asked for by its own intent (contracts/needs.py).
+CATEGORIES = frozenset(needs.CATEGORIES)
 # Internal intent: a channel turned a location share into /share_location{"latitude": .., "longitude": ..}.
 SHARE_LOCATION = "share_location"
 # Slots (domain.yml): the last search, so that a location shared after it searches near it; and a shared
@@ -60,17 +61,14 @@ def intent_of(tracker: Tracker) -> str:
 
 
 def category_of(tracker: Tracker) -> Optional[str]:
-    intent = intent_of(tracker)
-    if intent.startswith(INTENT_PREFIX):
-        return intent[len(INTENT_PREFIX):]
-    return intent if intent == "emergency" else None
+    return needs.category_of_intent(intent_of(tracker))
 
 
 def sub_need_of(tracker: Tracker, category: str) -> Optional[str]:
     """The first `need` entity that is a child term of `category` (e.g. health-dentist)."""
     for entity in tracker.latest_message.get("entities") or []:
         value = entity.get("value")
-        if entity.get("entity") == "need" and isinstance(value, str) and value.startswith(f"{category}-"):
+        if entity.get("entity") == "need" and needs.is_sub_need(category, value):
             return value
     return None
 
@@ -98,7 +96,7 @@ def last_search(tracker: Tracker):
     if category not in CATEGORIES:
         return None, None
     need = tracker.get_slot(NEED_SLOT)
-    return category, need if isinstance(need, str) and need.startswith(f"{category}-") else None
+    return category, need if needs.is_sub_need(category, need) else None
 
 
 FORGET_LOCATION = [SlotSet(LATITUDE_SLOT, None), SlotSet(LONGITUDE_SLOT, None)]
@@ -182,7 +180,7 @@ class ActionFindServices(NewcomerAction):
             refiner = refiner_for(unmet[0])
             dispatcher.utter_message(response=refiner.none_response, **refiner.labels(unmet[1], language))
         else:
-            dispatcher.utter_message(response=f"utter_results_{category}")
+            dispatcher.utter_message(response=needs.results_response(category))
         with_cards = wants_structured_cards(tracker)
         for service in services:
             extra = {"json_message": structured(service, near)} if with_cards else {}

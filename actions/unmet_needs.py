@@ -33,33 +33,16 @@ import requests
 from rasa_sdk import Tracker
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
+from contracts.scrub import scrub  # the directory applies the same rules again
+
 from .directory_client import DEFAULT_BASE_URL
 
 logger = logging.getLogger(__name__)
 
 NO_SERVICE, FALLBACK = "no_service", "fallback"
-EXAMPLE_MAX_CHARS = 200
 DEFAULT_CITY_TIMEZONE = "Europe/Zurich"  # the directory's default too (directory_site/settings.py)
 NEIGHBOURHOOD_ENTITY = "neighbourhood"  # not extracted by today's NLU: names are found in the text instead
 NEIGHBOURHOOD_NAMES_TTL, NEIGHBOURHOOD_NAMES_RETRY = 300.0, 30.0  # seconds: staff edits show within 5 minutes
-
-_EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)*")
-_URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*[^\s.,;:!?)'\"]|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b(?:/\S*[^\s.,;:!?)'\"])?", re.IGNORECASE)
-_HANDLE = re.compile(r"(?<![\w@])@\w[\w.]*")
-# Any run of digits (all scripts: ۰-۹, ٠-٩ too) with the separators phone numbers and ids use.
-_NUMBER = re.compile(r"\+?\d(?:[\d\s().\-/]*\d)?")
-_SPACES = re.compile(r"\s+")
-
-
-def scrub(text: str, limit: int = EXAMPLE_MAX_CHARS) -> str:
-    """The message without numbers, e-mail addresses, links or @handles; spaces collapsed; capped.
-    The directory applies the same rules again (directory/analytics/scrub.py)."""
-    text = _EMAIL.sub("[email]", text or "")
-    text = _URL.sub("[link]", text)
-    text = _HANDLE.sub("[handle]", text)
-    text = _NUMBER.sub("[number]", text)
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)  # controls; keeps ZWNJ
-    return _SPACES.sub(" ", text).strip()[:limit].rstrip()
 
 
 def iso_week(now: Optional[datetime.datetime] = None) -> str:

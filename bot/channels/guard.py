@@ -22,13 +22,15 @@ import re
 import unicodedata
 from typing import Any, Optional
 
+from contracts import needs
+from contracts.languages import LANGUAGES  # the `language` slot's values (domain.yml)
+
 MAX_MESSAGE_CHARACTERS = int(os.environ.get("MAX_MESSAGE_CHARACTERS", "1000"))
 
 # Internal intents: set by channels only; they have rules and responses but no training examples.
 MESSAGE_TOO_LONG = "message_too_long"
 UNSUPPORTED_MESSAGE = "unsupported_message"
 SHARE_LOCATION = "share_location"
-LANGUAGES = ("en", "es", "fr", "ar", "uk", "fa")  # the `language` slot's values (domain.yml)
 INTERNAL_INTENTS = (MESSAGE_TOO_LONG, UNSUPPORTED_MESSAGE, SHARE_LOCATION)
 # Decimal places kept of a shared location: 3 is about 110 m of latitude.
 LOCATION_DECIMALS = 3
@@ -39,9 +41,7 @@ _LOCATION_PAYLOAD = re.compile(r'/share_location\{\s*"latitude"\s*:\s*' + _NUMBE
 BUTTON_ONLY_INTENTS = ("refine_open_now", "refine_my_language", "ask_nearby")
 # What our buttons send (domain.yml): harmless, entity-free intents a user may choose directly.
 BUTTON_PAYLOADS = frozenset(
-    f"/{intent}"
-    for intent in ("find_employment", "find_education", "find_health", "find_housing", "emergency", "delete_conversation", "ask_more")
-    + BUTTON_ONLY_INTENTS
+    f"/{intent}" for intent in [*(needs.intent(category) for category in needs.CATEGORIES), "delete_conversation", "ask_more", *BUTTON_ONLY_INTENTS]
 )
 
 # Control characters, and lone UTF-16 surrogates (valid in JSON as "\ud800", but not text: they

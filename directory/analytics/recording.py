@@ -8,12 +8,12 @@ from typing import Dict, Optional, Tuple
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from contracts.scrub import scrub  # the rules the action server applied: applied again here
 from hsds.models import TaxonomyTerm
 
 from . import neighbourhoods
 from .models import ExamplePhrasing, Outcome, UnmetNeedCount
 from .retention import forget_old_examples
-from .scrub import scrub
 
 EXAMPLES_PER_GROUP = 5
 

@@ -4,6 +4,7 @@ Everything deployment-specific comes from the environment (see README, "Environm
 """
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -11,6 +12,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
+# The directory runs with directory/ as its working directory (gunicorn --chdir, manage.py); what it
+# shares with the bot and the action server (languages, needs, scrub rules) is the project's
+# `contracts` package, one level up. Every entry point loads these settings first.
+if str(PROJECT_DIR) not in sys.path:
+    sys.path.append(str(PROJECT_DIR))
+
+# Lower case: an upper-case LANGUAGES here would be Django's own setting of that name.
+from contracts import languages as assistant_languages  # noqa: E402
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -134,7 +143,7 @@ HSDS_DEFAULT_PER_PAGE = 20
 HSDS_MAX_PER_PAGE = 100
 
 # Content languages staff can translate service text into; the first is the default (the record itself).
-CONTENT_LANGUAGES = [c.strip() for c in os.environ.get("DIRECTORY_LANGUAGES", "en,es,fr,ar,uk,fa").split(",") if c.strip()]
+CONTENT_LANGUAGES = [c.strip() for c in os.environ.get("DIRECTORY_LANGUAGES", ",".join(assistant_languages.LANGUAGES)).split(",") if c.strip()]
 DEFAULT_CONTENT_LANGUAGE = CONTENT_LANGUAGES[0]
 
 

@@ -10,16 +10,13 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from contracts.languages import record_name
+from contracts.needs import TAXONOMY_FILE
+
 from . import models as m
 
 NAMESPACE = uuid.UUID("6f1c3a52-4d0e-4b8a-9a57-1f0f6a6e2c11")
-TAXONOMY_FILE = Path(__file__).parent / "taxonomy" / "newcomer_needs.yml"
 DEMO_FILE = Path(__file__).resolve().parents[1] / "demo" / "city.yml"
-LANGUAGE_NAMES = {
-    "en": "English", "es": "Spanish", "fr": "French", "ar": "Arabic", "uk": "Ukrainian", "fa": "Persian",
-    "de": "German", "ru": "Russian", "tr": "Turkish", "so": "Somali", "ti": "Tigrinya", "ps": "Pashto",
-    "it": "Italian", "pt": "Portuguese", "ur": "Urdu", "ku": "Kurdish", "zh": "Chinese", "pl": "Polish",
-}
 
 
 def stable_id(*parts: str) -> uuid.UUID:
@@ -106,7 +103,7 @@ def load_demo_city(path: Path = DEMO_FILE) -> int:
             )
         for code in svc.get("languages", []):
             m.Language.objects.create(
-                id=stable_id("language", svc["key"], code), service=service, code=code, name=LANGUAGE_NAMES.get(code, code)
+                id=stable_id("language", svc["key"], code), service=service, code=code, name=record_name(code)
             )
         for position, document in enumerate(svc.get("required_documents", [])):
             m.RequiredDocument.objects.create(id=stable_id("document", svc["key"], str(position)), service=service, document=document)

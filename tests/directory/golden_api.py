@@ -28,8 +28,10 @@ from urllib.parse import urlencode
 from golden_cases import ACCEPT_LANGUAGE_CASES, read_cases, write_cases
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from contracts.languages import LANGUAGES  # noqa: E402
+
 FIXED_START = datetime(2026, 1, 15, 9, 0, 0, tzinfo=dt_timezone.utc)
-LANGUAGES = ("en", "es", "fr", "ar", "uk", "fa")
 # Response headers that change from run to run (none are expected; listed here if one appears).
 VOLATILE_HEADERS = {"date"}
 

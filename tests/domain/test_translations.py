@@ -3,13 +3,11 @@ import ast
 
 import yaml
 
+from contracts import needs
+from contracts.languages import DEFAULT_LANGUAGE, LANGUAGES, RIGHT_TO_LEFT
 from servers import ROOT
 
 ACTIONS_DIR = ROOT / "actions"
-
-
-def supported_languages(domain) -> list:
-    return domain["slots"]["language"]["values"]
 
 
 def language_of(variation):
@@ -20,7 +18,6 @@ def language_of(variation):
 
 
 def test_every_response_has_a_default_and_every_language(domain):
-    languages = supported_languages(domain)
     missing = []
     for name, variations in domain["responses"].items():
         by_language = {}
@@ -28,8 +25,8 @@ def test_every_response_has_a_default_and_every_language(domain):
             by_language.setdefault(language_of(variation), []).append(variation)
         if not any((v.get("text") or "").strip() for v in by_language.get(None, [])):
             missing.append(f"{name}: no default (English) text")
-        for language in languages:
-            if language == "en":
+        for language in LANGUAGES:
+            if language == DEFAULT_LANGUAGE:
                 continue
             if not any((v.get("text") or "").strip() for v in by_language.get(language, [])):
                 missing.append(f"{name}: no '{language}' text")
@@ -55,20 +52,14 @@ def flatten(data, prefix=""):
         yield prefix.rstrip("."), data
 
 
-def test_action_fragments_exist_in_every_language(domain):
-    reference = dict(flatten(yaml.safe_load((ACTIONS_DIR / "locales" / "en.yml").read_text(encoding="utf-8"))))
-    for language in supported_languages(domain):
+def test_action_fragments_exist_in_every_language():
+    reference = dict(flatten(yaml.safe_load((ACTIONS_DIR / "locales" / f"{DEFAULT_LANGUAGE}.yml").read_text(encoding="utf-8"))))
+    for language in LANGUAGES:
         path = ACTIONS_DIR / "locales" / f"{language}.yml"
         assert path.exists(), f"missing {path}"
         fragments = dict(flatten(yaml.safe_load(path.read_text(encoding="utf-8"))))
         assert set(fragments) == set(reference), f"{language}: keys differ from en: {set(reference) ^ set(fragments)}"
         assert all(str(value).strip() for value in fragments.values()), f"{language}: empty fragment"
-
-
-def test_language_detector_and_slot_agree_on_languages(domain):
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    detector = next(c for c in config["pipeline"] if c["name"].endswith("LanguageDetector"))
-    assert sorted(detector["languages"]) == sorted(supported_languages(domain))
 
 
 def test_actions_send_only_named_responses():
@@ -89,7 +80,7 @@ def test_actions_name_only_existing_responses(domain):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("utter_") and not node.value.endswith("_"):
                 names.add(node.value)
-    names |= {f"utter_results_{term}" for term in ("employment", "education", "health", "housing", "emergency")}
+    names |= {needs.results_response(category) for category in needs.CATEGORIES}
     names -= {"utter_action"}  # Rasa's metadata key naming the response a bot message came from, not a response
     assert names - set(domain["responses"]) == set()
 
@@ -97,7 +88,7 @@ def test_actions_name_only_existing_responses(domain):
 def test_right_to_left_replies_start_every_line_with_a_rtl_mark(domain):
     for name, variations in domain["responses"].items():
         for variation in variations:
-            if language_of(variation) in {"ar", "fa"}:
+            if language_of(variation) in RIGHT_TO_LEFT:
                 lines = variation["text"].split("\n")
                 assert all(line.startswith("\u200f") for line in lines), f"{name} ({language_of(variation)})"
 

@@ -36,29 +36,20 @@ TRAIN_FILES = ["smalltalk", "employment", "education", "health", "housing", "eme
 # The domain is the single list of intents; internal ones are set by channels, not by NLU.
 sys.path.insert(0, str(ROOT))
 from bot.channels.guard import BUTTON_ONLY_INTENTS, INTERNAL_INTENTS  # noqa: E402
+from contracts import needs  # noqa: E402
+from contracts.languages import LANGUAGES  # noqa: E402
 
 INTENTS = [i for i in yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"] if i not in INTERNAL_INTENTS + BUTTON_ONLY_INTENTS]
-FIND_INTENTS = {"find_employment", "find_education", "find_health", "find_housing"}
+# The intents of the categories that have sub-needs (contracts/needs.py), and the codes each may annotate.
+INTENT_CODES = {needs.intent(category): set(codes) for category, codes in needs.SUB_NEEDS.items() if codes}
+FIND_INTENTS = set(INTENT_CODES)
 MIN_TRAIN = {i: 30 for i in INTENTS}
 MIN_TRAIN["out_of_scope"] = 40
 MIN_TEST = 15
 MIN_PER_SUB_NEED = 15
 TAXONOMY = ROOT / "directory" / "hsds" / "taxonomy" / "newcomer_needs.yml"
 
-ALLOWED_CODES = {
-    "employment-job-search", "employment-cv-interview", "employment-work-permit",
-    "employment-vocational-training",
-    "education-language-courses", "education-school-enrolment",
-    "education-adult-education", "education-qualification-recognition",
-    "health-doctor", "health-dentist", "health-mental-health", "health-maternity",
-    "housing-shelter", "housing-rental", "housing-tenant-advice",
-    "housing-financial-support",
-}
-# the code prefix a find_* intent's annotations should use
-INTENT_PREFIX = {
-    "find_employment": "employment-", "find_education": "education-",
-    "find_health": "health-", "find_housing": "housing-",
-}
+ALLOWED_CODES = set(needs.ALL_SUB_NEEDS)
 
 # [text]{json}  or  [text](entity) / [text](entity:value)
 JSON_ANN = re.compile(r"\[([^\]]+)\](\{[^}]*\})")
@@ -120,6 +111,8 @@ def load(path):
 
 
 def main():
+    if set(LANGS) != set(LANGUAGES):
+        err(f"data/nlu/ has {LANGS}, the assistant's languages are {list(LANGUAGES)} (contracts/languages.yml)")
     train = {}   # (lang, file) -> {intent: [examples]}
     test = {}    # lang -> {intent: [examples]}
     synonym_map = {}
@@ -232,7 +225,7 @@ def main():
                 value = next(iter(codes))
             if value not in ALLOWED_CODES:
                 err(f"{src}: value {value!r} not an allowed code in {ex!r}")
-            elif intent in INTENT_PREFIX and not value.startswith(INTENT_PREFIX[intent]):
+            elif intent in INTENT_CODES and value not in INTENT_CODES[intent]:
                 err(f"{src}: code {value!r} does not fit intent {intent}: {ex!r}")
             text_to_codes[text.lower()].add(value)
             n_ann[split] += 1

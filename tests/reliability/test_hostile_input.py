@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 from bot.channels.guard import MAX_MESSAGE_CHARACTERS
 from bot_client import REST_WEBHOOK, rest_url
+from contracts.languages import LANGUAGES
 from servers import DOMAIN, response_text
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
 FUZZ_CONCURRENCY = int(os.environ.get("FUZZ_CONCURRENCY", "8"))
-LANGUAGES = ("en", "es", "fr", "ar", "uk", "fa")
 
 HOSTILE = [
     "", " ", "\t\n\r ", "\u200b", "\u200f", "\u200e", "\u202e", "\u2066abc\u2069", "\ufeff", "\x00", "\x07\x1b[31m",

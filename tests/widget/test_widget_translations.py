@@ -4,9 +4,9 @@ import re
 
 import pytest
 
+from contracts.languages import LANGUAGES
 from servers import ROOT
 
-LANGUAGES = ["en", "es", "fr", "ar", "uk", "fa"]
 I18N = json.loads((ROOT / "widget" / "i18n.json").read_text(encoding="utf-8"))
 # Words the widget cannot work without (card labels, controls, error).
 REQUIRED = {

@@ -5,20 +5,13 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from contracts.languages import staff_label as language_label  # noqa: F401  "Persian (Farsi/Dari) (fa)"
+
 from .. import models as m
 
 
 
-LANGUAGE_NAMES = {
-    "en": "English", "es": "Spanish", "fr": "French", "ar": "Arabic", "uk": "Ukrainian", "fa": "Persian (Farsi/Dari)",
-    "de": "German", "it": "Italian", "pt": "Portuguese", "ru": "Russian", "tr": "Turkish", "so": "Somali",
-    "ti": "Tigrinya", "ps": "Pashto", "ku": "Kurdish", "zh": "Chinese",
-}
 RETIRED = (m.Service.Status.INACTIVE, m.Service.Status.DEFUNCT)
-
-
-def language_label(code: str) -> str:
-    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
 
 
 def translation_languages() -> list:
