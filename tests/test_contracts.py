@@ -3,7 +3,10 @@ every file that has to list the languages or the needs itself (Rasa's domain and
 the translations, the deployment settings, the directory's taxonomy) agrees with it, and no Python
 module keeps a copy of its own."""
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -61,7 +64,9 @@ def test_rasa_knows_exactly_the_contracts_languages(domain):
     assert tuple(domain["slots"]["language"]["values"]) == LANGUAGES
     detector = next(c for c in yaml_file("config.yml")["pipeline"] if c["name"].endswith("LanguageDetector"))
     assert tuple(detector["languages"]) == LANGUAGES
-    assert set(yaml_file("bot/nlu/language_names.yml")) == set(LANGUAGES), "bot/nlu/language_names.yml"
+    # The NLU's per-language word lists: how each language is named, its short words, its emergency terms.
+    for name in ("language_names", "language_hints", "emergency_terms"):
+        assert set(yaml_file(f"bot/nlu/{name}.yml")) == set(LANGUAGES), f"bot/nlu/{name}.yml"
 
 
 def test_every_language_has_its_nlu_data_fragments_and_widget_strings():
@@ -71,15 +76,23 @@ def test_every_language_has_its_nlu_data_fragments_and_widget_strings():
     assert set(json.loads((ROOT / "bot" / "widget" / "i18n.json").read_text(encoding="utf-8"))) == set(LANGUAGES)
 
 
-def test_deployments_default_to_the_contracts_languages():
-    """DIRECTORY_LANGUAGES (the directory's content languages) is written out where settings are files."""
-    expected = ",".join(LANGUAGES)
+def test_deployments_leave_the_directorys_languages_to_the_contract():
+    """DIRECTORY_LANGUAGES (the directory's content languages) is empty by default: the contract's."""
     compose = yaml_file("docker-compose.yml")
-    assert re.search(r"\$\{DIRECTORY_LANGUAGES:-([^}]*)\}", json.dumps(compose)).group(1) == expected
+    assert re.search(r"\$\{DIRECTORY_LANGUAGES:-([^}]*)\}", json.dumps(compose)).group(1) == ""
     config_map = next(d for d in yaml.safe_load_all((ROOT / "deploy" / "k8s" / "config.yaml").read_text()) if d and d["kind"] == "ConfigMap")
-    assert config_map["data"]["DIRECTORY_LANGUAGES"] == expected
-    readme_row = next(line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if line.startswith("| `DIRECTORY_LANGUAGES`"))
-    assert f"`{expected}`" in readme_row
+    assert config_map["data"].get("DIRECTORY_LANGUAGES", "") == ""
+
+
+@pytest.mark.parametrize("setting", [None, ""], ids=["unset", "empty"])
+def test_the_directory_run_from_its_folder_serves_the_contracts_languages(setting, tmp_path):
+    """As gunicorn and manage.py run it: from directory/, with only that folder on the path."""
+    env = {name: value for name, value in os.environ.items() if name not in ("DIRECTORY_LANGUAGES", "PYTHONPATH")}
+    env.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'directory.sqlite3'}", **({} if setting is None else {"DIRECTORY_LANGUAGES": setting})})
+    show = "from django.conf import settings; print(','.join(settings.CONTENT_LANGUAGES))"
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", show], cwd=ROOT / "directory", env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == [",".join(LANGUAGES)]
 
 
 # --- Needs -----------------------------------------------------------------------------------------

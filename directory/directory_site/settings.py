@@ -143,7 +143,8 @@ HSDS_DEFAULT_PER_PAGE = 20
 HSDS_MAX_PER_PAGE = 100
 
 # Content languages staff can translate service text into; the first is the default (the record itself).
-CONTENT_LANGUAGES = [c.strip() for c in os.environ.get("DIRECTORY_LANGUAGES", ",".join(assistant_languages.LANGUAGES)).split(",") if c.strip()]
+# Unset or empty: the assistant's languages.
+CONTENT_LANGUAGES = [c.strip() for c in (os.environ.get("DIRECTORY_LANGUAGES") or ",".join(assistant_languages.LANGUAGES)).split(",") if c.strip()]
 DEFAULT_CONTENT_LANGUAGE = CONTENT_LANGUAGES[0]
 
 
