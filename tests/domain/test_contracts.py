@@ -74,6 +74,9 @@ def test_every_language_has_its_nlu_data_fragments_and_widget_strings():
     assert {path.stem for path in (ROOT / "tests" / "nlu").glob("*.yml")} == set(LANGUAGES)
     assert {path.stem for path in (ROOT / "actions" / "locales").glob("*.yml")} == set(LANGUAGES)
     assert set(json.loads((ROOT / "bot" / "widget" / "i18n.json").read_text(encoding="utf-8"))) == set(LANGUAGES)
+    # The widget's language picker: its codes, in order, and which of them it lays out right to left.
+    picker = dict(re.findall(r'code:\s*"(\w+)"[^}]*dir:\s*"(rtl|ltr)"', (ROOT / "bot" / "widget" / "chat.js").read_text(encoding="utf-8")))
+    assert tuple(picker) == LANGUAGES and {code for code, direction in picker.items() if direction == "rtl"} == RIGHT_TO_LEFT, picker
 
 
 def test_deployments_leave_the_directorys_languages_to_the_contract():
