@@ -14,9 +14,11 @@ from typing import Dict, Optional
 import yaml
 from babel import Locale
 
+from contracts.languages import LANGUAGES
+
 from . import locales
 
-INTERFACE_LANGUAGES = ("en", "es", "fr", "ar", "uk", "fa")
+INTERFACE_LANGUAGES = LANGUAGES  # contracts/languages.yml
 DATA = Path(__file__).with_name("spoken_languages.yml")
 MINIMUM_STEM = 4
 ARABIC_SCRIPT_NAME = re.compile(r"[\u0600-\u06ff]")  # shorter stems ("ewe", "ga") would match inside ordinary words

@@ -21,9 +21,9 @@ import requests  # noqa: E402
 import yaml  # noqa: E402
 
 from bench_page import percentile  # noqa: E402
+from contracts.languages import LANGUAGES  # noqa: E402
 from servers import DOMAIN, MODEL, VENV_BIN, ServerProcess  # noqa: E402
 
-LANGUAGES = ("en", "es", "fr", "ar", "uk", "fa")
 TURNS = int(os.environ.get("BENCH_TURNS_PER_CONVERSATION", "7"))
 PARSES = int(os.environ.get("BENCH_PARSES_PER_LANGUAGE", "40"))
 SEARCHES = int(os.environ.get("BENCH_SEARCHES", "40"))

@@ -31,7 +31,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TRAIN_DIR = ROOT / "data" / "nlu"
 TEST_DIR = ROOT / "tests" / "nlu"
 LANGS = sorted(p.name for p in TRAIN_DIR.iterdir() if p.is_dir())
-TRAIN_FILES = ["smalltalk", "employment", "education", "health", "housing", "emergency", "language", "privacy", "followups", "questions_with_conditions", "service_features"]
 
 # The domain is the single list of intents; internal ones are set by channels, not by NLU.
 sys.path.insert(0, str(ROOT))
@@ -43,6 +42,8 @@ INTENTS = [i for i in yaml.safe_load((ROOT / "domain.yml").read_text(encoding="u
 # The intents of the categories that have sub-needs (contracts/needs.py), and the codes each may annotate.
 INTENT_CODES = {needs.intent(category): set(codes) for category, codes in needs.SUB_NEEDS.items() if codes}
 FIND_INTENTS = set(INTENT_CODES)
+# One training file per category (data/nlu/<lang>/<code>.yml), and these.
+TRAIN_FILES = ["smalltalk", *needs.CATEGORIES, "language", "privacy", "followups", "questions_with_conditions", "service_features"]
 MIN_TRAIN = {i: 30 for i in INTENTS}
 MIN_TRAIN["out_of_scope"] = 40
 MIN_TEST = 15

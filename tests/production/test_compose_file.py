@@ -187,3 +187,28 @@ def test_dockerfile_builds_from_the_lock_as_a_non_root_user_without_secrets():
     for private in (".env", ".venv", "var", ".git"):
         assert f"!{private}" not in ignore
     assert "**" in ignore or {".env", ".venv", "var", ".git"} <= set(ignore), ".dockerignore must keep .env, .venv, var and .git out"
+
+
+def project_packages_imported() -> dict:
+    """Top-level packages of this repository (contracts, actions, ...) that the processes' code imports
+    -> a file importing it. The directory imports `contracts` too, from its own working directory."""
+    packages = {path.parent.name for path in ROOT.glob("*/__init__.py")}
+    imported = {}
+    for folder in ("actions", "bot", "directory"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for name in re.findall(r"^\s*(?:from|import) (\w+)", path.read_text(encoding="utf-8"), re.M):
+                if name in packages:
+                    imported.setdefault(name, str(path.relative_to(ROOT)))
+    return imported
+
+
+def test_the_image_carries_every_project_package_the_processes_import():
+    imported = project_packages_imported()
+    assert "contracts" in imported, "no process imports the shared contracts package"
+    lines = dockerfile_lines()
+    copied = {line.split()[1].rstrip("/") for line in lines if line.upper().startswith("COPY ") and "--from" not in line}
+    ignore = (ROOT / ".dockerignore").read_text().split()
+    problems = [f"the Dockerfile does not COPY {name}/ (imported by {where})" for name, where in imported.items() if name not in copied]
+    problems += [f".dockerignore keeps {name}/ out of the build context (imported by {where})"
+                 for name, where in imported.items() if "**" in ignore and f"!{name}" not in ignore]
+    assert not problems, "\n".join(problems)

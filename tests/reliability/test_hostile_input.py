@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from bot.channels.guard import MAX_MESSAGE_CHARACTERS
 from bot_client import REST_WEBHOOK, rest_url
-from contracts.languages import LANGUAGES
 from servers import DOMAIN, response_text
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))

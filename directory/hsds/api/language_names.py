@@ -7,8 +7,9 @@ import unicodedata
 from functools import lru_cache
 
 from babel import Locale
+from contracts.languages import LANGUAGES
 
-INTERFACE_LANGUAGES = ("en", "es", "fr", "ar", "uk", "fa")
+INTERFACE_LANGUAGES = LANGUAGES  # contracts/languages.yml
 
 
 def folded(text: str) -> str:

@@ -15,9 +15,10 @@ from typing import List, Optional, Tuple
 
 import phonenumbers
 from babel import Locale
+from contracts.languages import LANGUAGES
 
 COORDINATE_PLACES = Decimal("0.000001")  # 6 decimals: about 11 cm, more than any address needs
-UI_LANGUAGES = ("en", "es", "fr", "ar", "uk", "fa")
+UI_LANGUAGES = LANGUAGES  # the assistant's languages: contracts/languages.yml
 # Names real directories use that babel does not list under that spelling.
 LANGUAGE_ALIASES = {
     "creole": "ht",  # US 211 directories write "Creole" for Haitian Creole
