@@ -72,8 +72,9 @@ test: venv browser prod-packages model lint ## Run every check: lint, data valid
 test-fast: venv lint ## The fast tier for the inner loop: no server, browser or trained model (about 2 minutes)
 	$(PY) -m pytest -m fast
 
-lint: venv ## The linter (ruff, configured in pyproject.toml)
+lint: venv ## The linter and the formatter's check (ruff, configured in pyproject.toml; `ruff format .` applies it)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 bench: venv prod-packages model ## Measure latency, throughput, memory of make run and make run-prod (docs/benchmarks.md), fuzz 10,000 messages
 	$(PY) scripts/benchmark.py

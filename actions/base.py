@@ -1,4 +1,5 @@
 """Shared behaviour of every custom action: language, time budget, graceful failure."""
+
 import asyncio
 import logging
 import os

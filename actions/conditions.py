@@ -1,6 +1,7 @@
 """The conditions a message names for the services, as the directory's parameters: a spoken language
 ("who speaks Arabic", "in my language"), an opening time ("open on Saturday"), a neighbourhood
 ("in Eastgate") or a postal code, free of charge, no appointment needed, who may use them ("without insurance"). A first question and every follow-up may name several at once."""
+
 from typing import Dict, Optional
 
 from .opening_time import named_opening

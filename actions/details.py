@@ -1,4 +1,4 @@
-""""Tell me more about the second one" / "...about the Job Desk": everything the directory says about one
+""" "Tell me more about the second one" / "...about the Job Desk": everything the directory says about one
 service of the last reply: description, who may use it, fees, how to apply, documents, all opening
 hours, address with a map link, phone, website, e-mail, languages.
 
@@ -6,6 +6,7 @@ Which one: a position among the cards of the last reply (words per language in o
 digit), else the service whose name the message gives. The last reply's cards are the same search's
 page again (the conversation stores no service ids), so nothing extra is kept about the user.
 """
+
 import math
 import re
 from functools import lru_cache

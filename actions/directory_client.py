@@ -9,6 +9,7 @@ A circuit breaker stops hammering a directory that keeps failing: after
 `DIRECTORY_BREAKER_COOLDOWN` seconds one trial call goes through (half-open), and its success
 closes the breaker again.
 """
+
 import logging
 import os
 import threading

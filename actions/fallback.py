@@ -1,5 +1,6 @@
 """The reply to a message the assistant did not understand (NLU fallback), counted as an unmet need; after a
 list of services, a message that names a condition is that follow-up instead."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker

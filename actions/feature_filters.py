@@ -1,6 +1,7 @@
-""""Only the free ones", "can I go without an appointment?", "any for women?": the last search again, only
+""" "Only the free ones", "can I go without an appointment?", "any for women?": the last search again, only
 services with that feature (`free=true`, `walk_in=true` at the directory) or for those people
 (`eligibility=women`). One follow-up intent (`filter_feature`) for all of them: the message says which."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
@@ -47,7 +48,7 @@ class EligibilityFilter(RefineAction):
         return "action_filter_eligibility"
 
     def combined(self, previous: str, named: str) -> str:
-        """"Without insurance" then "for women": both groups must hold (the directory's `eligibility` list)."""
+        """ "Without insurance" then "for women": both groups must hold (the directory's `eligibility` list)."""
         return ",".join(sorted(set(previous.split(",")) | set(named.split(","))))
 
     def labels(self, value: str, ui_language: str) -> Dict[str, str]:

@@ -1,5 +1,6 @@
 """What follow-ups on the last answer share: which list the last search showed, how much of it, the
 conditions added to it (they carry over to the next follow-up; a new question clears them), and cards."""
+
 import asyncio
 import logging
 from typing import Dict, List, Optional

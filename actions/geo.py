@@ -1,4 +1,5 @@
 """Shared locations: validation and distances (the directory orders results; the cards say how far)."""
+
 import math
 from typing import Any, Dict, Optional, Tuple
 

@@ -1,4 +1,5 @@
-""""Any that speak Tigrinya?": the last search again, only where the named language is spoken."""
+""" "Any that speak Tigrinya?": the last search again, only where the named language is spoken."""
+
 from typing import Dict, Text
 
 from babel import Locale, UnknownLocaleError

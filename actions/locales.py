@@ -1,4 +1,5 @@
 """Translated fragments (day names, language names, ...) from actions/locales/<lang>.yml."""
+
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict

@@ -1,4 +1,5 @@
-""""More": the next results of the latest list, never repeating a service already shown."""
+""" "More": the next results of the latest list, never repeating a service already shown."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker

@@ -1,4 +1,5 @@
-""""Which ones are open on Saturday?": the last search again, only services open then (city time zone)."""
+""" "Which ones are open on Saturday?": the last search again, only services open then (city time zone)."""
+
 from typing import Dict, Text
 
 from .opening_time import opening_label

@@ -2,6 +2,7 @@
 
 The words per language are in opening_times.yml; the values are the directory's `open` parameter.
 """
+
 import re
 from functools import lru_cache
 from pathlib import Path

@@ -4,6 +4,7 @@ The condition (with any other the same message names: "one in Eastgate that spea
 those added since the last new question (they carry over); when nothing fits them all, the answer says
 which condition could not be met and shows the same search without it, labelled.
 """
+
 from abc import abstractmethod
 from typing import Any, Dict, List, Text
 

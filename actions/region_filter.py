@@ -1,5 +1,6 @@
-""""Anything in Eastgate?", "anything in PM-1004?": the last search again, only services with an address
+""" "Anything in Eastgate?", "anything in PM-1004?": the last search again, only services with an address
 in that neighbourhood or with that postal code (the directory's own names and codes: actions/regions.py)."""
+
 from typing import Dict, Text
 
 from .refine import RefineAction

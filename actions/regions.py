@@ -4,6 +4,7 @@ and its postal codes, and finding one in a message.
 Read at most once a minute, so a name staff add to an address is understood without retraining. A name
 is found as whole words, in any letter case and with accents folded ("¿hay algo en eastgate?").
 """
+
 import asyncio
 import logging
 import re

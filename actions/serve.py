@@ -5,6 +5,7 @@ With ACTION_SERVER_TOKEN unset (local development) the server accepts any caller
 
     python -m actions.serve --port 5055      (host from SANIC_HOST, default 127.0.0.1)
 """
+
 import argparse
 import hmac
 import logging

@@ -1,4 +1,5 @@
 """Turns an HSDS service into the values of the `utter_service_card` response."""
+
 import json
 import math
 from datetime import date
@@ -129,11 +130,7 @@ def structured(service: Dict[str, Any], near: Optional[Point] = None) -> Dict[st
         "latitude": location.get("latitude"),
         "longitude": location.get("longitude"),
         "phone": _first(service.get("phones", [])).get("number"),
-        "schedules": [
-            {k: rule.get(k) for k in ("byday", "opens_at", "closes_at")}
-            for rule in service.get("schedules", [])
-            if rule.get("byday") and rule.get("opens_at") and rule.get("closes_at")
-        ],
+        "schedules": [{k: rule.get(k) for k in ("byday", "opens_at", "closes_at")} for rule in service.get("schedules", []) if rule.get("byday") and rule.get("opens_at") and rule.get("closes_at")],
         "languages": [lang.get("code") for lang in service.get("languages", []) if lang.get("code")],
         "documents": [d.get("document") for d in service.get("required_documents", []) if d.get("document")],
         "appointment_only": is_appointment_only(service),

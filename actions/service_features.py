@@ -2,6 +2,7 @@
 no appointment needed ("without booking", "sans rendez-vous"), as the directory's parameters
 (`free=true`, `walk_in=true`); and who may use them ("without insurance", "للنساء"), as its `eligibility`
 groups. The words per language are in `service_features.yml` and `eligibility.yml`."""
+
 import re
 from functools import lru_cache
 from pathlib import Path

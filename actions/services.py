@@ -1,4 +1,5 @@
 """Finding services in the directory for the newcomer's need, nearest first when a location is shared."""
+
 import asyncio
 import logging
 from typing import Any, Dict, List, Optional, Text
@@ -27,8 +28,15 @@ SHARE_LOCATION = "share_location"
 CATEGORY_SLOT, NEED_SLOT = "search_category", "search_need"
 # The conditions on the last search (a question or its follow-ups named them), by the directory's
 # parameter: the slot keeping each. A new question replaces them.
-FILTER_SLOTS = {"language": "search_language", "open": "search_open", "region": "search_region", "free": "search_free", "walk_in": "search_walk_in",
-                "eligibility": "search_eligibility", "postal_code": "search_postal_code"}
+FILTER_SLOTS = {
+    "language": "search_language",
+    "open": "search_open",
+    "region": "search_region",
+    "free": "search_free",
+    "walk_in": "search_walk_in",
+    "eligibility": "search_eligibility",
+    "postal_code": "search_postal_code",
+}
 LATITUDE_SLOT, LONGITUDE_SLOT = "latitude", "longitude"
 
 _client: Optional[DirectoryClient] = None
@@ -138,7 +146,7 @@ class ActionFindServices(NewcomerAction):
         return [SlotSet(CATEGORY_SLOT, category), SlotSet(NEED_SLOT, need)] + filters + self.events_on_failure(tracker)
 
     async def conditions_named(self, tracker: Tracker, category: str) -> Dict[str, str]:
-        """"A dentist who speaks Arabic in Westbrook": the conditions of the question itself; an emergency
+        """ "A dentist who speaks Arabic in Westbrook": the conditions of the question itself; an emergency
         gets every service at once, and a location share carries no words."""
         if category == "emergency" or intent_of(tracker) == SHARE_LOCATION:
             return {}
@@ -147,7 +155,13 @@ class ActionFindServices(NewcomerAction):
         return await conditions_in(tracker.latest_message.get("text") or "", self.language(tracker), category)
 
     async def search(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, category: str, need: Optional[str], near: Optional[Point], conditions: Dict[str, str],
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        category: str,
+        need: Optional[str],
+        near: Optional[Point],
+        conditions: Dict[str, str],
     ) -> Dict[str, str]:
         """Answers with the services; returns the conditions the list shown meets (kept for follow-ups)."""
         language = self.language(tracker)

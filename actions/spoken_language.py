@@ -5,6 +5,7 @@ Any language CLDR knows, named in any of the six interface languages (babel's na
 `spoken_languages.yml`. Arabic and Ukrainian inflect names ("بالتركي", "арабською"), so names are
 compared by their stems. "My language" is the conversation's language.
 """
+
 import re
 import unicodedata
 from functools import lru_cache

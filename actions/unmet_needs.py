@@ -18,6 +18,7 @@ dropped with a warning (an under-count, never a delay for the user).
     DIRECTORY_ANALYTICS_TOKEN  shared with the directory; unset: nothing is reported
     DIRECTORY_ANALYTICS_URL    default: DIRECTORY_API_URL without its /api, plus /analytics/unmet-needs
 """
+
 import datetime
 import logging
 import os
@@ -170,7 +171,7 @@ class Reporter:
                     break
                 reason = "HTTP 503"
             if attempt + 1 < self.attempts:
-                time.sleep(self.backoff * (2 ** attempt))
+                time.sleep(self.backoff * (2**attempt))
             else:
                 logger.warning("unmet-need report dropped after %d attempts: %s", self.attempts, reason)
         self.dropped += 1
@@ -199,8 +200,7 @@ def reporter() -> Optional[Reporter]:
         return _reporter
 
 
-def report(tracker: Tracker, outcome: str, category: Optional[str] = None, need: Optional[str] = None, language: str = "en",
-           near: Optional[Tuple[float, float]] = None) -> None:
+def report(tracker: Tracker, outcome: str, category: Optional[str] = None, need: Optional[str] = None, language: str = "en", near: Optional[Tuple[float, float]] = None) -> None:
     """Record one unmet need; returns at once whatever happens to the report. `near`: the search point."""
     try:
         target = reporter()

@@ -12,6 +12,7 @@ ACTION_TIMEOUT_SECONDS must be longer than the action server's own ACTION_BUDGET
 action's localized reply wins when only the backend is slow) and short enough that NLU, the call
 and the reply fit in the 4 s a user may wait.
 """
+
 import asyncio
 import logging
 import os
@@ -39,7 +40,9 @@ class ResilientActionEndpoint(EndpointConfig):
     """The action server's endpoint with a time limit and a fallback answer."""
 
     def __init__(
-        self, original: EndpointConfig, timeout: float,
+        self,
+        original: EndpointConfig,
+        timeout: float,
         local_actions: Optional[Dict[str, Callable[[Dict[str, Any]], Awaitable[Dict[str, Any]]]]] = None,
     ) -> None:
         super().__init__(
@@ -93,8 +96,10 @@ def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
     answer, measured with py-spy). Same errors, same message."""
     error = best_match(_action_result_validator().iter_errors(result))
     if error is not None:
-        error.message += (". Failed to validate Action server response from API, make sure your response from the Action endpoint is valid. "
-                          f"For more information about the format visit {DOCS_BASE_URL}/custom-actions")
+        error.message += (
+            ". Failed to validate Action server response from API, make sure your response from the Action endpoint is valid. "
+            f"For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+        )
         raise error
     return True
 

@@ -1,4 +1,4 @@
-""""Delete my conversation": Rasa erases it, then says whether it could.
+""" "Delete my conversation": Rasa erases it, then says whether it could.
 
 The rule for `delete_conversation` runs `action_delete_conversation`. It needs Rasa's own tracker
 store, which the action server cannot reach, so it runs inside Rasa: the action server's endpoint
@@ -12,6 +12,7 @@ A client that renders structured messages (the web widget sends `metadata.cards`
 {"custom": {"type": "conversation_deleted"}} with the confirmation: the one sign that the server
 erased the conversation (an apology or any other reply is not).
 """
+
 import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Dict, List

@@ -6,6 +6,7 @@ find_* questions: the sub-need named, or none for a plain category question) and
 confusions to
 docs/nlu-evaluation.md (and .json). Exits 1 when a language is below the threshold.
 """
+
 import argparse
 import asyncio
 import json
@@ -59,8 +60,17 @@ async def parse_all(model: Path, sets: Dict[str, List[tuple]]) -> Dict[str, list
         for text, intent, need in examples:
             parsed = await agent.parse_message(text)
             detected = next((e["value"] for e in parsed.get("entities", []) if e.get("entity") == "language"), None)
-            rows.append({"text": text, "intent": intent, "predicted": parsed["intent"]["name"], "confidence": parsed["intent"].get("confidence"), "language": detected,
-                         "need": need, "predicted_need": sub_need(parsed.get("entities"))})
+            rows.append(
+                {
+                    "text": text,
+                    "intent": intent,
+                    "predicted": parsed["intent"]["name"],
+                    "confidence": parsed["intent"].get("confidence"),
+                    "language": detected,
+                    "need": need,
+                    "predicted_need": sub_need(parsed.get("entities")),
+                }
+            )
         results[language] = rows
     return results
 
@@ -99,8 +109,7 @@ def write_report(summary: Dict[str, dict], threshold: float) -> None:
     lines = [
         "# NLU evaluation on held-out sets",
         "",
-        f"Held-out examples in `tests/nlu/<lang>.yml` (never used for training), parsed by the trained model. "
-        f"`make test` fails below macro-F1 {threshold:.2f}. Regenerate with `make eval`.",
+        f"Held-out examples in `tests/nlu/<lang>.yml` (never used for training), parsed by the trained model. " f"`make test` fails below macro-F1 {threshold:.2f}. Regenerate with `make eval`.",
         "",
         "| language | examples | intent accuracy | macro-F1 | language detected | language wrong | sub-need right | plain: no sub-need | most frequent confusions |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -111,10 +120,14 @@ def write_report(summary: Dict[str, dict], threshold: float) -> None:
             f"| {language} | {s['examples']} | {s['accuracy']:.3f} | {s['macro_f1']:.3f} | {s['language_detected']:.3f} | {s['language_wrong']:.3f}"
             f" | {ratio(s, 'sub_need')} | {ratio(s, 'plain')} | {confusions} |"
         )
-    lines += ["", "\"language detected\": share of messages whose language was identified correctly; the rest",
-              "either kept the conversation's language (nothing detected) or, under \"language wrong\", switched it.",
-              "\"sub-need right\": share of the find_* questions naming one sub-need (e.g. health-dentist) that got exactly it;",
-              "\"plain: no sub-need\": share of the category questions naming none that got none (counts in brackets).", ""]
+    lines += [
+        "",
+        '"language detected": share of messages whose language was identified correctly; the rest',
+        'either kept the conversation\'s language (nothing detected) or, under "language wrong", switched it.',
+        '"sub-need right": share of the find_* questions naming one sub-need (e.g. health-dentist) that got exactly it;',
+        '"plain: no sub-need": share of the category questions naming none that got none (counts in brackets).',
+        "",
+    ]
     REPORT.with_suffix(".md").write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -5,6 +5,7 @@ the current data/, config.yml, domain.yml, custom NLU components and the pinned 
 the packages that shape training;
 `save MODEL` records the fingerprint after training. Much faster than loading Rasa to ask.
 """
+
 import hashlib
 import sys
 from pathlib import Path

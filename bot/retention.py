@@ -6,6 +6,7 @@ N defaults to RETENTION_DAYS (30). With --every-hours the job repeats (the produ
 it as a process; Kubernetes runs it as a CronJob). Conversations kept in memory (the local profile)
 end with the process, so there is nothing to do there.
 """
+
 import argparse
 import logging
 import os

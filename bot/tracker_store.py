@@ -6,6 +6,7 @@ turn, so nothing of the conversation is written back. The SQL store also erases 
 for longer than the retention period (bot/retention.py). endpoints.yml / endpoints.production.yml
 name these classes.
 """
+
 import logging
 import re
 import time
@@ -85,9 +86,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         """Only events older than the cutoff: a conversation resumed while the job runs keeps its new events."""
         for start in range(0, len(senders), 500):
             batch = senders[start : start + 500]
-            session.query(self.SQLEvent).filter(
-                self.SQLEvent.sender_id.in_(batch), self.SQLEvent.timestamp < cutoff
-            ).delete(synchronize_session=False)
+            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id.in_(batch), self.SQLEvent.timestamp < cutoff).delete(synchronize_session=False)
 
     def conversation_count(self) -> int:
         with self.session_scope() as session:

@@ -1,4 +1,5 @@
 """Reading this package's YAML files (read once per process)."""
+
 from functools import lru_cache
 from pathlib import Path
 from typing import Any

@@ -1,5 +1,6 @@
 """The assistant's languages (contracts/languages.yml): which, in what order, which is the default,
 which are written right to left, and what a language code is called."""
+
 from typing import Dict, FrozenSet, Tuple
 
 from ._data import HERE, load

@@ -5,6 +5,7 @@ as its taxonomy, so a code the bot sends is a term the API knows (`taxonomy_term
 
 The bot's names for a need are derived here and nowhere else: the intent that asks for a category and
 the response that introduces its services. tests/test_contracts.py checks domain.yml has them."""
+
 from typing import Dict, FrozenSet, Optional, Tuple
 
 from ._data import PROJECT_ROOT, load

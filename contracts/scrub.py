@@ -1,6 +1,7 @@
 """Anonymising an example phrasing of a message the assistant did not understand. The action server
 scrubs before it reports (actions/unmet_needs.py) and the directory scrubs again whatever it receives
 (directory/analytics/recording.py): one set of rules for both."""
+
 import re
 import unicodedata
 

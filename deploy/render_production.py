@@ -10,6 +10,7 @@ and OUT_DIR/nginx/nginx.conf.
 supervisord, not honcho: honcho stops every process when one exits, so one crashed replica (the OOM
 killer's SIGKILL) took the whole service down; supervisord restarts the one that exited.
 """
+
 import ipaddress
 import shlex
 import os
@@ -38,8 +39,7 @@ def processes(ports: list, nginx_conf: Path) -> dict:
     """name -> shell command line (${VARIABLES} expanded by /bin/sh when the process starts)."""
     venv = ROOT / ".venv" / "bin"
     lines = [
-        f"directory: {venv}/gunicorn --chdir {ROOT}/directory directory_site.wsgi --bind ${{DIRECTORY_HOST}}:${{DIRECTORY_PORT}}"
-        " --workers ${DIRECTORY_WORKERS:-2} --threads 4 --log-level warning",
+        f"directory: {venv}/gunicorn --chdir {ROOT}/directory directory_site.wsgi --bind ${{DIRECTORY_HOST}}:${{DIRECTORY_PORT}}" " --workers ${DIRECTORY_WORKERS:-2} --threads 4 --log-level warning",
         f"actions: {venv}/python -m actions.serve --port ${{ACTION_PORT}}",
     ]
     for n, port in enumerate(ports, start=1):

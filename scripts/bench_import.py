@@ -9,6 +9,7 @@ CITY_BOUNDS=off (the package is Miami-shaped). --baseline also times the directo
 (e.g. `main` before the bulk import) in the same run, side by side. Prints the seconds and the
 applied counts; `make bench` records them in docs/benchmarks.md. Nothing is asserted.
 """
+
 import argparse
 import os
 import sqlite3
@@ -54,8 +55,7 @@ def measure(code: Path, package: Path, work: Path, label: str) -> Dict[str, obje
     for step, extra in (("dry run", ["--dry-run"]), ("apply", [])):
         print(f"{label}: {step} ...", flush=True)
         started = time.monotonic()
-        done = subprocess.run(manage + ["import_hsds", str(package), "--source", "bench-211", *extra],
-                              cwd=code, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(manage + ["import_hsds", str(package), "--source", "bench-211", *extra], cwd=code, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         result[step] = time.monotonic() - started
         if done.returncode != 0:
             result[f"{step} failed"] = (done.stdout + done.stderr)[-2000:]

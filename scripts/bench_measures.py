@@ -1,5 +1,6 @@
 """The measurements `make bench` (scripts/benchmark.py) takes: the machine, NLU parses, conversations
 through the REST channel, directory searches and their SQL query counts, the fuzz runs, training."""
+
 import asyncio
 import json
 import os
@@ -37,25 +38,66 @@ RAW = ROOT / "var" / "benchmarks.json"  # the raw figures; `scripts/benchmark.py
 # What users feel: greetings, service questions and the follow-ups on the answer (more, a language, a time,
 # free of charge), each turn tagged with its kind so that the page reports each kind's latency.
 CONVERSATIONS = {
-    "en": [("greeting", "hello"), ("question", "I need a place to stay tonight"), ("follow-up", "show me more"),
-           ("follow-up", "any that speak Arabic?"), ("question", "I'm looking for a job"), ("follow-up", "only the free ones"), ("greeting", "thanks")],
-    "es": [("greeting", "hola, buenas tardes"), ("question", "necesito un médico por favor"), ("follow-up", "¿hay más?"),
-           ("follow-up", "¿alguno abre el sábado?"), ("question", "busco trabajo"), ("follow-up", "¿alguno sin cita?"), ("greeting", "gracias")],
-    "fr": [("greeting", "bonjour"), ("question", "je cherche un medecin pour mon fils"), ("follow-up", "d'autres ?"),
-           ("follow-up", "lesquels parlent arabe ?"), ("question", "je cherche un logement"), ("follow-up", "seulement les gratuits"), ("greeting", "merci")],
-    "ar": [("greeting", "السلام عليكم"), ("question", "مرحبا، بدي شغل بأسرع وقت"), ("follow-up", "في غيرهم؟"),
-           ("follow-up", "في حدا بيحكي تركي؟"), ("question", "أحتاج طبيب أسنان"), ("follow-up", "في شي مجاني؟"), ("greeting", "شكرا")],
-    "uk": [("greeting", "Привіт!"), ("question", "шукаю житло для сімʼї з двома дітьми"), ("follow-up", "а ще є?"),
-           ("follow-up", "які відкриті в суботу?"), ("question", "потрібен лікар"), ("follow-up", "тільки безкоштовні"), ("greeting", "дякую")],
-    "fa": [("greeting", "سلام، خوبی؟"), ("question", "کلاس زبان برای بزرگسالان کجاست؟"), ("follow-up", "بیشتر نشون بده"),
-           ("follow-up", "کدوما عربی صحبت می‌کنن؟"), ("question", "دنبال کار می‌گردم"), ("follow-up", "فقط رایگان‌ها"), ("greeting", "ممنون")],
+    "en": [
+        ("greeting", "hello"),
+        ("question", "I need a place to stay tonight"),
+        ("follow-up", "show me more"),
+        ("follow-up", "any that speak Arabic?"),
+        ("question", "I'm looking for a job"),
+        ("follow-up", "only the free ones"),
+        ("greeting", "thanks"),
+    ],
+    "es": [
+        ("greeting", "hola, buenas tardes"),
+        ("question", "necesito un médico por favor"),
+        ("follow-up", "¿hay más?"),
+        ("follow-up", "¿alguno abre el sábado?"),
+        ("question", "busco trabajo"),
+        ("follow-up", "¿alguno sin cita?"),
+        ("greeting", "gracias"),
+    ],
+    "fr": [
+        ("greeting", "bonjour"),
+        ("question", "je cherche un medecin pour mon fils"),
+        ("follow-up", "d'autres ?"),
+        ("follow-up", "lesquels parlent arabe ?"),
+        ("question", "je cherche un logement"),
+        ("follow-up", "seulement les gratuits"),
+        ("greeting", "merci"),
+    ],
+    "ar": [
+        ("greeting", "السلام عليكم"),
+        ("question", "مرحبا، بدي شغل بأسرع وقت"),
+        ("follow-up", "في غيرهم؟"),
+        ("follow-up", "في حدا بيحكي تركي؟"),
+        ("question", "أحتاج طبيب أسنان"),
+        ("follow-up", "في شي مجاني؟"),
+        ("greeting", "شكرا"),
+    ],
+    "uk": [
+        ("greeting", "Привіт!"),
+        ("question", "шукаю житло для сімʼї з двома дітьми"),
+        ("follow-up", "а ще є?"),
+        ("follow-up", "які відкриті в суботу?"),
+        ("question", "потрібен лікар"),
+        ("follow-up", "тільки безкоштовні"),
+        ("greeting", "дякую"),
+    ],
+    "fa": [
+        ("greeting", "سلام، خوبی؟"),
+        ("question", "کلاس زبان برای بزرگسالان کجاست؟"),
+        ("follow-up", "بیشتر نشون بده"),
+        ("follow-up", "کدوما عربی صحبت می‌کنن؟"),
+        ("question", "دنبال کار می‌گردم"),
+        ("follow-up", "فقط رایگان‌ها"),
+        ("greeting", "ممنون"),
+    ],
 }
 TURN_KINDS = ("greeting", "question", "follow-up")
 
 
 # Replies that mean a turn failed behind the scenes (time budget, action timeout, directory down).
 APOLOGIES = {v["text"] for name in ("utter_something_went_wrong", "utter_directory_unavailable") for v in DOMAIN["responses"][name]}
-
 
 
 def workload() -> Dict[str, object]:
@@ -184,8 +226,13 @@ async def conversations(rasa_url: str, concurrent: int, time_limit: float = 120.
         await asyncio.gather(*(user(n) for n in range(concurrent)))
         elapsed = time.perf_counter() - started
     return {
-        "turns": len(latencies), "errors": errors, "seconds": elapsed, "per_second": len(latencies) / elapsed,
-        "p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "p99": percentile(latencies, 99),
+        "turns": len(latencies),
+        "errors": errors,
+        "seconds": elapsed,
+        "per_second": len(latencies) / elapsed,
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
         "p50_by_kind": {kind: percentile(times, 50) for kind, times in by_kind.items() if times},
     }
 
@@ -196,15 +243,34 @@ def directory_searches(api: str) -> Dict[str, Dict[str, float]]:
         "sub-need: `taxonomy_term_id=health-dentist&status=active&per_page=3&full=true`": {"taxonomy_term_id": "health-dentist", "status": "active", "per_page": 3, "full": "true"},
         # What a service question and its follow-ups ask (actions/directory_client.py): ranked, filtered, paged.
         "service question: `taxonomy_term_id=health-doctor&rank=relevance&lang=ar` (+ status, per_page=3, full)": {
-            "taxonomy_term_id": "health-doctor", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "ar"},
-        "category question: `taxonomy_term_id=health&rank=relevance&lang=ar`": {
-            "taxonomy_term_id": "health", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "ar"},
+            "taxonomy_term_id": "health-doctor",
+            "status": "active",
+            "per_page": 3,
+            "full": "true",
+            "rank": "relevance",
+            "lang": "ar",
+        },
+        "category question: `taxonomy_term_id=health&rank=relevance&lang=ar`": {"taxonomy_term_id": "health", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "ar"},
         "follow-up: `... &language=ti&open=sa`": {
-            "taxonomy_term_id": "health-doctor", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "en", "language": "ti", "open": "sa"},
-        "follow-up: `... &region=Eastgate`": {
-            "taxonomy_term_id": "housing", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "en", "region": "Eastgate"},
+            "taxonomy_term_id": "health-doctor",
+            "status": "active",
+            "per_page": 3,
+            "full": "true",
+            "rank": "relevance",
+            "lang": "en",
+            "language": "ti",
+            "open": "sa",
+        },
+        "follow-up: `... &region=Eastgate`": {"taxonomy_term_id": "housing", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "en", "region": "Eastgate"},
         "more: `taxonomy_term_id=employment&rank=relevance&page=2`": {
-            "taxonomy_term_id": "employment", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "uk", "page": 2},
+            "taxonomy_term_id": "employment",
+            "status": "active",
+            "per_page": 3,
+            "full": "true",
+            "rank": "relevance",
+            "lang": "uk",
+            "page": 2,
+        },
         "text search: `search=clinic&per_page=20`": {"search": "clinic", "per_page": 20},
         "a page of 100 full services: `per_page=100&full=true`": {"per_page": 100, "full": "true"},
     }
@@ -239,8 +305,7 @@ print(json.dumps(counts))
 
 
 def query_counts(database_url: str) -> Dict[str, int]:
-    output = subprocess.run([str(VENV_BIN / "python"), "-c", QUERY_COUNT_SNIPPET], cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url},
-                            capture_output=True, text=True, check=True).stdout
+    output = subprocess.run([str(VENV_BIN / "python"), "-c", QUERY_COUNT_SNIPPET], cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url}, capture_output=True, text=True, check=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -250,13 +315,34 @@ def fuzz() -> Dict[str, object]:
     schemathesis_examples = os.environ.get("SCHEMATHESIS_EXAMPLES", "200")
     started = time.monotonic()
     run = subprocess.run(
-        [str(VENV_BIN / "python"), "-m", "pytest", "tests/reliability/test_hostile_input.py", "tests/reliability/test_directory_fuzz.py",
-         "-q", "-p", "no:randomly", "-k", "fuzzed or conforms", "-o", "timeout=3600"],
-        cwd=ROOT, env={**os.environ, "FUZZ_EXAMPLES": examples, "SCHEMATHESIS_EXAMPLES": schemathesis_examples}, capture_output=True, text=True, timeout=3600,
+        [
+            str(VENV_BIN / "python"),
+            "-m",
+            "pytest",
+            "tests/reliability/test_hostile_input.py",
+            "tests/reliability/test_directory_fuzz.py",
+            "-q",
+            "-p",
+            "no:randomly",
+            "-k",
+            "fuzzed or conforms",
+            "-o",
+            "timeout=3600",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "FUZZ_EXAMPLES": examples, "SCHEMATHESIS_EXAMPLES": schemathesis_examples},
+        capture_output=True,
+        text=True,
+        timeout=3600,
     )
     summary = [line for line in run.stdout.splitlines() if " passed" in line or " failed" in line or " error" in line]
-    return {"examples": int(examples), "schemathesis_examples": int(schemathesis_examples), "seconds": time.monotonic() - started,
-            "ok": run.returncode == 0, "summary": summary[-1].strip("= ") if summary else run.stdout[-300:]}
+    return {
+        "examples": int(examples),
+        "schemathesis_examples": int(schemathesis_examples),
+        "seconds": time.monotonic() - started,
+        "ok": run.returncode == 0,
+        "summary": summary[-1].strip("= ") if summary else run.stdout[-300:],
+    }
 
 
 def train() -> Dict[str, float]:

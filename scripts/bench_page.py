@@ -1,5 +1,6 @@
 """The benchmark page (docs/benchmarks.md) from the measured figures; the findings prose is
 docs/benchmark-findings.md, edited by hand and appended as it is."""
+
 import math
 import os
 import time
@@ -44,8 +45,13 @@ def turns_table(turns: Dict[int, Dict[str, float]]) -> List[str]:
     one_user = (turns.get(1) or {}).get("p50_by_kind")
     if one_user:
         question = one_user.get("question")
-        lines += ["", "p50 per kind of turn at one user (ms): " + ", ".join(f"{kind} {ms(value)}" for kind, value in one_user.items())
-                  + (f"; a service question ≤ 100 ms: {verdict(question <= 0.100)}" if question is not None else "") + "."]
+        lines += [
+            "",
+            "p50 per kind of turn at one user (ms): "
+            + ", ".join(f"{kind} {ms(value)}" for kind, value in one_user.items())
+            + (f"; a service question ≤ 100 ms: {verdict(question <= 0.100)}" if question is not None else "")
+            + ".",
+        ]
     return lines
 
 
@@ -219,9 +225,11 @@ def render(facts: Dict[str, str], report: Dict, workload: Dict) -> str:
     lines += ["", "## Hostile input, long runs", ""]
     if "fuzz" in report:
         f = report["fuzz"]
-        lines.append(f"{f['examples']:,} fuzzed messages through the REST channel (`tests/reliability/test_hostile_input.py`) and schemathesis with "
-                     f"{f['schemathesis_examples']} examples per directory API operation: {'passed' if f['ok'] else '**failed**'} in {f['seconds'] / 60:.1f} min "
-                     f"(`{f['summary']}`).")
+        lines.append(
+            f"{f['examples']:,} fuzzed messages through the REST channel (`tests/reliability/test_hostile_input.py`) and schemathesis with "
+            f"{f['schemathesis_examples']} examples per directory API operation: {'passed' if f['ok'] else '**failed**'} in {f['seconds'] / 60:.1f} min "
+            f"(`{f['summary']}`)."
+        )
     else:
         lines.append("Not run this time (`BENCH_FUZZ=0`).")
     lines += ["", *FINDINGS.read_text(encoding="utf-8").splitlines(), ""]

@@ -25,6 +25,7 @@ Environment:
 
 `scripts/benchmark.py --fuzz` runs only the fuzz step and updates the page.
 """
+
 import asyncio
 import json
 import os
@@ -49,11 +50,28 @@ from bench_page import render  # noqa: E402
 from servers import MODEL, RASA_SERVING_THREADS, VENV_BIN, ServerProcess, action_server, directory_server, free_port, prepare_directory_database  # noqa: E402
 
 from bench_measures import (  # noqa: E402
-    CONCURRENCY, PROD_REPLICAS, PROFILES, RATE_LIMITS_OFF, RAW, conversations, directory_searches, fuzz,
-    machine_facts, load_average, parse_in_process, parse_over_http, pid_rss_mb, query_counts, rss_mb, timed_start, train, workload,
+    CONCURRENCY,
+    PROD_REPLICAS,
+    PROFILES,
+    RATE_LIMITS_OFF,
+    RAW,
+    conversations,
+    directory_searches,
+    fuzz,
+    machine_facts,
+    load_average,
+    parse_in_process,
+    parse_over_http,
+    pid_rss_mb,
+    query_counts,
+    rss_mb,
+    timed_start,
+    train,
+    workload,
 )
 
 OUT = ROOT / "docs" / "benchmarks.md"
+
 
 def dev_profile(work: Path, servers: List[ServerProcess], report: Dict[str, object]) -> None:
     """`make run`: one Rasa process; also NLU parsing and directory search with 10,000 services."""
@@ -81,9 +99,27 @@ def dev_profile(work: Path, servers: List[ServerProcess], report: Dict[str, obje
             env.setdefault(variable, os.environ.get(variable, ""))
     rasa = ServerProcess(
         "rasa-bench",
-        [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(port), "--credentials", "credentials.yml",
-         "--endpoints", "endpoints.yml", "--enable-api", "--auth-token", token],
-        port, "/", env=env, timeout=240,
+        [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--model",
+            str(MODEL),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+            "--enable-api",
+            "--auth-token",
+            token,
+        ],
+        port,
+        "/",
+        env=env,
+        timeout=240,
     )
     servers.append(rasa)
     ready["Rasa (model loaded, channels up)"] = timed_start(rasa)
@@ -125,7 +161,10 @@ def production_profile() -> Dict[str, object]:
         ready = {"PostgreSQL + Redis (scripts/datastores, new data folder)": time.monotonic() - started}
         print(f"production profile: directory on PostgreSQL, action server, {PROD_REPLICAS} Rasa replicas ...", flush=True)
         stack = start_services(
-            stores, secrets.token_urlsafe(24), replicas=PROD_REPLICAS, directory_workers=2,
+            stores,
+            secrets.token_urlsafe(24),
+            replicas=PROD_REPLICAS,
+            directory_workers=2,
             # As scripts/run-production: the directory requires its secret key and runs without debug.
             directory_env={"DIRECTORY_SECRET_KEY": secrets.token_urlsafe(40), "DIRECTORY_REQUIRE_SECRET_KEY": "1", "DIRECTORY_DEBUG": "0"},
             # As deploy/render_production.py runs them: behind nginx, the client's address comes from X-Forwarded-For.
@@ -147,8 +186,7 @@ def production_profile() -> Dict[str, object]:
         result["turns_load"] = load_average()
         result["turns"] = {c: asyncio.run(conversations(nginx.url, c)) for c in CONCURRENCY}
         rss = {server.name: rss_mb(server) for server in servers}
-        for name, pid_file in (("PostgreSQL", Path(stores.env["PROD_DATA_DIR"]) / "postgres" / "data" / "postmaster.pid"),
-                               ("Redis", Path(stores.env["PROD_DATA_DIR"]) / "redis" / "redis.pid")):
+        for name, pid_file in (("PostgreSQL", Path(stores.env["PROD_DATA_DIR"]) / "postgres" / "data" / "postmaster.pid"), ("Redis", Path(stores.env["PROD_DATA_DIR"]) / "redis" / "redis.pid")):
             try:
                 rss[name] = pid_rss_mb(int(pid_file.read_text().split()[0]))
             except (OSError, ValueError, IndexError):
@@ -201,8 +239,6 @@ def main() -> int:
     OUT.write_text(render(facts, report, workload()), encoding="utf-8")
     print(f"wrote {OUT.relative_to(ROOT)}")
     return 0
-
-
 
 
 if __name__ == "__main__":

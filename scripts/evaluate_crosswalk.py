@@ -1,6 +1,7 @@
 """Evaluate the crosswalk suggestions on the held-out terms and write docs/crosswalk-evaluation.md (`make eval`).
 
 Runs against a throw-away SQLite directory holding only our taxonomy (tests/django_harness.py)."""
+
 import sys
 import tempfile
 from pathlib import Path

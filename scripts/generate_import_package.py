@@ -11,6 +11,7 @@ status, the same taxonomy link twice. Every record is valid once normalised, so 
 import applies everything when run with CITY_PHONE_REGION=US and CITY_BOUNDS=off (Miami numbers and
 coordinates). The same SERVICES and seed always write the same files.
 """
+
 import csv
 import random
 import sys
@@ -31,8 +32,7 @@ COLUMNS = {
     "taxonomy_terms": "id code name description parent_id taxonomy_id",
     "attributes": "id link_id taxonomy_term_id link_entity",
 }
-WORDS = ("community food family youth senior legal health dental housing shelter job career language "
-         "immigrant refugee women children clinic counselling transit utility tax school").split()
+WORDS = ("community food family youth senior legal health dental housing shelter job career language " "immigrant refugee women children clinic counselling transit utility tax school").split()
 KINDS = ("Center", "Services", "Alliance", "Network", "Clinic", "Outreach", "Foundation", "Ministries")
 LANGUAGES = ("English", "Spanish", "Haitian Creole", "Creole", "French", "Portuguese", "Russian", "Arabic", "Español")
 DAYS = ("MO,TU,WE,TH,FR", "MO,WE,FR", "TU,TH", "SA", "MO", "TU", "WE", "TH", "FR")
@@ -72,46 +72,83 @@ def package_rows(services: int = 4000, seed: int = SEED) -> Dict[str, list]:
     for number in range(1, terms + 1):
         parent = "" if number <= 10 else str(rng.randint(1, 10))
         letters = "ABDFHLNPRT"[(number - 1) % 10]
-        tables["taxonomy_terms"].append({
-            "id": str(number), "code": f"{letters}{letters}-{1000 + number}.{number % 7 * 100:04d}",
-            "name": f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {number}", "description": "A category of services.",
-            "parent_id": parent, "taxonomy_id": "1",
-        })
+        tables["taxonomy_terms"].append(
+            {
+                "id": str(number),
+                "code": f"{letters}{letters}-{1000 + number}.{number % 7 * 100:04d}",
+                "name": f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {number}",
+                "description": "A category of services.",
+                "parent_id": parent,
+                "taxonomy_id": "1",
+            }
+        )
     for number in range(1, organizations + 1):
-        tables["organizations"].append({
-            "id": str(number), "name": f"{_name(rng)} {number}", "description": "A community organisation.",
-            "email": f"info{number}@example.org", "website": rng.choice((f"www.org{number}.example.org", f"https://org{number}.example.org")),
-        })
+        tables["organizations"].append(
+            {
+                "id": str(number),
+                "name": f"{_name(rng)} {number}",
+                "description": "A community organisation.",
+                "email": f"info{number}@example.org",
+                "website": rng.choice((f"www.org{number}.example.org", f"https://org{number}.example.org")),
+            }
+        )
         for place in range(rng.choice((1, 1, 1, 2))):
             location = len(tables["locations"]) + 1
-            tables["locations"].append({
-                "id": str(location), "location_type": "physical", "organization_id": str(number), "name": f"Site {location}",
-                "latitude": f"{25.55 + rng.random() * 0.4:.8f}", "longitude": f"{-80.45 + rng.random() * 0.3:.8f}",
-            })
-            tables["addresses"].append({
-                "id": str(location), "location_id": str(location), "address_1": f"{rng.randint(1, 9999)} NW {rng.randint(1, 200)}th St",
-                "city": "Miami", "state_province": "FL", "postal_code": f"331{rng.randint(10, 99)}", "country": "US", "address_type": "physical",
-            })
+            tables["locations"].append(
+                {
+                    "id": str(location),
+                    "location_type": "physical",
+                    "organization_id": str(number),
+                    "name": f"Site {location}",
+                    "latitude": f"{25.55 + rng.random() * 0.4:.8f}",
+                    "longitude": f"{-80.45 + rng.random() * 0.3:.8f}",
+                }
+            )
+            tables["addresses"].append(
+                {
+                    "id": str(location),
+                    "location_id": str(location),
+                    "address_1": f"{rng.randint(1, 9999)} NW {rng.randint(1, 200)}th St",
+                    "city": "Miami",
+                    "state_province": "FL",
+                    "postal_code": f"331{rng.randint(10, 99)}",
+                    "country": "US",
+                    "address_type": "physical",
+                }
+            )
     locations_of: Dict[str, list] = {}
     for location in tables["locations"]:
         locations_of.setdefault(location["organization_id"], []).append(location["id"])
     for number in range(1, services + 1):
         organization = str((number - 1) % organizations + 1)
         service = str(number)
-        tables["services"].append({
-            "id": service, "organization_id": organization, "name": f"{_name(rng)} program {number}",
-            "description": "Help for residents of the county.", "url": rng.choice(("", f"www.org{organization}.example.org/s{number}")),
-            "email": "", "status": "" if number % 97 == 0 else "active", "eligibility_description": "Residents of the county.",
-        })
+        tables["services"].append(
+            {
+                "id": service,
+                "organization_id": organization,
+                "name": f"{_name(rng)} program {number}",
+                "description": "Help for residents of the county.",
+                "url": rng.choice(("", f"www.org{organization}.example.org/s{number}")),
+                "email": "",
+                "status": "" if number % 97 == 0 else "active",
+                "eligibility_description": "Residents of the county.",
+            }
+        )
         tables["service_at_location"].append({"id": service, "service_id": service, "location_id": rng.choice(locations_of[organization])})
         tables["phones"].append({"id": service, "service_id": service, "number": _phone(rng), "type": "voice"})
     # Exactly 2.75 opening-hour rows, 6.5 taxonomy links and 1.5 languages per service, spread at random.
     for index in range(services * 11 // 4):
         service = str(index % services + 1)
-        tables["schedules"].append({
-            "id": str(index + 1), "service_id": service, "freq": "WEEKLY", "byday": rng.choice(DAYS),
-            "opens_at": rng.choice(OPENS[:5]), "closes_at": rng.choice(CLOSES),
-        })
+        tables["schedules"].append(
+            {
+                "id": str(index + 1),
+                "service_id": service,
+                "freq": "WEEKLY",
+                "byday": rng.choice(DAYS),
+                "opens_at": rng.choice(OPENS[:5]),
+                "closes_at": rng.choice(CLOSES),
+            }
+        )
     links = set()
     for index in range(services * 13 // 2):
         service = str(index % services + 1)

@@ -6,6 +6,7 @@
 Only for a throw-away database (make bench uses a temporary one): the clones are named
 "<demo name> #<n>" and are indistinguishable from real services to the API.
 """
+
 import os
 import sys
 import uuid

@@ -3,6 +3,7 @@
 `server` is a started ServerProcess (or anything with `.url`) or a base URL such as nginx's in front of
 the replicas. `language` goes into the metadata as the widget sends it.
 """
+
 import time
 import uuid
 from typing import List, Optional, Tuple
@@ -21,8 +22,7 @@ def new_sender(prefix: str = "test") -> str:
     return f"{prefix}-{uuid.uuid4()}"
 
 
-def post_message(server, text: str, sender: Optional[str] = None, language: Optional[str] = None,
-                 metadata: Optional[dict] = None, timeout: float = 30, **fields) -> requests.Response:
+def post_message(server, text: str, sender: Optional[str] = None, language: Optional[str] = None, metadata: Optional[dict] = None, timeout: float = 30, **fields) -> requests.Response:
     """The raw answer, for tests of status codes and error bodies."""
     if language:
         metadata = {**(metadata or {}), "language": language}

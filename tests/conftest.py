@@ -128,8 +128,17 @@ def hsds_entity_schema():
 # browsers or models (`pytestmark = pytest.mark.servers`) or by a parameter that needs one. Every other test
 # is marked `fast`. tests/test_tiers.py checks the fast tier's collection against what the code starts.
 SERVER_FIXTURES = {
-    "directory", "directory_api", "actions", "rasa", "providers", "rasa_port",
-    "production_directory", "tls_proxy", "two_directories", "stores", "postgres_database",
+    "directory",
+    "directory_api",
+    "actions",
+    "rasa",
+    "providers",
+    "rasa_port",
+    "production_directory",
+    "tls_proxy",
+    "two_directories",
+    "stores",
+    "postgres_database",
 }
 
 

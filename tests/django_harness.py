@@ -10,6 +10,7 @@ process must not open.
 sees nor leaves records in another module's database, whatever state that module left its connection
 in. Each test's writes are rolled back by `rolled_back()`, like django.test.TestCase.
 """
+
 import contextlib
 import copy
 import os
@@ -33,13 +34,13 @@ def setup() -> None:
     django.setup()
 
 
-def run_script(code: str, database_url: Optional[str], *args: str, env: Optional[Dict[str, str]] = None,
-               stdin: Optional[str] = None, timeout: float = 180, check: bool = True) -> subprocess.CompletedProcess:
+def run_script(
+    code: str, database_url: Optional[str], *args: str, env: Optional[Dict[str, str]] = None, stdin: Optional[str] = None, timeout: float = 180, check: bool = True
+) -> subprocess.CompletedProcess:
     """`code` in a Python process of its own with Django set up (setup()) on `database_url` (None: the
     environment's); `args` are its sys.argv[1:]. Output as text; check=True fails on a non-zero exit."""
     environment = {**os.environ, **({"DATABASE_URL": database_url} if database_url else {}), **(env or {})}
-    done = subprocess.run([sys.executable, "-c", SCRIPT_SETUP + code, *args], cwd=TESTS.parent, env=environment,
-                          input=stdin, capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run([sys.executable, "-c", SCRIPT_SETUP + code, *args], cwd=TESTS.parent, env=environment, input=stdin, capture_output=True, text=True, timeout=timeout)
     if check:
         assert done.returncode == 0, f"the Django script failed:\n{done.stderr[-3000:]}"
     return done
@@ -60,8 +61,7 @@ def throwaway_database(folder: Path, demo_city: bool = True):
         own_environment = False
     previous = connections["default"]
     settings_dict = copy.deepcopy(previous.settings_dict)
-    settings_dict.update(ENGINE="django.db.backends.sqlite3", NAME=str(folder / "directory.sqlite3"),
-                         OPTIONS={}, HOST="", PORT="", USER="", PASSWORD="")
+    settings_dict.update(ENGINE="django.db.backends.sqlite3", NAME=str(folder / "directory.sqlite3"), OPTIONS={}, HOST="", PORT="", USER="", PASSWORD="")
     connections["default"] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
     try:
         call_command("migrate", interactive=False, verbosity=0)

@@ -4,6 +4,7 @@ Records what the assistant sends; answers the minimal success shapes the connect
 that Telegram refuses to acknowledge a callback query whose id starts with EXPIRED_QUERY (as it does
 for a query older than its limit).
 """
+
 import json
 import threading
 import time

@@ -4,6 +4,7 @@ With `upstream` (the real directory's API URL) and mode 'ok' it forwards every r
 real directory, so a test can switch a fault on and off at run time (`faulty.mode = ...`) and
 `down()` / `up()` stop and restart listening on the same port (connection refused meanwhile).
 """
+
 import json
 import threading
 import time
@@ -15,14 +16,18 @@ import requests
 
 # One unverified service (no assured_date), for the 'one_service' mode.
 ONE_SERVICE = {
-    "id": "00000000-0000-4000-8000-000000000001", "name": "Unverified Test Service", "status": "active",
-    "phones": [{"id": "p1", "number": "+442079460000"}], "schedules": [], "languages": [], "required_documents": [],
-    "service_at_locations": [{"id": "sal1", "location": {"id": "l1", "location_type": "physical", "latitude": 47.0162, "longitude": 8.0903,
-                                                          "addresses": [{"address_1": "1 Test Street", "city": "Port Meridian"}]}}],
+    "id": "00000000-0000-4000-8000-000000000001",
+    "name": "Unverified Test Service",
+    "status": "active",
+    "phones": [{"id": "p1", "number": "+442079460000"}],
+    "schedules": [],
+    "languages": [],
+    "required_documents": [],
+    "service_at_locations": [
+        {"id": "sal1", "location": {"id": "l1", "location_type": "physical", "latitude": 47.0162, "longitude": 8.0903, "addresses": [{"address_1": "1 Test Street", "city": "Port Meridian"}]}}
+    ],
 }
-ONE_SERVICE_PAGE = json.dumps(
-    {"total_items": 1, "total_pages": 1, "page_number": 1, "size": 1, "first_page": True, "last_page": True, "empty": False, "contents": [ONE_SERVICE]}
-).encode()
+ONE_SERVICE_PAGE = json.dumps({"total_items": 1, "total_pages": 1, "page_number": 1, "size": 1, "first_page": True, "last_page": True, "empty": False, "contents": [ONE_SERVICE]}).encode()
 EMPTY_PAGE = b'{"total_items": 0, "total_pages": 1, "page_number": 1, "size": 0, "first_page": true, "last_page": true, "empty": true, "contents": []}'
 
 
@@ -89,7 +94,7 @@ class FaultyDirectory:
         if not self.upstream:
             return 502, b"no upstream"
         # path is /api/...; upstream ends in /api
-        response = self._upstream_session.get(self.upstream + path[len("/api"):], timeout=10)
+        response = self._upstream_session.get(self.upstream + path[len("/api") :], timeout=10)
         return response.status_code, response.content
 
     def down(self) -> None:

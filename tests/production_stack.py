@@ -4,6 +4,7 @@ folder, the directory on PostgreSQL, the action server behind its token, Rasa re
 conversations (SQL tracker store + Redis lock store, endpoints.production.yml) and nginx in front of
 them, configured by deploy/render_production.py as `make run-prod` is.
 """
+
 import os
 import secrets
 import shutil
@@ -61,8 +62,12 @@ class Datastores:
 
 
 def start_services(
-    stores: Datastores, action_token: str, replicas: int = 2, rasa_env: Optional[Dict[str, str]] = None,
-    directory_env: Optional[Dict[str, str]] = None, directory_workers: int = 1,
+    stores: Datastores,
+    action_token: str,
+    replicas: int = 2,
+    rasa_env: Optional[Dict[str, str]] = None,
+    directory_env: Optional[Dict[str, str]] = None,
+    directory_workers: int = 1,
 ) -> Dict[str, object]:
     """Directory (on the stores' PostgreSQL), action server and `replicas` Rasa processes, started.
 

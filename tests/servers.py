@@ -1,4 +1,5 @@
 """Start the product's real servers (directory, action server, Rasa) on free loopback ports."""
+
 import os
 import signal
 import socket
@@ -109,7 +110,11 @@ def prepare_directory_database(database_url: str) -> None:
 
 
 def directory_server(
-    database_url: str, port: Optional[int] = None, rasa_public_url: str = "", env: Optional[Dict[str, str]] = None, workers: int = 1,
+    database_url: str,
+    port: Optional[int] = None,
+    rasa_public_url: str = "",
+    env: Optional[Dict[str, str]] = None,
+    workers: int = 1,
 ) -> ServerProcess:
     port = port or free_port()
     return ServerProcess(
@@ -146,8 +151,12 @@ def channels_off() -> Dict[str, str]:
 
 
 def rasa_server(
-    action_server_url: str, cors_origin: str, port: Optional[int] = None, env: Optional[Dict[str, str]] = None,
-    endpoints: str = "endpoints.yml", name: str = "rasa",
+    action_server_url: str,
+    cors_origin: str,
+    port: Optional[int] = None,
+    env: Optional[Dict[str, str]] = None,
+    endpoints: str = "endpoints.yml",
+    name: str = "rasa",
 ) -> ServerProcess:
     if not MODEL.exists():
         raise RuntimeError(f"No trained model at {MODEL}: run `make model` (make test does it first).")
@@ -155,8 +164,20 @@ def rasa_server(
     return ServerProcess(
         name,
         [
-            str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--interface", "127.0.0.1", "--port", str(port),
-            "--credentials", "credentials.yml", "--endpoints", endpoints, "--cors", cors_origin,
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--model",
+            str(MODEL),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            endpoints,
+            "--cors",
+            cors_origin,
         ],
         port,
         "/",

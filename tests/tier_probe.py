@@ -1,6 +1,7 @@
 """A pytest plugin for tests/test_tiers.py (`-p tier_probe`): after collection it writes, for every collected
 test, its tier and what its own code and its fixtures' code start (STARTERS) to the JSON file named by
 $TIER_PROBE_OUTPUT."""
+
 import inspect
 import json
 import os
@@ -8,10 +9,7 @@ import re
 
 # What starts a server, a datastore, a browser or loads the trained model (tests/servers.py,
 # tests/production_stack.py, Playwright). In-process fakes (FaultyDirectory) are allowed in the fast tier.
-STARTERS = re.compile(
-    r"\b(directory_server|action_server|rasa_server|balancer_server|start_services|start_together|Datastores"
-    r"|sync_playwright|ServerProcess)\(|\b(MODEL)\b"
-)
+STARTERS = re.compile(r"\b(directory_server|action_server|rasa_server|balancer_server|start_services|start_together|Datastores" r"|sync_playwright|ServerProcess)\(|\b(MODEL)\b")
 
 
 def starters_in(function) -> set:

@@ -3,6 +3,7 @@ the handler given to the connector answers with a localized apology when Rasa ca
 (failsafe.protect), and the action server's calls get a time limit and a localized fallback once the
 server has started (bot/action_endpoint.py). Connectors implement `routes()` instead of `blueprint()`.
 """
+
 from abc import abstractmethod
 from typing import Any, Awaitable, Callable
 

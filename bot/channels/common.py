@@ -1,4 +1,5 @@
 """Shared pieces of the messaging connectors: configuration, caller verification, outbound HTTP."""
+
 import hashlib
 import hmac
 import logging

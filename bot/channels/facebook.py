@@ -1,6 +1,7 @@
 """Facebook Messenger, replacing Rasa 3.6.21's connector, which compares a SHA-1 signature with
 `==`, handles only the first message of a batch and posts to a hard-coded Graph URL with a
 blocking client. Webhook checks as for every Meta webhook (bot/channels/meta.py)."""
+
 import logging
 from typing import Any, Dict, List, Optional, Text
 

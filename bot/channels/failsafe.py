@@ -5,6 +5,7 @@ handler it gives Rasa with `protect()`: the user gets `utter_something_went_wron
 domain, in the language the widget asked for or the message is written in; the log names only the
 kind of error.
 """
+
 import asyncio
 import logging
 from functools import lru_cache

@@ -15,6 +15,7 @@ intents our buttons carry (no entities), which is what a click on such a button 
   sends that same text: it passes only when it is exactly that shape with real coordinates, and is
   rebuilt; anything else starting with "/share_location" loses its "/" like any other text.
 """
+
 import json
 import math
 import os
@@ -40,9 +41,7 @@ _LOCATION_PAYLOAD = re.compile(r'/share_location\{\s*"latitude"\s*:\s*' + _NUMBE
 # Intents only the buttons under a list send (domain.yml, utter_refine_choices): no NLU examples.
 BUTTON_ONLY_INTENTS = ("refine_open_now", "refine_my_language", "ask_nearby")
 # What our buttons send (domain.yml): harmless, entity-free intents a user may choose directly.
-BUTTON_PAYLOADS = frozenset(
-    f"/{intent}" for intent in [*(needs.intent(category) for category in needs.CATEGORIES), "delete_conversation", "ask_more", *BUTTON_ONLY_INTENTS]
-)
+BUTTON_PAYLOADS = frozenset(f"/{intent}" for intent in [*(needs.intent(category) for category in needs.CATEGORIES), "delete_conversation", "ask_more", *BUTTON_ONLY_INTENTS])
 
 # Control characters, and lone UTF-16 surrogates (valid in JSON as "\ud800", but not text: they
 # made the NLU pipeline fail and the user got no reply at all).

@@ -5,6 +5,7 @@ replicas share it, so the reply "2" may reach any of them), otherwise in this pr
 most MAX_LOCAL_MENUS numbers, the oldest going first). "Delete my conversation" forgets the number's
 menu (`forget_everywhere`, called by bot/erasure.py).
 """
+
 import json
 import logging
 import weakref

@@ -3,6 +3,7 @@
 both done before anything in the request is read. A signed batch is read defensively (Meta retries,
 then drops, a whole batch we fail on): parts of an unexpected shape are skipped, the rest answered,
 and a message Meta delivers again is answered once (bot/channels/redelivery.py)."""
+
 import logging
 from abc import abstractmethod
 from typing import Any, Awaitable, Callable, Dict, List, NamedTuple, Optional

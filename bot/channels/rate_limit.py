@@ -3,6 +3,7 @@ a limit in front of all replicas).
 
 The table is bounded: past `max_clients` addresses, the least recently seen one is forgotten (its
 next message starts with a full bucket), so many distinct addresses cannot grow it without end."""
+
 import time
 from collections import OrderedDict
 from typing import Tuple

@@ -7,6 +7,7 @@ before handing a message to Rasa. The ids are remembered for REDELIVERY_WINDOW_S
 when REDIS_HOST is set (any replica may get the redelivery), otherwise in this process (at most
 MAX_REMEMBERED ids). Only the provider's opaque id is kept, never who sent it.
 """
+
 import logging
 from typing import Optional
 

@@ -1,4 +1,5 @@
 """The REST channel the web widget uses, with the guard and a per-client rate limit."""
+
 import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 

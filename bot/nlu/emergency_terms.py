@@ -12,6 +12,7 @@ Matching ignores case, accents and harakat, the Arabic/Persian letter variants (
 ة/ه), the zero-width non-joiner and the digit script (١١٢, ۱۱۲, 112). A term is whole words; `*`
 at its start or end allows any letters there (Arabic prefixes such as ال/بال, word endings).
 """
+
 import re
 import unicodedata
 from functools import lru_cache
@@ -30,8 +31,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 TERMS_FILE = Path(__file__).with_name("emergency_terms.yml")
 EMERGENCY_INTENT = "emergency"
 # Letters written several ways in Arabic-script languages, one way here.
-_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك", "ة": "ه", "ۀ": "ه", "ـ": None, "\u200c": None,
-                          "’": "'", "ʼ": "'", "`": "'", "´": "'"})
+_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك", "ة": "ه", "ۀ": "ه", "ـ": None, "\u200c": None, "’": "'", "ʼ": "'", "`": "'", "´": "'"})
 _NOT_WORD = re.compile(r"[^\w']+")
 
 

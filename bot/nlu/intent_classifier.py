@@ -7,6 +7,7 @@ phrasings close to a few examples). Measured on the held-out sets
 (docs/nlu-evaluation.md) this beats DIET on unseen phrasings in every language and trains in
 seconds. DIET still extracts entities.
 """
+
 import logging
 import sys
 from typing import Any, Dict, List, Optional, Text

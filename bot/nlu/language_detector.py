@@ -6,6 +6,7 @@ the conversation's language. A channel or the widget can impose a language throu
 `metadata.language`; a message classified as `change_language` that names a language
 ("in English please", "بالعربي") switches to it. lingua ships its models inside the wheel: nothing is downloaded.
 """
+
 import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text

@@ -9,6 +9,7 @@ question gets none. Phrasings without a keyword for the need ("a place to sleep 
 where span extraction (CRF) failed; measured against it in docs/nlu-evaluation.md.
 The entity is the one the actions already read, so only codes of the predicted category are set.
 """
+
 import json
 import re
 from typing import Any, Dict, List, Optional, Text
@@ -127,8 +128,7 @@ class SubNeedClassifier(GraphComponent):
             label, share = max(shares.items(), key=lambda item: item[1])
             if not label or share < self.config["threshold"]:
                 continue
-            entity = {"entity": NEED, "value": label, "confidence": share, "extractor": self.__class__.__name__,
-                      "start": 0, "end": len(message.get(TEXT) or "")}
+            entity = {"entity": NEED, "value": label, "confidence": share, "extractor": self.__class__.__name__, "start": 0, "end": len(message.get(TEXT) or "")}
             others = [e for e in message.get(ENTITIES) or [] if e.get("entity") != NEED]
             message.set(ENTITIES, [entity] + others, add_to_output=True)
         return messages

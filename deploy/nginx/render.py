@@ -8,6 +8,7 @@ no access log, a round-robin upstream for webhooks and REST (Socket.IO is off: R
 Only the addresses change: in compose each replica is its own container (rasa1, rasa2, ...) on the
 local profile's replica port; in Kubernetes the replicas are the pods behind the `rasa` Service.
 """
+
 import argparse
 import importlib.util
 import os

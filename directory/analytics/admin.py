@@ -1,4 +1,5 @@
 """An entry on the admin index ("Unmet needs") leading to the staff page; counts are read-only."""
+
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse

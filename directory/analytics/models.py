@@ -1,5 +1,6 @@
 """Counts and anonymised examples. Nothing here names or links to a person: no sender id, no
 conversation id, no timestamp finer than the ISO week; examples have random ids (no insertion order)."""
+
 import uuid
 
 from django.db import models

@@ -6,6 +6,7 @@ the nearest address within DIRECTORY_NEIGHBOURHOOD_RADIUS_METRES. The coordinate
 that lookup, never stored. Only names the directory knows are counted, so no free text (an address,
 a name) can end up in the statistics.
 """
+
 import math
 from typing import List, Optional
 
@@ -31,8 +32,10 @@ def at(latitude: float, longitude: float, radius_metres: Optional[float] = None)
     radius = settings.NEIGHBOURHOOD_RADIUS_METRES if radius_metres is None else radius_metres
     box = geo.bounding_box(latitude, longitude, radius)
     nearby = Address.objects.exclude(region="").filter(
-        location__latitude__isnull=False, location__longitude__isnull=False,
-        location__latitude__gte=box["lat_min"], location__latitude__lte=box["lat_max"],
+        location__latitude__isnull=False,
+        location__longitude__isnull=False,
+        location__latitude__gte=box["lat_min"],
+        location__latitude__lte=box["lat_max"],
     )
     if "lon_min" in box:
         nearby = nearby.filter(location__longitude__gte=box["lon_min"], location__longitude__lte=box["lon_max"])

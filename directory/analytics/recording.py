@@ -1,6 +1,7 @@
 """Validating and counting unmet-need reports. Exact under concurrency: one row per group,
 incremented with F("count") + 1 inside a transaction; a concurrent first report of the same group
 meets the unique constraint and becomes an increment."""
+
 import math
 import re
 from typing import Dict, Optional, Tuple
@@ -19,6 +20,7 @@ EXAMPLES_PER_GROUP = 5
 
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
 
 class InvalidReport(ValueError):
     def __init__(self, field: str, message: str):
@@ -85,8 +87,13 @@ def validate(data) -> Dict[str, str]:
     if example and outcome != Outcome.FALLBACK:
         example = ""  # examples are kept for messages not understood only
     return {
-        "week": week, "language": language, "category": category, "need": need,
-        "neighbourhood": neighbourhood, "outcome": outcome, "example": scrub(example),
+        "week": week,
+        "language": language,
+        "category": category,
+        "need": need,
+        "neighbourhood": neighbourhood,
+        "outcome": outcome,
+        "example": scrub(example),
     }
 
 

@@ -1,6 +1,7 @@
 """Scrubbed example phrasings are kept no longer than conversations: RETENTION_DAYS after the end of
 their ISO week they are deleted (counts stay: they hold no words). Run on every report that keeps an
 example and every time staff read them, so no scheduler is needed."""
+
 import datetime
 import os
 from typing import Optional

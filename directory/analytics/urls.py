@@ -1,4 +1,5 @@
 """Included at the site root, before the admin: the report endpoint and the staff page under /admin/."""
+
 from django.contrib import admin
 from django.urls import path
 

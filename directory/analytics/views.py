@@ -1,4 +1,5 @@
 """The action server's report endpoint and the staff page (filters, totals, examples, CSV)."""
+
 import csv
 import hmac
 import json
@@ -74,6 +75,7 @@ def neighbourhood_names(request):
 
 
 # Staff ---------------------------------------------------------------------------------------------
+
 
 def _role(request):
     role = role_of(request.user)

@@ -1,5 +1,6 @@
 """The directory's own web protections, beside Django's (settings.py, "Web security"): a
 Content-Security-Policy on every answer and admin login throttling."""
+
 import hashlib
 import logging
 from urllib.parse import urlsplit
@@ -31,8 +32,12 @@ class ContentSecurityPolicyMiddleware:
         common = {"base_uri": "'none'", "object_src": "'none'", "form_action": "'self'", "frame_ancestors": "'none'"}
         rasa = origin(settings.RASA_PUBLIC_URL)
         self.chat_page = policy(
-            default_src="'none'", script_src="'self'", style_src="'self'", img_src="'self' data:",
-            connect_src=" ".join(filter(None, ["'self'", rasa])), **common,
+            default_src="'none'",
+            script_src="'self'",
+            style_src="'self'",
+            img_src="'self' data:",
+            connect_src=" ".join(filter(None, ["'self'", rasa])),
+            **common,
         )
         self.other_pages = policy(default_src="'self'", script_src="'self'", style_src="'self' 'unsafe-inline'", img_src="'self' data:", **common)
 
@@ -73,7 +78,8 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
             minutes = max(1, settings.LOGIN_WINDOW_SECONDS // 60)
             raise ValidationError(
                 "Too many failed logins for this account from your address. Try again in %(minutes)d minutes.",
-                code="throttled", params={"minutes": minutes},
+                code="throttled",
+                params={"minutes": minutes},
             )
         try:
             return super().clean()

@@ -2,6 +2,7 @@
 
 Everything deployment-specific comes from the environment (see README, "Environment variables").
 """
+
 import os
 import secrets
 import sys
@@ -30,6 +31,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DIRECTORY_DEBUG", False)
+
 
 def local_secret_key() -> str:
     """A per-machine key kept in var/ (never committed), for running locally without setup."""
@@ -78,8 +80,8 @@ MIDDLEWARE = [
 
 # Uploads (README "Import and export"): a body larger than the largest import is refused before it is read.
 IMPORT_MAX_UPLOAD_BYTES = int(float(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440   # form fields; an import's file is not counted here
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440   # larger uploaded files go to a temporary file, not memory
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields; an import's file is not counted here
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploaded files go to a temporary file, not memory
 
 ROOT_URLCONF = "directory_site.urls"
 
@@ -174,6 +176,7 @@ NEIGHBOURHOOD_RADIUS_METRES = float(os.environ.get("DIRECTORY_NEIGHBOURHOOD_RADI
 # What the demo page's chat box talks to.
 RASA_PUBLIC_URL = os.environ.get("RASA_PUBLIC_URL", "http://localhost:5005")
 
+
 # --- Web security (README, "Environment variables"; tests/directory/test_web_security.py) ----------
 # DIRECTORY_PUBLIC_URL is the address browsers use. gunicorn serves plain HTTP, so an https:// address
 # means a TLS proxy in front (the city's Ingress or load balancer), which must set X-Forwarded-Proto
@@ -229,9 +232,9 @@ def redis_location() -> str:
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "login-attempts": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_location(), "KEY_PREFIX": "directory-login",
-         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
-        if os.environ.get("REDIS_HOST") else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "login-attempts"}
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_location(), "KEY_PREFIX": "directory-login", "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+        if os.environ.get("REDIS_HOST")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "login-attempts"}
     ),
 }
 

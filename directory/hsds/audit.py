@@ -5,6 +5,7 @@ Who acted comes from `acting_as(...)`, set by each write path. Bulk queryset wri
 are therefore not used for directory records, except by the tabular import, which writes the same
 ChangeRecords itself from the helpers here (tabular/bulk_writes.py).
 """
+
 import contextvars
 from contextlib import contextmanager
 from datetime import date, datetime, time
@@ -64,11 +65,7 @@ def as_text(value) -> str:
 
 
 def recorded_values(instance) -> dict:
-    return {
-        field.attname: as_text(getattr(instance, field.attname))
-        for field in instance._meta.concrete_fields
-        if field.attname not in UNRECORDED_FIELDS
-    }
+    return {field.attname: as_text(getattr(instance, field.attname)) for field in instance._meta.concrete_fields if field.attname not in UNRECORDED_FIELDS}
 
 
 def owner_ids(instance, links: dict = None) -> list:
@@ -89,8 +86,7 @@ def owner_ids(instance, links: dict = None) -> list:
             owners.append(value)
     link = getattr(instance, "service_at_location_id", None)
     if link:
-        found = links[link] if links is not None and link in links else \
-            m.ServiceAtLocation.objects.filter(id=link).values_list("service_id", "location_id").first()
+        found = links[link] if links is not None and link in links else m.ServiceAtLocation.objects.filter(id=link).values_list("service_id", "location_id").first()
         for value in found or ():
             if value not in owners:
                 owners.append(value)
@@ -117,9 +113,15 @@ def write(instance, action: str, field: str = "", before: str = "", after: str =
     # which is how history() shows the record's own change once.
     copies = [
         m.ChangeRecord.objects.create(
-            resource_id=instance.id, resource_type=RESOURCE_TYPES[type(instance)], owner_id=owner,
-            last_action_type=action, field_name=field, previous_value=before, replacement_value=after,
-            updated_by=who, via=via,
+            resource_id=instance.id,
+            resource_type=RESOURCE_TYPES[type(instance)],
+            owner_id=owner,
+            last_action_type=action,
+            field_name=field,
+            previous_value=before,
+            replacement_value=after,
+            updated_by=who,
+            via=via,
         )
         for owner in owners
     ]
@@ -179,8 +181,11 @@ def history(record_id) -> "m.QuerySet":
 
     # A change written once per owner (owner_ids) is the record's own change once: the copy of the smallest owner.
     twin = m.ChangeRecord.objects.filter(
-        resource_id=OuterRef("resource_id"), last_action_date=OuterRef("last_action_date"), field_name=OuterRef("field_name"),
-        last_action_type=OuterRef("last_action_type"), owner_id__lt=OuterRef("owner_id"),
+        resource_id=OuterRef("resource_id"),
+        last_action_date=OuterRef("last_action_date"),
+        field_name=OuterRef("field_name"),
+        last_action_type=OuterRef("last_action_type"),
+        owner_id__lt=OuterRef("owner_id"),
     )
     return m.ChangeRecord.objects.filter(Q(owner_id=record_id) | (Q(resource_id=record_id) & ~Exists(twin)))
 

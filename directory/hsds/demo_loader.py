@@ -3,6 +3,7 @@
 Ids are derived from stable keys (uuid5), so loading twice changes nothing and the demo city's
 records keep the same ids on every machine.
 """
+
 import uuid
 from datetime import date
 from pathlib import Path
@@ -33,8 +34,12 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> int:
         obj, _ = m.TaxonomyTerm.objects.update_or_create(
             id=stable_id("term", term["code"]),
             defaults={
-                "code": term["code"], "name": term["name"], "description": term["description"],
-                "parent": parent, "taxonomy": taxonomy, "language": "en",
+                "code": term["code"],
+                "name": term["name"],
+                "description": term["description"],
+                "parent": parent,
+                "taxonomy": taxonomy,
+                "language": "en",
             },
         )
         count += 1
@@ -63,8 +68,10 @@ def load_demo_city(path: Path = DEMO_FILE) -> int:
         organizations[org["key"]], _ = m.Organization.objects.update_or_create(
             id=stable_id("organization", org["key"]),
             defaults={
-                "name": org["name"], "description": org["description"],
-                "email": org.get("email", ""), "website": org.get("website", ""),
+                "name": org["name"],
+                "description": org["description"],
+                "email": org.get("email", ""),
+                "website": org.get("website", ""),
             },
         )
 
@@ -98,21 +105,25 @@ def load_demo_city(path: Path = DEMO_FILE) -> int:
         for rule in svc.get("schedules", []):
             m.Schedule.objects.create(
                 id=stable_id("schedule", svc["key"], rule["byday"], rule["opens_at"]),
-                service=service, freq="WEEKLY", byday=rule["byday"],
-                opens_at=rule["opens_at"], closes_at=rule["closes_at"],
+                service=service,
+                freq="WEEKLY",
+                byday=rule["byday"],
+                opens_at=rule["opens_at"],
+                closes_at=rule["closes_at"],
             )
         for code in svc.get("languages", []):
-            m.Language.objects.create(
-                id=stable_id("language", svc["key"], code), service=service, code=code, name=record_name(code)
-            )
+            m.Language.objects.create(id=stable_id("language", svc["key"], code), service=service, code=code, name=record_name(code))
         for position, document in enumerate(svc.get("required_documents", [])):
             m.RequiredDocument.objects.create(id=stable_id("document", svc["key"], str(position)), service=service, document=document)
         codes = list(svc["categories"]) + (["appointment-required"] if svc.get("appointment_only") else ["walk-in"])
         codes += [f"eligibility-{group}" for group in svc.get("eligibility", [])]
         for code in codes:
             m.Attribute.objects.create(
-                id=stable_id("attribute", svc["key"], code), link_id=service.id, link_entity="service",
-                link_type="category", taxonomy_term=terms[code],
+                id=stable_id("attribute", svc["key"], code),
+                link_id=service.id,
+                link_entity="service",
+                link_type="category",
+                taxonomy_term=terms[code],
             )
 
         place = svc["location"]
@@ -121,16 +132,24 @@ def load_demo_city(path: Path = DEMO_FILE) -> int:
             location, _ = m.Location.objects.update_or_create(
                 id=stable_id("location", location_key),
                 defaults={
-                    "organization": org, "location_type": "physical", "name": place["name"],
-                    "latitude": place["latitude"], "longitude": place["longitude"],
+                    "organization": org,
+                    "location_type": "physical",
+                    "name": place["name"],
+                    "latitude": place["latitude"],
+                    "longitude": place["longitude"],
                 },
             )
             m.Address.objects.update_or_create(
                 id=stable_id("address", location_key),
                 defaults={
-                    "location": location, "address_1": place["address_1"], "city": city["name"],
-                    "region": place["neighbourhood"], "state_province": city["name"],
-                    "postal_code": place["postal_code"], "country": city.get("country", "XM"), "address_type": "physical",
+                    "location": location,
+                    "address_1": place["address_1"],
+                    "city": city["name"],
+                    "region": place["neighbourhood"],
+                    "state_province": city["name"],
+                    "postal_code": place["postal_code"],
+                    "country": city.get("country", "XM"),
+                    "address_type": "physical",
                 },
             )
             locations[location_key] = location

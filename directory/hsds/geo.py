@@ -1,4 +1,5 @@
 """Distances on the Earth's surface, for the "near a point" search (no GIS database needed)."""
+
 import math
 
 EARTH_RADIUS_METRES = 6_371_008.8

@@ -6,6 +6,7 @@ member's session, and deleted after the apply (or at once when the preview found
 Administrators and editors may import (editors only rows of their own organisations); every staff
 role may export what it may read (tabular.exporting.Scope).
 """
+
 import io
 import logging
 import secrets
@@ -54,7 +55,9 @@ class UploadLimitMiddleware:
             return HttpResponse(
                 f"The upload is larger than {max_upload_bytes() // (1024 * 1024)} MB, the largest the directory accepts; "
                 f"nothing was read. Split the package or ask an administrator to raise IMPORT_MAX_UPLOAD_MB.",
-                status=413, content_type="text/plain; charset=utf-8")
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
         return self.get_response(request)
 
 
@@ -130,10 +133,18 @@ def import_page(request):
         uploads[token] = {"suffix": SUFFIXES[suffix], "name": upload.name[:200], "skip": skip}
         request.session[SESSION_KEY] = uploads
     else:
-        _delete(stored)   # errors, or nothing to change: nothing to keep
-    return render(request, "staff/import_preview.html", _context(
-        request, title="Import preview", report=report, token=token if applicable else "", filename=upload.name,
-    ))
+        _delete(stored)  # errors, or nothing to change: nothing to keep
+    return render(
+        request,
+        "staff/import_preview.html",
+        _context(
+            request,
+            title="Import preview",
+            report=report,
+            token=token if applicable else "",
+            filename=upload.name,
+        ),
+    )
 
 
 @require_POST
@@ -144,10 +155,16 @@ def import_apply(request):
     uploads = request.session.get(SESSION_KEY, {})
     entry = uploads.get(token)
     if entry is None or not token.isalnum():
-        return render(request, "staff/import.html", _context(
-            request, title="Import HSDS data",
-            problem="That preview is no longer available (already applied, or expired). Upload the file again.",
-        ), status=400)
+        return render(
+            request,
+            "staff/import.html",
+            _context(
+                request,
+                title="Import HSDS data",
+                problem="That preview is no longer available (already applied, or expired). Upload the file again.",
+            ),
+            status=400,
+        )
     stored = _upload_path(token, entry["suffix"])
     try:
         if not stored.exists():
@@ -160,12 +177,20 @@ def import_apply(request):
         _delete(stored)
         uploads.pop(token, None)
         request.session[SESSION_KEY] = uploads
-    log.info("HSDS import by %s of %s: applied=%s, %d change(s), %d error(s)",
-             _who(request), entry["name"], report.applied, report.changes, len(report.errors))
-    return render(request, "staff/import_preview.html", _context(
-        request, title="Import applied" if report.applied else "Import not applied", report=report, token="", filename=entry["name"],
-        report_token=report_token,
-    ), status=200 if report.applied else 409)
+    log.info("HSDS import by %s of %s: applied=%s, %d change(s), %d error(s)", _who(request), entry["name"], report.applied, report.changes, len(report.errors))
+    return render(
+        request,
+        "staff/import_preview.html",
+        _context(
+            request,
+            title="Import applied" if report.applied else "Import not applied",
+            report=report,
+            token="",
+            filename=entry["name"],
+            report_token=report_token,
+        ),
+        status=200 if report.applied else 409,
+    )
 
 
 def _import(stored: Path, request, skip: bool, commit: bool):

@@ -4,6 +4,7 @@ administrator: everything, including staff accounts. editor: reads everything st
 changes only records that belong wholly to the organisations assigned to them (a record belongs to
 every organisation its references lead to: models' organization_ids()). viewer: reads.
 """
+
 from django.db.models import Q
 
 from . import models as m

@@ -2,6 +2,7 @@
 
 Mounted under /admin/ (see directory_site/urls.py), linked from the admin's index page.
 """
+
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -41,8 +42,14 @@ def stale_view(request):
     today = timezone.localdate()
     rows = [{"service": s, "age": (today - s.assured_date).days if s.assured_date else None} for s in services]
     return page(
-        request, "staff/stale_services.html", f"Services not verified in {days} days",
-        rows=rows, days=days, default_days=settings.STALE_AFTER_DAYS, cutoff=stale_cutoff(days), error=error,
+        request,
+        "staff/stale_services.html",
+        f"Services not verified in {days} days",
+        rows=rows,
+        days=days,
+        default_days=settings.STALE_AFTER_DAYS,
+        cutoff=stale_cutoff(days),
+        error=error,
         can_change=roles.role_of(request.user) in (roles.ADMINISTRATOR, roles.EDITOR),
     )
 
@@ -62,8 +69,12 @@ def missing_translations_view(request):
         if missing:
             rows.append({"service": service, "missing": [(language_label(code), fields) for code, fields in missing.items()]})
     return page(
-        request, "staff/missing_translations.html", "Missing translations",
-        rows=rows, total=len(services), wanted=wanted,
+        request,
+        "staff/missing_translations.html",
+        "Missing translations",
+        rows=rows,
+        total=len(services),
+        wanted=wanted,
         languages=[(code, language_label(code), counts[code]) for code in languages],
     )
 

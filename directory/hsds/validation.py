@@ -2,6 +2,7 @@
 
 Messages are plain words for city staff: they say what is wrong with the value and what is expected.
 """
+
 import re
 
 import phonenumbers
@@ -77,8 +78,7 @@ def check_coordinates(latitude, longitude) -> None:
     south, west, north, east = bounds
     if not (south <= float(latitude) <= north and west <= float(longitude) <= east):
         raise ValidationError(
-            {"latitude": f"{float(latitude):.5f}, {float(longitude):.5f} is outside the city "
-                         f"({south}–{north} N, {west}–{east} E); check that latitude and longitude are not swapped."}
+            {"latitude": f"{float(latitude):.5f}, {float(longitude):.5f} is outside the city " f"({south}–{north} N, {west}–{east} E); check that latitude and longitude are not swapped."}
         )
 
 

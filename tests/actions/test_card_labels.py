@@ -1,4 +1,5 @@
 """A service card's labels are the same words on messaging channels (text card) and in the web widget."""
+
 import json
 from pathlib import Path
 

@@ -1,14 +1,24 @@
 """Which service of the last reply a details question points at: a position in any of the six languages
 (or a digit), else the service whose name it shares most."""
+
 import pytest
 
 from actions.details import named_position, named_service
 
 
-@pytest.mark.parametrize("text, position", [
-    ("tell me more about the second one", 2), ("el tercero", 3), ("dis-m'en plus sur le premier", 1),
-    ("احكيلي عن التاني", 2), ("розкажи про останній", -1), ("درباره سومی بگو", 3), ("number 2 please", 2), ("رقم 3", 3),
-])
+@pytest.mark.parametrize(
+    "text, position",
+    [
+        ("tell me more about the second one", 2),
+        ("el tercero", 3),
+        ("dis-m'en plus sur le premier", 1),
+        ("احكيلي عن التاني", 2),
+        ("розкажи про останній", -1),
+        ("درباره سومی بگو", 3),
+        ("number 2 please", 2),
+        ("رقم 3", 3),
+    ],
+)
 def test_a_named_position(text, position):
     assert named_position(text) == position
 

@@ -1,4 +1,5 @@
 """The directory client against the real directory server, and against failures."""
+
 import time
 
 import pytest

@@ -1,4 +1,5 @@
 """action_find_services with CollectingDispatcher and trackers built from events, against the real directory."""
+
 import asyncio
 import time
 
@@ -256,10 +257,18 @@ def test_the_users_language_is_asked_of_the_directory(use_directory, language):
         assert "lat" not in queries[0] and (queries[1]["lat"], queries[1]["lon"]) == (["47.01620"], ["8.09030"])
 
 
-@pytest.mark.parametrize("metres,language,expected", [
-    (40, "en", "100 m away"), (420, "en", "500 m away"), (1234, "en", "1.2 km away"), (1234, "fr", "à 1,2 km"),
-    (1234, "uk", "за 1,2 км"), (25400, "es", "a 25 km"), (1234, "ar", "\u200fعلى بُعد 1.2 كم"),
-])
+@pytest.mark.parametrize(
+    "metres,language,expected",
+    [
+        (40, "en", "100 m away"),
+        (420, "en", "500 m away"),
+        (1234, "en", "1.2 km away"),
+        (1234, "fr", "à 1,2 km"),
+        (1234, "uk", "за 1,2 км"),
+        (25400, "es", "a 25 km"),
+        (1234, "ar", "\u200fعلى بُعد 1.2 كم"),
+    ],
+)
 def test_distances_read_naturally_in_each_language(metres, language, expected):
     from actions.locales import fragments
     from actions.service_card import distance_text

@@ -1,6 +1,7 @@
 """Follow-ups the NLU half understood: after a list, a message it could not place but that names a condition
 ("بس اللي ببلاش") is that follow-up; a condition follow-up that names no condition, with "more" as the
 NLU's second guess ("¿y aparte de esos?"), is "more". Real directory, real actions."""
+
 import asyncio
 
 import requests
@@ -16,6 +17,7 @@ def names(directory_api: str, term: str, **conditions) -> set:
     params = {"taxonomy_term_id": term, "status": "active", "per_page": 100, **conditions}
     return {s["name"] for s in requests.get(f"{directory_api}/services", params=params, timeout=10).json()["contents"]}
 
+
 AFTER_TENANT_ADVICE = {"search_category": "housing", "search_need": "housing-tenant-advice"}
 
 
@@ -27,8 +29,7 @@ def run(action, tracker):
 
 def listed(tracker, shown: int):
     """The tracker as after a first answer that showed `shown` cards."""
-    tracker.events[1:1] = [{"event": "action", "name": "action_find_services"}] + [
-        {"event": "bot", "text": "card", "metadata": {"utter_action": "utter_service_card"}}] * shown
+    tracker.events[1:1] = [{"event": "action", "name": "action_find_services"}] + [{"event": "bot", "text": "card", "metadata": {"utter_action": "utter_service_card"}}] * shown
     return tracker
 
 

@@ -1,5 +1,6 @@
 """A neighbourhood named by another name staff added ("إيستغيت" for Eastgate) is that neighbourhood, as the
 directory spells it (GET /regions lists the other names in `alternative_names`)."""
+
 from actions.directory_client import DirectoryClient
 from actions.regions import named_region
 

@@ -1,5 +1,6 @@
 """Which features a message asks for (actions/service_features.yml): free of charge and no appointment
 needed, in the six languages, as whole words (or a word's start where the language inflects)."""
+
 import pytest
 
 from actions.service_features import named_eligibility, named_features
@@ -7,29 +8,54 @@ from actions.service_features import named_eligibility, named_features
 FREE, WALK_IN = {"free": "true"}, {"walk_in": "true"}
 
 
-@pytest.mark.parametrize("text, features", [
-    ("only free ones please", FREE), ("any that are free of charge and walk-in?", {**FREE, **WALK_IN}),
-    ("¿alguno gratuito?", FREE), ("sans rendez-vous, c'est possible ?", WALK_IN), ("в якому безкоштовно?", FREE),
-    ("في شي بالمجان؟ بدي المجانية", FREE), ("رایگانه؟", FREE), ("ما بدي احجز، في شي بلا موعد؟", WALK_IN),
-    ("можна без попереднього запису?", WALK_IN), ("بدون نوبت میشه رفت؟", WALK_IN),
-    # Not a feature: a word that only contains one, or an appointment asked for rather than avoided.
-    ("freedom of movement for refugees", {}), ("I need a dentist", {}), ("بدي آخد موعد عند الدكتور", {}),
-    ("я хочу записатися на прийом", {}), ("je voudrais prendre rendez-vous", {}),
-])
+@pytest.mark.parametrize(
+    "text, features",
+    [
+        ("only free ones please", FREE),
+        ("any that are free of charge and walk-in?", {**FREE, **WALK_IN}),
+        ("¿alguno gratuito?", FREE),
+        ("sans rendez-vous, c'est possible ?", WALK_IN),
+        ("в якому безкоштовно?", FREE),
+        ("في شي بالمجان؟ بدي المجانية", FREE),
+        ("رایگانه؟", FREE),
+        ("ما بدي احجز، في شي بلا موعد؟", WALK_IN),
+        ("можна без попереднього запису?", WALK_IN),
+        ("بدون نوبت میشه رفت؟", WALK_IN),
+        # Not a feature: a word that only contains one, or an appointment asked for rather than avoided.
+        ("freedom of movement for refugees", {}),
+        ("I need a dentist", {}),
+        ("بدي آخد موعد عند الدكتور", {}),
+        ("я хочу записатися на прийом", {}),
+        ("je voudrais prendre rendez-vous", {}),
+    ],
+)
 def test_features_named_in_a_message(text, features):
     assert named_features(text) == features
 
 
-@pytest.mark.parametrize("text, groups", [
-    ("I need a doctor but I don't have insurance", "uninsured"), ("any shelter for women?", "women"),
-    ("sin papeles y sin seguro, ¿dónde me atienden?", "any-residence-status,uninsured"), ("un psychologue pour les enfants", "children"),
-    ("ما عندي اوراق، بدي دكتور", "any-residence-status"), ("في مأوى للنساء؟", "women"), ("лікар без страховки", "uninsured"),
-    ("مدرک ندارم", "any-residence-status"), ("دندانپزشک برای بچه‌ها", "children"),
-    # Not a group: words that only contain one, papers asked about rather than missing, or who the help is for
-    # ("for my son": any doctor sees children; the group is services for children and young people).
-    ("which papers do I need to bring", ""), ("a doctor for my son", ""), ("برای پسرم دندانپزشک می‌خواهم", ""), ("médecin pour mon fils", ""),
-    ("womenswear shop", ""), ("I need a dentist", ""), ("childcare centre hours", ""),
-])
+@pytest.mark.parametrize(
+    "text, groups",
+    [
+        ("I need a doctor but I don't have insurance", "uninsured"),
+        ("any shelter for women?", "women"),
+        ("sin papeles y sin seguro, ¿dónde me atienden?", "any-residence-status,uninsured"),
+        ("un psychologue pour les enfants", "children"),
+        ("ما عندي اوراق، بدي دكتور", "any-residence-status"),
+        ("في مأوى للنساء؟", "women"),
+        ("лікар без страховки", "uninsured"),
+        ("مدرک ندارم", "any-residence-status"),
+        ("دندانپزشک برای بچه‌ها", "children"),
+        # Not a group: words that only contain one, papers asked about rather than missing, or who the help is for
+        # ("for my son": any doctor sees children; the group is services for children and young people).
+        ("which papers do I need to bring", ""),
+        ("a doctor for my son", ""),
+        ("برای پسرم دندانپزشک می‌خواهم", ""),
+        ("médecin pour mon fils", ""),
+        ("womenswear shop", ""),
+        ("I need a dentist", ""),
+        ("childcare centre hours", ""),
+    ],
+)
 def test_who_may_use_the_services_named_in_a_message(text, groups):
     assert named_eligibility(text) == groups
 

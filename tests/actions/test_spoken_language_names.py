@@ -1,5 +1,6 @@
 """A language the assistant names on a card is a language it understands as a filter, in every interface
 language: a Persian user who reads "تیگرینیا" under a service can ask for "تیگرینیا" back."""
+
 import pytest
 
 from actions import locales
@@ -7,8 +8,12 @@ from actions.spoken_language import named_language
 
 INTERFACE_LANGUAGES = sorted(locales.available())
 QUESTION = {
-    "en": "any that speak {name}?", "es": "¿alguno donde hablen {name}?", "fr": "quelqu'un qui parle {name} ?",
-    "ar": "في حدا بيحكي {name}؟", "uk": "є хтось, хто говорить {name}?", "fa": "کسی هست که {name} صحبت کند؟",
+    "en": "any that speak {name}?",
+    "es": "¿alguno donde hablen {name}?",
+    "fr": "quelqu'un qui parle {name} ?",
+    "ar": "في حدا بيحكي {name}؟",
+    "uk": "є хтось, хто говорить {name}?",
+    "fa": "کسی هست که {name} صحبت کند؟",
 }
 
 
@@ -29,12 +34,19 @@ def test_persian_tigrinya_as_written_on_the_card():
     assert named_language("جایی هست که تیگرینیا حرف بزنن؟", "fa") == "ti"
 
 
-@pytest.mark.parametrize("text, code", [
-    ("طيب وبالنسبة للتدريب المهني؟", None),  # "للتدريب" holds "دری" (Dari) but is "training"
-    ("گفتی کاری نکردی", None),  # "نکردی" (you did not do) holds "کردی" (Kurdish)
-    ("بالتركي", "tr"), ("بيحكي تغريني", "ti"), ("کسی که تیگرینیایی بلد باشد", "ti"), ("به زبان دری", "prs"),
-    ("في حدا بيحكي الأردية؟", "ur"), ("فيه أحد يتكلم الصومالية", "so"),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("طيب وبالنسبة للتدريب المهني؟", None),  # "للتدريب" holds "دری" (Dari) but is "training"
+        ("گفتی کاری نکردی", None),  # "نکردی" (you did not do) holds "کردی" (Kurdish)
+        ("بالتركي", "tr"),
+        ("بيحكي تغريني", "ti"),
+        ("کسی که تیگرینیایی بلد باشد", "ti"),
+        ("به زبان دری", "prs"),
+        ("في حدا بيحكي الأردية؟", "ur"),
+        ("فيه أحد يتكلم الصومالية", "so"),
+    ],
+)
 def test_arabic_script_names_are_whole_words_with_their_prefixes_and_endings(text, code):
     assert named_language(text, "ar") == code
 

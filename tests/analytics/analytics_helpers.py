@@ -1,4 +1,5 @@
 """Helpers for the unmet-need analytics tests: Django scripts on the servers' database (tests/django_harness.py), the CSV export, reports, tables."""
+
 import csv
 import io
 import sqlite3
@@ -50,7 +51,7 @@ def post_report(directory_url: str, body, token, **kwargs) -> requests.Response:
 
 def analytics_tables(database_url: str) -> dict:
     """Every analytics table's columns and rows, read straight from the database file."""
-    path = database_url[len("sqlite:///"):]
+    path = database_url[len("sqlite:///") :]
     with sqlite3.connect(path) as db:
         names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'analytics_%'")]
         tables = {}

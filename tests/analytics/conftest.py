@@ -1,4 +1,5 @@
 """Fixtures for the unmet-need analytics tests: staff accounts of each role and their logged-in sessions."""
+
 import secrets
 import uuid
 
@@ -38,7 +39,8 @@ def staff_session(directory, staff_accounts):
             answer = session.post(
                 directory.url + "/admin/login/?next=/admin/",
                 data={"username": name, "password": password, "csrfmiddlewaretoken": session.cookies["csrftoken"], "next": "/admin/"},
-                headers={"Referer": directory.url + "/admin/login/"}, timeout=10,
+                headers={"Referer": directory.url + "/admin/login/"},
+                timeout=10,
             )
             assert answer.status_code == 200 and "sessionid" in session.cookies, f"login as {role} failed"
             sessions[role] = session

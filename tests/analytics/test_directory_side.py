@@ -1,5 +1,6 @@
 """The directory's side over HTTP against the real server (gunicorn): the report endpoint's token,
 validation and exact counting under concurrency; the staff page, roles and the CSV export."""
+
 import datetime
 import re
 import uuid
@@ -177,7 +178,9 @@ def _delete(session, directory_url, ids, week):
     return session.post(
         directory_url + "/admin/unmet-needs/examples/delete/",
         data={"example": ids, "query": f"week={week}", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-        headers={"Referer": directory_url + "/admin/unmet-needs/"}, timeout=10, allow_redirects=False,
+        headers={"Referer": directory_url + "/admin/unmet-needs/"},
+        timeout=10,
+        allow_redirects=False,
     )
 
 
@@ -239,7 +242,10 @@ def test_neighbourhoods_come_from_the_directory_and_from_search_points(directory
         assert post_report(directory.url, body, token=analytics_token).status_code == 201
     row = (week, "es", "housing", "housing-shelter")
     assert counts(viewer, directory.url, week=week) == {
-        (*row, "Eastgate", "no_service"): 2, (*row, "Old Harbour", "no_service"): 1, (*row, "", "no_service"): 1, (*row, "North Hill", "no_service"): 1,
+        (*row, "Eastgate", "no_service"): 2,
+        (*row, "Old Harbour", "no_service"): 1,
+        (*row, "", "no_service"): 1,
+        (*row, "North Hill", "no_service"): 1,
     }
     stored = str(analytics_tables(directory_database))
     for coordinate in (*eastgate, *old_harbour, *nowhere):

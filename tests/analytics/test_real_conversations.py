@@ -1,6 +1,7 @@
 """Through the real servers (Rasa with the trained model, action server, directory): questions that
 fall back or find no service are counted exactly, with scrubbed examples and no sender id; a
 directory (and so an analytics endpoint) that is down never delays the user's reply."""
+
 import contextlib
 import datetime
 import json
@@ -38,8 +39,6 @@ def this_week() -> str:
     return f"{year}-W{week:02d}"
 
 
-
-
 @contextlib.contextmanager
 def no_active_housing_services(directory_api: str, database_url: str):
     """Every active housing service set inactive for the duration (restored afterwards)."""
@@ -72,8 +71,12 @@ def test_fallbacks_and_searches_without_services_are_counted_exactly(rasa, direc
     page = admin.get(directory.url + "/admin/unmet-needs/", params={"week": week, "language": "fa", "outcome": "fallback"}, timeout=10).text
     old = [part.split('"')[0] for part in page.split('name="example" value="')[1:]]
     if old:
-        admin.post(directory.url + "/admin/unmet-needs/examples/delete/", data={"example": old, "csrfmiddlewaretoken": admin.cookies["csrftoken"]},
-                   headers={"Referer": directory.url + "/admin/unmet-needs/"}, timeout=10)
+        admin.post(
+            directory.url + "/admin/unmet-needs/examples/delete/",
+            data={"example": old, "csrfmiddlewaretoken": admin.cookies["csrftoken"]},
+            headers={"Referer": directory.url + "/admin/unmet-needs/"},
+            timeout=10,
+        )
     before = counts(admin, directory.url)
 
     senders, fell_back = [], []

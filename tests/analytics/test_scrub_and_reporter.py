@@ -1,5 +1,6 @@
 """The action server's side, in process: scrubbing, the report's content, and that reporting never
 delays or breaks the user's reply (analytics endpoint hanging, refusing, failing)."""
+
 import asyncio
 import json
 import re
@@ -94,6 +95,7 @@ class Endpoint:
 @pytest.fixture
 def use_reporter(monkeypatch):
     """Point the process's reporter at `url` (short timeouts, fast retries) with analytics on."""
+
     def point_at(url: str, **options):
         monkeypatch.setenv("DIRECTORY_ANALYTICS_TOKEN", "unit-token")
         reporter = unmet_needs.Reporter(url, "unit-token", **{"read_timeout": 0.5, "backoff": 0.05, **options})
@@ -276,8 +278,7 @@ def test_a_search_near_a_shared_location_sends_the_point_for_the_directory_to_ma
     try:
         reporter = use_reporter(endpoint.url)
         monkeypatch.setattr(services_module, "_client", StubDirectory())
-        share = tracker("share_location", '/share_location{"latitude": 47.053, "longitude": 8.119}', "fr",
-                        [{"entity": "latitude", "value": 47.053}, {"entity": "longitude", "value": 8.119}])
+        share = tracker("share_location", '/share_location{"latitude": 47.053, "longitude": 8.119}', "fr", [{"entity": "latitude", "value": 47.053}, {"entity": "longitude", "value": 8.119}])
         share.slots.update({"search_category": "housing", "search_need": None})
         replies, _ = run(ActionFindServices(), share)
         assert replies == ["utter_no_services"]

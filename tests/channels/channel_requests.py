@@ -1,5 +1,6 @@
 """Webhook calls as Telegram, Twilio, WhatsApp Cloud and Messenger make them (signed with the test settings),
 and what the assistant sent back through the fake provider APIs (tests/fake_providers.py)."""
+
 import hashlib
 import hmac
 import json
@@ -33,8 +34,16 @@ def telegram_messages_to(providers, chat_id, minimum=1, timeout=10):
 
 
 def telegram_click(chat_id: int, update_id: int, query_id: str, payload: str) -> dict:
-    return {"update_id": update_id, "callback_query": {"id": query_id, "from": {"id": chat_id, "is_bot": False, "first_name": "T"}, "chat_instance": "1",
-            "data": payload, "message": {"message_id": 2, "date": 0, "chat": {"id": chat_id, "type": "private"}, "text": "x"}}}
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": query_id,
+            "from": {"id": chat_id, "is_bot": False, "first_name": "T"},
+            "chat_instance": "1",
+            "data": payload,
+            "message": {"message_id": 2, "date": 0, "chat": {"id": chat_id, "type": "private"}, "text": "x"},
+        },
+    }
 
 
 def post_twilio(rasa, channel, settings, form, sign_with=None, url_key="TWILIO_SMS_WEBHOOK_URL"):

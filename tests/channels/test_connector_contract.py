@@ -1,6 +1,7 @@
 """Every connector in credentials.yml gets, from one place (bot/channels/base.py), the two guarantees
 that a user always has a reply: a handler that apologises in the user's language when Rasa fails, and
 the action server's time limit put in place when the server starts. In process: no servers needed."""
+
 import asyncio
 import importlib
 from pathlib import Path

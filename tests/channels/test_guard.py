@@ -1,4 +1,5 @@
 """The text every channel hands to Rasa (bot/channels/guard.py)."""
+
 import pytest
 
 from bot.channels.guard import MAX_MESSAGE_CHARACTERS, MESSAGE_TOO_LONG, UNSUPPORTED_MESSAGE, sanitize, trigger
@@ -61,7 +62,7 @@ def test_the_rate_limiters_table_stays_bounded_with_many_active_addresses(monkey
 
 def test_our_button_payloads_pass_but_nothing_else_with_a_slash():
     assert sanitize("/find_health") == "/find_health"
-    assert sanitize(' /find_health ') == "/find_health"
+    assert sanitize(" /find_health ") == "/find_health"
     assert sanitize('/find_health{"need": "health-dentist"}') == 'find_health{"need": "health-dentist"}'
     assert sanitize("/restart") == "restart"
 
@@ -96,7 +97,7 @@ def test_the_widgets_location_text_passes_only_in_its_exact_shape():
         '/share_location{"latitude": 1, "longitude": 2, "need": "health-dentist"}',
         '/share_location{"latitude": 1e5, "longitude": 2}',
         '/share_location{"longitude": 2, "latitude": 1}',
-        '/share_location',
+        "/share_location",
         '/share_location{"latitude": 1, "longitude": 2}/restart',
         '/share_location{"latitude": 1, "longitude": 2}\n/restart',
     ]:
@@ -107,9 +108,7 @@ def test_payloads_carry_the_language_a_client_chose():
     from bot.channels.guard import with_language
 
     assert with_language("/find_health", "fr") == '/find_health{"language": "fr"}'
-    assert with_language('/share_location{"latitude": 47.016, "longitude": 8.09}', "ar") == (
-        '/share_location{"latitude": 47.016, "longitude": 8.09, "language": "ar"}'
-    )
+    assert with_language('/share_location{"latitude": 47.016, "longitude": 8.09}', "ar") == ('/share_location{"latitude": 47.016, "longitude": 8.09, "language": "ar"}')
     assert with_language("/find_health", "xx") == "/find_health"
     assert with_language("/find_health", None) == "/find_health"
     assert with_language("I need a doctor", "fr") == "I need a doctor"

@@ -1,5 +1,6 @@
 """Location shares (Telegram, WhatsApp via Twilio and the Cloud API, Messenger, the widget's payload): the
 "near me" search lists the nearest services first."""
+
 import json
 import re
 import time
@@ -9,8 +10,18 @@ import requests
 
 from bot_client import new_sender, reply_messages, say
 from channel_requests import (
-    messenger_event, messenger_messages_to, post_messenger, post_telegram, post_twilio, post_whatsapp,
-    telegram_messages_to, telegram_update, twilio_messages_to, unique_number, whatsapp_batch, whatsapp_messages_to,
+    messenger_event,
+    messenger_messages_to,
+    post_messenger,
+    post_telegram,
+    post_twilio,
+    post_whatsapp,
+    telegram_messages_to,
+    telegram_update,
+    twilio_messages_to,
+    unique_number,
+    whatsapp_batch,
+    whatsapp_messages_to,
 )
 from servers import response_text
 
@@ -19,8 +30,7 @@ SOUTHFIELD = (47.0162, 8.0903)  # the demo city's Women First centre
 
 
 def nearest_services(directory_api, category, point, count=3):
-    page = requests.get(f"{directory_api}/services", params={"taxonomy_term_id": category, "status": "active", "per_page": count,
-                                                            "lat": point[0], "lon": point[1]}, timeout=10).json()
+    page = requests.get(f"{directory_api}/services", params={"taxonomy_term_id": category, "status": "active", "per_page": count, "lat": point[0], "lon": point[1]}, timeout=10).json()
     return [s["name"] for s in page["contents"]]
 
 
@@ -53,8 +63,16 @@ def test_telegram_location_after_a_question_lists_that_category_nearest_first(ra
 
 def test_telegram_live_location_updates_do_not_search_again(rasa, providers, channel_settings):
     chat_id = uuid.uuid4().int % 10**9
-    moving = {"update_id": chat_id, "edited_message": {"message_id": 1, "date": 0, "edit_date": 1, "chat": {"id": chat_id, "type": "private"},
-              "location": {"latitude": SOUTHFIELD[0], "longitude": SOUTHFIELD[1], "live_period": 900}}}
+    moving = {
+        "update_id": chat_id,
+        "edited_message": {
+            "message_id": 1,
+            "date": 0,
+            "edit_date": 1,
+            "chat": {"id": chat_id, "type": "private"},
+            "location": {"latitude": SOUTHFIELD[0], "longitude": SOUTHFIELD[1], "live_period": 900},
+        },
+    }
     assert post_telegram(rasa, moving, channel_settings["TELEGRAM_SECRET_TOKEN"]).status_code == 200
     time.sleep(1)
     assert not telegram_messages_to(providers, chat_id, minimum=1)
@@ -63,15 +81,25 @@ def test_telegram_live_location_updates_do_not_search_again(rasa, providers, cha
 def test_whatsapp_cloud_location_first_asks_what_help_then_searches_near_it(rasa, providers, channel_settings, directory_api):
     wa_id = str(uuid.uuid4().int)[:12]
     secret = channel_settings["WHATSAPP_APP_SECRET"]
-    shared = {"from": wa_id, "id": f"wamid.{uuid.uuid4().hex}", "timestamp": "0", "type": "location",
-              "location": {"latitude": SOUTHFIELD[0], "longitude": SOUTHFIELD[1], "name": "Home", "address": "Southfield"}}
+    shared = {
+        "from": wa_id,
+        "id": f"wamid.{uuid.uuid4().hex}",
+        "timestamp": "0",
+        "type": "location",
+        "location": {"latitude": SOUTHFIELD[0], "longitude": SOUTHFIELD[1], "name": "Home", "address": "Southfield"},
+    }
     assert post_whatsapp(rasa, whatsapp_batch(shared), secret).status_code == 200
     question = json.loads(whatsapp_messages_to(providers, wa_id)[0]["body"])
     assert question["interactive"]["body"]["text"] == response_text("utter_ask_category_near_you")
     rows = question["interactive"]["action"]["sections"][0]["rows"]
     housing = next(r for r in rows if r["id"] == "/find_housing")
-    choice = {"from": wa_id, "id": f"wamid.{uuid.uuid4().hex}", "timestamp": "0", "type": "interactive",
-              "interactive": {"type": "list_reply", "list_reply": {"id": housing["id"], "title": housing["title"]}}}
+    choice = {
+        "from": wa_id,
+        "id": f"wamid.{uuid.uuid4().hex}",
+        "timestamp": "0",
+        "type": "interactive",
+        "interactive": {"type": "list_reply", "list_reply": {"id": housing["id"], "title": housing["title"]}},
+    }
     assert post_whatsapp(rasa, whatsapp_batch(choice), secret).status_code == 200
     sent = " ".join(json.loads(r["body"]).get("text", {}).get("body", "") for r in whatsapp_messages_to(providers, wa_id, minimum=5)[1:])
     assert response_text("utter_results_housing") in sent
@@ -89,7 +117,7 @@ def test_twilio_whatsapp_location_in_spanish_then_a_numbered_choice(rasa, provid
     question = twilio_messages_to(providers, number, minimum=len(greeting) + 1)[len(greeting)]["body"]
     assert response_text("utter_ask_category_near_you", "es") in question and "3. Salud" in question
     assert post({"From": number, "Body": "3"}).status_code == 204
-    sent = " ".join(r["body"] for r in twilio_messages_to(providers, number, minimum=len(greeting) + 5)[len(greeting) + 1:])
+    sent = " ".join(r["body"] for r in twilio_messages_to(providers, number, minimum=len(greeting) + 5)[len(greeting) + 1 :])
     assert response_text("utter_results_health", "es") in sent
     assert_nearest_first(sent, nearest_services(directory_api, "health", SOUTHFIELD), language="es")
 

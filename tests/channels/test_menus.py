@@ -1,4 +1,5 @@
 """The SMS/WhatsApp numbered menus kept in process memory stay bounded and expire (bot/channels/menus.py)."""
+
 import asyncio
 
 from bot.channels import menus, shared_state

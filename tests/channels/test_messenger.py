@@ -1,6 +1,7 @@
 """Facebook Messenger end to end: real Rasa with its real connector, the fake Meta API on loopback.
 
 Forged requests get 403 and reach no conversation; a verified user is answered."""
+
 import json
 import uuid
 
@@ -24,11 +25,19 @@ def test_messenger_subscription_check_and_forgery(rasa, providers, channel_setti
 
 def test_messenger_answers_every_event_and_ignores_echoes(rasa, providers, channel_settings):
     french, echo, sticker = (str(uuid.uuid4().int)[:15] for _ in range(3))
-    payload = {"object": "page", "entry": [{"id": "PAGE", "messaging": [
-        messenger_event(french, "Bonjour, je cherche un logement pour ma famille"),
-        messenger_event(echo, "an echo of the page's own message", echo=True),
-        messenger_event(sticker, attachment=True),
-    ]}]}
+    payload = {
+        "object": "page",
+        "entry": [
+            {
+                "id": "PAGE",
+                "messaging": [
+                    messenger_event(french, "Bonjour, je cherche un logement pour ma famille"),
+                    messenger_event(echo, "an echo of the page's own message", echo=True),
+                    messenger_event(sticker, attachment=True),
+                ],
+            }
+        ],
+    }
     assert post_messenger(rasa, payload, channel_settings["MESSENGER_APP_SECRET"]).status_code == 200
     sent = " ".join(r["body"] for r in messenger_messages_to(providers, french, minimum=2))
     assert json.dumps(response_text("utter_results_housing", "fr"))[1:-1] in sent
@@ -61,8 +70,15 @@ def test_messenger_a_redelivered_event_is_answered_once(rasa, providers, channel
 
 def test_messenger_a_signed_batch_of_an_odd_shape_is_answered_where_it_can_be(rasa, providers, channel_settings):
     psid = str(uuid.uuid4().int)[:15]
-    odd_events = [None, "event", 7, {"sender": None}, {"sender": "x"}, {"sender": {"id": psid}, "message": "text"},
-                  {"sender": {"id": psid}, "message": {"attachments": "x", "mid": f"m.{uuid.uuid4().hex}"}}]
+    odd_events = [
+        None,
+        "event",
+        7,
+        {"sender": None},
+        {"sender": "x"},
+        {"sender": {"id": psid}, "message": "text"},
+        {"sender": {"id": psid}, "message": {"attachments": "x", "mid": f"m.{uuid.uuid4().hex}"}},
+    ]
     payload = {"object": "page", "entry": [None, {"messaging": None}, {"id": "PAGE", "messaging": [*odd_events, messenger_event(psid, "Hello there")]}]}
     assert post_messenger(rasa, payload, channel_settings["MESSENGER_APP_SECRET"]).status_code == 200
     sent = " ".join(r["body"] for r in messenger_messages_to(providers, psid, minimum=2))

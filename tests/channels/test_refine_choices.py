@@ -1,5 +1,6 @@
 """The follow-up buttons under a list of services on the messaging channels: an inline keyboard on
 Telegram, numbered choices on SMS (replying with the number taps it), in the user's language."""
+
 import uuid
 
 import requests

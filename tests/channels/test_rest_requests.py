@@ -1,5 +1,6 @@
 """The REST channel (the widget's) against what no widget sends: typed intents, huge, empty and malformed
 requests, floods."""
+
 import time
 
 import pytest

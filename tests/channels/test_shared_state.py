@@ -1,6 +1,7 @@
 """What the connectors remember between webhook calls without Redis (one process) expires and is capped
 in number, so memory does not grow with every user: the ids of updates already answered here (the
 numbered menus, which use the same map, in test_menus.py)."""
+
 import asyncio
 import time
 

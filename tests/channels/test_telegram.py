@@ -1,6 +1,7 @@
 """Telegram end to end: real Rasa with its real connector, the fake Telegram API on loopback.
 
 Forged updates get 403 and reach no conversation; a verified user is answered in their language."""
+
 import uuid
 
 import pytest
@@ -42,8 +43,16 @@ def test_telegram_buttons_are_an_inline_keyboard_and_clicks_work(rasa, providers
     assert post_telegram(rasa, telegram_update(chat_id, "Привіт!"), secret).status_code == 200
     greeting = telegram_messages_to(providers, chat_id)[0]["body"]
     assert response_text("utter_greet", "uk") in greeting and "inline_keyboard" in greeting and "/find_health" in greeting
-    click = {"update_id": chat_id + 1, "callback_query": {"id": "1", "from": {"id": chat_id, "is_bot": False, "first_name": "T"}, "chat_instance": "1",
-             "data": "/find_health", "message": {"message_id": 2, "date": 0, "chat": {"id": chat_id, "type": "private"}, "text": "x"}}}
+    click = {
+        "update_id": chat_id + 1,
+        "callback_query": {
+            "id": "1",
+            "from": {"id": chat_id, "is_bot": False, "first_name": "T"},
+            "chat_instance": "1",
+            "data": "/find_health",
+            "message": {"message_id": 2, "date": 0, "chat": {"id": chat_id, "type": "private"}, "text": "x"},
+        },
+    }
     assert post_telegram(rasa, click, secret).status_code == 200
     sent = " ".join(r["body"] for r in telegram_messages_to(providers, chat_id, minimum=3))
     assert response_text("utter_results_health", "uk") in sent

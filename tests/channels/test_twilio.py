@@ -1,6 +1,7 @@
 """Twilio SMS and WhatsApp end to end: real Rasa with its real connectors, the fake Twilio API on loopback.
 
 Unsigned or forged requests get 403 and reach no conversation; a verified user is answered in their language."""
+
 import uuid
 
 import pytest

@@ -1,6 +1,7 @@
 """WhatsApp Cloud API end to end: real Rasa with its real connector, the fake Meta API on loopback.
 
 Unsigned, forged or altered requests get 403 and reach no conversation; a verified user is answered."""
+
 import json
 import uuid
 
@@ -35,8 +36,13 @@ def test_whatsapp_buttons_are_an_interactive_list_and_a_choice_works(rasa, provi
     assert greeting["type"] == "interactive" and greeting["interactive"]["type"] == "list"
     rows = greeting["interactive"]["action"]["sections"][0]["rows"]
     assert [r["title"] for r in rows] == ["Trabajo", "Estudios y escuela", "Salud", "Vivienda"]
-    choice = {"from": wa_id, "id": f"wamid.{uuid.uuid4().hex}", "timestamp": "0", "type": "interactive",
-              "interactive": {"type": "list_reply", "list_reply": {"id": rows[3]["id"], "title": rows[3]["title"]}}}
+    choice = {
+        "from": wa_id,
+        "id": f"wamid.{uuid.uuid4().hex}",
+        "timestamp": "0",
+        "type": "interactive",
+        "interactive": {"type": "list_reply", "list_reply": {"id": rows[3]["id"], "title": rows[3]["title"]}},
+    }
     assert post_whatsapp(rasa, whatsapp_batch(choice), secret).status_code == 200
     sent = " ".join(r["body"] for r in whatsapp_messages_to(providers, wa_id, minimum=3))
     assert json.dumps(response_text("utter_results_housing", "es"))[1:-1] in sent
@@ -73,8 +79,7 @@ def test_whatsapp_a_redelivered_message_is_answered_once(rasa, providers, channe
 
 def test_whatsapp_a_signed_batch_of_an_odd_shape_is_answered_where_it_can_be(rasa, providers, channel_settings):
     wa_id = str(uuid.uuid4().int)[:12]
-    batch = whatsapp_batch("a string", None, 42, {"from": None, "type": "text"}, {"from": wa_id, "type": "text", "text": "not an object"},
-                           text_message(wa_id, "Hola, buenos días"))
+    batch = whatsapp_batch("a string", None, 42, {"from": None, "type": "text"}, {"from": wa_id, "type": "text", "text": "not an object"}, text_message(wa_id, "Hola, buenos días"))
     batch["entry"] = [None, "entry", {"changes": [None, {"value": None}, {"value": {"messages": "x"}}]}, *batch["entry"]]
     assert post_whatsapp(rasa, batch, channel_settings["WHATSAPP_APP_SECRET"]).status_code == 200
     sent = " ".join(r["body"] for r in whatsapp_messages_to(providers, wa_id, minimum=2))

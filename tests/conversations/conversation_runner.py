@@ -15,6 +15,7 @@ Turn accuracy counts turns whose every expectation holds; conversation accuracy 
 whose every turn does. Sub-need precision: of the services shown where a turn names a sub-need
 (a taxonomy code with a '-'), the share that has it.
 """
+
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path

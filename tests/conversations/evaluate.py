@@ -1,6 +1,7 @@
 """`make eval`'s conversation half: the held-out conversations through the real servers, reported in
 docs/conversation-evaluation.md (and .json). Starts the directory (demo city in a fresh SQLite database),
 the action server and Rasa on free loopback ports with the shared harness, as the tests do."""
+
 import json
 import sys
 import tempfile
@@ -48,8 +49,7 @@ def evaluate() -> dict:
         directory = directory_server(database, rasa_public_url=f"http://127.0.0.1:{rasa_port}")
         actions = action_server(directory.url + "/api")
         # One address asks everything: the rate limit is for users, not for this run.
-        rasa = rasa_server(actions.url + "/webhook", cors_origin=directory.url, port=rasa_port,
-                           env={**channels_off(), "REST_RATE_PER_MINUTE": "6000", "REST_RATE_BURST": "600"})
+        rasa = rasa_server(actions.url + "/webhook", cors_origin=directory.url, port=rasa_port, env={**channels_off(), "REST_RATE_PER_MINUTE": "6000", "REST_RATE_BURST": "600"})
         try:
             ServerProcess.start_together([directory, actions, rasa])
             return conversation_runner.run_all(rasa.url, directory.url + "/api")

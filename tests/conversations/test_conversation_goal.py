@@ -1,5 +1,6 @@
 """`make test` fails when the held-out conversations (never trained on) fall below the goal in any language:
 conversation accuracy 0.90, sub-need precision 0.95 (`make eval` writes the same report to docs/)."""
+
 import pytest
 
 from contracts.languages import LANGUAGES

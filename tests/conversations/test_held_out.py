@@ -1,5 +1,6 @@
 """The held-out conversations stay held out and complete: no user turn is a training example, every
 language has enough of them, and every expectation is one the runner knows."""
+
 import re
 
 import pytest

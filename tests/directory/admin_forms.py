@@ -2,6 +2,7 @@
 form a browser would submit. Importing it sets Django up for the in-process tests (tests/django_harness.py),
 so the admin test modules import it before any of Django's names.
 """
+
 import datetime
 import io
 import os

@@ -7,6 +7,7 @@ writes rolled back, and a small city of staff and services. Import and export se
 test_export_contents.py, test_import_limits.py): the same with the demo city, its organisations `two` and a
 `contact`.
 """
+
 import uuid
 
 import pytest
@@ -107,10 +108,8 @@ def contact(two):
     from hsds import models as m
 
     a, a_service, b, b_location = two
-    m.ExtraRecord.objects.create(entity="contacts", record_id="c-a", data={
-        "service_id": str(a_service.id), "name": "Dana Private", "email": "dana@example.org", "title": "Counsellor"})
-    m.ExtraRecord.objects.create(entity="contacts", record_id="c-b", data={
-        "organization_id": str(b.id), "name": "Bo Private", "email": "bo@example.org"})
+    m.ExtraRecord.objects.create(entity="contacts", record_id="c-a", data={"service_id": str(a_service.id), "name": "Dana Private", "email": "dana@example.org", "title": "Counsellor"})
+    m.ExtraRecord.objects.create(entity="contacts", record_id="c-b", data={"organization_id": str(b.id), "name": "Bo Private", "email": "bo@example.org"})
     m.ExtraRecord.objects.create(entity="metadata", record_id="md-1", data={"updated_by": "Staff Name", "resource_id": str(a.id)})
     m.ExtraRecord.objects.create(entity="notes", record_id="n-1", data={"text": "internal"})
     return two

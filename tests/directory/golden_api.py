@@ -15,6 +15,7 @@ Nothing in a response is normalised after the fact: bodies are compared byte for
 Usage: golden_api.py OUTPUT_DIR  (writes one JSON file per request and language into OUTPUT_DIR);
        golden_api.py --regenerate  (replaces tests/directory/golden/ — see test_golden_api.py).
 """
+
 import json
 import os
 import random
@@ -192,9 +193,23 @@ def main(output: Path) -> None:
         for name, header in ACCEPT_LANGUAGE_CASES:
             save(name, record(client, "GET", "services", {"per_page": "3", "full": "true"}, {"HTTP_ACCEPT_LANGUAGE": header}, None))
             save(f"{name}.organization", record(client, "GET", f"organizations/{ids['org']}", {}, {"HTTP_ACCEPT_LANGUAGE": header}, None))
-        for path in ("", "services", f"services/{ids['service']}", "service_at_locations", f"service_at_locations/{ids['sal']}",
-                     "organizations", f"organizations/{ids['org']}", "locations", f"locations/{ids['location']}", "taxonomies",
-                     f"taxonomies/{ids['taxonomy']}", "taxonomy_terms", f"taxonomy_terms/{ids['health']}", "openapi.json", "nowhere"):
+        for path in (
+            "",
+            "services",
+            f"services/{ids['service']}",
+            "service_at_locations",
+            f"service_at_locations/{ids['sal']}",
+            "organizations",
+            f"organizations/{ids['org']}",
+            "locations",
+            f"locations/{ids['location']}",
+            "taxonomies",
+            f"taxonomies/{ids['taxonomy']}",
+            "taxonomy_terms",
+            f"taxonomy_terms/{ids['health']}",
+            "openapi.json",
+            "nowhere",
+        ):
             name = path.split("/")[0] + ("-item" if "/" in path else "")
             save(f"options-{name or 'root'}", record(client, "OPTIONS", path, {}, {}, None))
         save("head-services", record(client, "HEAD", "services", {"per_page": "2"}, {"HTTP_ACCEPT_LANGUAGE": "ar"}, None))

@@ -1,5 +1,6 @@
 """The requests golden_api.py records: public reads (each in every language), the Accept-Language cases and
 the writes in order. A new case is a new golden file (regenerate and review: test_golden_api.py)."""
+
 import uuid
 
 
@@ -104,13 +105,18 @@ def write_cases(ids: dict) -> list:
     svc = f"services/{new_id}"
     location_id = str(uuid.UUID(int=0x10CA7))
     body = {
-        "id": new_id, "organization_id": ids["org"], "name": "Golden test service", "description": "Made by the golden test.",
+        "id": new_id,
+        "organization_id": ids["org"],
+        "name": "Golden test service",
+        "description": "Made by the golden test.",
         "phones": [{"number": "+44 20 7946 0321", "type": "voice"}],
         "schedules": [{"byday": "MO,WE", "opens_at": "09:00", "closes_at": "12:30"}],
         "languages": [{"code": "ar", "name": "Arabic"}],
         "required_documents": [{"document": "Passport"}, {"document": "Proof of address"}],
         "translations": {"ar": {"name": "خدمة الاختبار", "required_documents": ["جواز السفر", ""]}},
-        "version": 7, "metadata": [], "colour": "blue",
+        "version": 7,
+        "metadata": [],
+        "colour": "blue",
     }
     return [
         ("post-service-anonymous", "POST", "services", None, {}, body),
@@ -124,10 +130,21 @@ def write_cases(ids: dict) -> list:
         ("patch-service", "PATCH", f"{svc}?lang=ar", "editor", {"HTTP_IF_MATCH": '"1"'}, {"alert": "Closed on Friday", "translations": {"fa": {"name": "خدمت آزمایشی"}}, "organization": {}}),
         ("patch-service-other-editor", "PATCH", svc, "other-editor", {}, {"name": "Not mine"}),
         ("put-service", "PUT", svc, "editor", {"HTTP_IF_MATCH": 'W/"2", "3"'}, {**body, "name": "Golden test service, replaced", "phones": []}),
-        ("post-location", "POST", "locations", "editor", {}, {
-            "id": location_id, "organization_id": ids["org"], "name": "Golden hall", "latitude": 47.04123456, "longitude": 8.3,
-            "addresses": [{"address_1": "1 Quay", "city": "Port Meridian", "state_province": "PM", "postal_code": "1000", "country": "PM"}],
-        }),
+        (
+            "post-location",
+            "POST",
+            "locations",
+            "editor",
+            {},
+            {
+                "id": location_id,
+                "organization_id": ids["org"],
+                "name": "Golden hall",
+                "latitude": 47.04123456,
+                "longitude": 8.3,
+                "addresses": [{"address_1": "1 Quay", "city": "Port Meridian", "state_province": "PM", "postal_code": "1000", "country": "PM"}],
+            },
+        ),
         ("patch-location-stale", "PATCH", f"locations/{location_id}", "editor", {"HTTP_IF_MATCH": '"5"'}, {"name": "x"}),
         ("patch-location", "PATCH", f"locations/{location_id}", "editor", {}, {"transportation": "Tram 4", "unknown": 1}),
         ("get-location", "GET", f"locations/{location_id}", None, {}, None),
@@ -137,10 +154,20 @@ def write_cases(ids: dict) -> list:
         ("delete-collection", "DELETE", "services", "editor", {}, None),
         ("get-service-after-writes", "GET", f"{svc}?lang=fa", None, {}, None),
         ("post-organization-editor", "POST", "organizations", "editor", {}, {"name": "New org"}),
-        ("post-organization", "POST", "organizations", "admin", {}, {
-            "id": str(uuid.UUID(int=0x0E6)), "name": "Golden organisation", "description": "Made by the golden test.",
-            "phones": [{"number": "+44 20 7946 0999"}], "services": [],
-        }),
+        (
+            "post-organization",
+            "POST",
+            "organizations",
+            "admin",
+            {},
+            {
+                "id": str(uuid.UUID(int=0x0E6)),
+                "name": "Golden organisation",
+                "description": "Made by the golden test.",
+                "phones": [{"number": "+44 20 7946 0999"}],
+                "services": [],
+            },
+        ),
         ("patch-organization", "PATCH", f"organizations/{uuid.UUID(int=0x0E6)}", "admin", {"HTTP_IF_MATCH": '"1"'}, {"website": "https://golden.example", "version": 1}),
         ("put-organization-editor", "PUT", f"organizations/{ids['other_org']}", "editor", {}, {"name": "Not mine"}),
         ("patch-service-bad-translations", "PATCH", svc, "editor", {}, {"translations": {"de": {"name": "Dienst"}, "en": {"name": "x"}, "ar": "text", "fa": {"required_documents": [1]}}}),
@@ -154,10 +181,19 @@ def write_cases(ids: dict) -> list:
         ("post-service-admin-unknown-organization", "POST", "services", "admin", {}, {"name": "Orphan", "organization_id": str(uuid.UUID(int=77))}),
         ("post-service-admin-bad-organization", "POST", "services", "admin", {}, {"name": "Orphan", "organization_id": "x"}),
         ("put-service-move-organization-editor", "PUT", svc, "editor", {}, {**{k: v for k, v in body.items() if k != "version"}, "organization_id": ids["other_org"]}),
-        ("post-service-admin-verified", "POST", "services?lang=es", "admin", {}, {
-            "name": "Verified", "organization_id": ids["other_org"], "assured_date": "2026-01-10",
-            "service_at_locations": [{"location_id": location_id}, {"location_id": location_id}],
-        }),
+        (
+            "post-service-admin-verified",
+            "POST",
+            "services?lang=es",
+            "admin",
+            {},
+            {
+                "name": "Verified",
+                "organization_id": ids["other_org"],
+                "assured_date": "2026-01-10",
+                "service_at_locations": [{"location_id": location_id}, {"location_id": location_id}],
+            },
+        ),
         ("post-location-admin-shared", "POST", "locations", "admin", {}, {"name": "Shared hall", "latitude": 95, "longitude": 8}),
         ("post-location-editor-no-organization", "POST", "locations", "editor", {}, {"name": "Mine?"}),
         ("put-location-other-editor", "PUT", f"locations/{location_id}", "other-editor", {}, {"name": "x"}),

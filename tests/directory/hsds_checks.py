@@ -1,4 +1,5 @@
 """Checks of HSDS API answers: valid against the official schema with no field it lacks, paged as HSDS pages."""
+
 import requests
 from jsonschema import Draft202012Validator, FormatChecker
 

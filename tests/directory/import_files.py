@@ -1,5 +1,6 @@
 """Staff files for the import and export security tests: a CSV table written as staff would, everything
 exported as a staff member would receive it. Importing it sets Django up (tests/django_harness.py)."""
+
 import csv
 import io
 import zipfile
@@ -27,8 +28,7 @@ def export_tables(user=None, fmt="zip") -> dict:
     if fmt == "xlsx":
         return {"xlsx": buffer.getvalue()}
     with zipfile.ZipFile(buffer) as archive:
-        return {name: list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"), newline="")))
-                for name in archive.namelist() if name.endswith(".csv")}
+        return {name: list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"), newline=""))) for name in archive.namelist() if name.endswith(".csv")}
 
 
 # Ids of rows the tests import (not in the demo city).

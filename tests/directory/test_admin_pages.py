@@ -1,5 +1,6 @@
 """The staff admin in-process (Django's test client, a throw-away database: tests/django_harness.py):
 the service list's search and filters, the stale and missing-translation pages and the create_staff command."""
+
 import datetime
 
 import pytest
@@ -66,8 +67,12 @@ def test_missing_translations_page(city):
     page = client_for(city["admin"]).get("/admin/missing-translations/")
     assert page.status_code == 200
     rows = {row["service"].name: dict(row["missing"]) for row in page.context["rows"]}
-    assert rows["Harbour Dental Care"] == {"French (fr)": ["description"], "Arabic (ar)": ["name", "description"],
-                                           "Ukrainian (uk)": ["name", "description"], "Persian (Farsi/Dari) (fa)": ["name", "description"]}
+    assert rows["Harbour Dental Care"] == {
+        "French (fr)": ["description"],
+        "Arabic (ar)": ["name", "description"],
+        "Ukrainian (uk)": ["name", "description"],
+        "Persian (Farsi/Dari) (fa)": ["name", "description"],
+    }
     assert len(rows["Hilltop Walk-in"]) == 5
     spanish = client_for(city["admin"]).get("/admin/missing-translations/", {"language": "es"})
     assert [row["service"].name for row in spanish.context["rows"]] == ["Hilltop Walk-in"]
@@ -83,8 +88,19 @@ def test_index_links_to_the_staff_pages(city):
 
 
 def test_create_staff_command(city):
-    output = run_command("amira", "--role", "editor", "--organization", "harbour dental", "--email", "amira@city.example",
-                         "--password-from-env", "TEST_STAFF_PASSWORD", "--token", TEST_STAFF_PASSWORD="harbour-s3cret-pass")
+    output = run_command(
+        "amira",
+        "--role",
+        "editor",
+        "--organization",
+        "harbour dental",
+        "--email",
+        "amira@city.example",
+        "--password-from-env",
+        "TEST_STAFF_PASSWORD",
+        "--token",
+        TEST_STAFF_PASSWORD="harbour-s3cret-pass",
+    )
     user = User.objects.get(username="amira")
     assert user.is_staff and user.check_password("harbour-s3cret-pass") and user.email == "amira@city.example"
     assert user.staff_profile.role == "editor" and list(user.staff_profile.organizations.all()) == [city["ours"]]

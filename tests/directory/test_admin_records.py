@@ -1,6 +1,7 @@
 """The staff admin in-process (Django's test client, a throw-away database: tests/django_harness.py):
 the audit trail of admin writes, retire/restore instead of delete, verification, optimistic concurrency
 and the same for locations."""
+
 import datetime
 
 import pytest
@@ -18,10 +19,15 @@ def test_admin_edits_leave_change_records_naming_the_staff_member(city):
     service = city["mine"]
     version = service.version
     response = save(
-        editor, service,
+        editor,
+        service,
         phones__0__number="+44 20 7946 0555",
-        schedules__0__opens_at="08:30", schedules__0__closes_at="16:00", schedules__0__byday=["MO", "WE", "FR"],
-        translations__TOTAL_FORMS="1", translations__0__language="es", translations__0__name="Cuidado dental",
+        schedules__0__opens_at="08:30",
+        schedules__0__closes_at="16:00",
+        schedules__0__byday=["MO", "WE", "FR"],
+        translations__TOTAL_FORMS="1",
+        translations__0__language="es",
+        translations__0__name="Cuidado dental",
         translations__0__description="Dentista del puerto.",
         categories=[str(m.TaxonomyTerm.objects.get(code="health-doctor").pk)],
     )

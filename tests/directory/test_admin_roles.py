@@ -1,5 +1,6 @@
 """The staff admin in-process (Django's test client, a throw-away database: tests/django_harness.py):
 roles and scoping (an editor cannot see or change another organisation's service)."""
+
 import pytest
 
 from admin_forms import User, change_url, client_for, form_data, save

@@ -1,4 +1,5 @@
 """The public HSDS API over HTTP, against the real directory server with the demo city."""
+
 import uuid
 
 import pytest

@@ -1,6 +1,7 @@
 """The API package's structure (issue: organised by resource, one place per concern): parsing the query
 reads nothing from the database, no module is larger than about 300 lines, and the API checks the
 administrator-or-editor role in one place."""
+
 import json
 import re
 

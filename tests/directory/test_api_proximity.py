@@ -1,5 +1,6 @@
 """The public HSDS API near a point (profile extension lat, lon, proximity), over HTTP against the real
 directory server with the demo city."""
+
 import requests
 
 from hsds_checks import assert_page, assert_valid, get

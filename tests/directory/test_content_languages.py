@@ -1,4 +1,5 @@
 """Service text in the reader's language (profile extension: `lang` / Accept-Language), against the real server."""
+
 import json
 
 import pytest
@@ -58,7 +59,7 @@ def manage_shell(database_url: str, code: str, **env) -> str:
 @pytest.fixture(scope="module")
 def service_id(directory_database, directory):
     out = manage_shell(directory_database, MAKE_SERVICE, SERVICE=json.dumps({"english": ENGLISH, "arabic_name": ARABIC_NAME}))
-    return next(line for line in out.splitlines() if line.startswith("SERVICE"))[len("SERVICE"):]
+    return next(line for line in out.splitlines() if line.startswith("SERVICE"))[len("SERVICE") :]
 
 
 def get(api, path, headers=None, **params):
@@ -151,7 +152,7 @@ def test_search_matches_translated_text(directory_api, service_id):
 
 def test_query_count_does_not_grow_with_page_size(directory_database, service_id):
     out = manage_shell(directory_database, QUERY_COUNTS)
-    counts = json.loads(next(line for line in out.splitlines() if line.startswith("COUNTS"))[len("COUNTS"):])
+    counts = json.loads(next(line for line in out.splitlines() if line.startswith("COUNTS"))[len("COUNTS") :])
     for path in ("/api/services", "/api/service_at_locations"):
         for full in ("false", "true"):
             small, large = counts[f"{path} full={full} per_page=5"], counts[f"{path} full={full} per_page=50"]

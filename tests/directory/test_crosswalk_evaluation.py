@@ -1,5 +1,6 @@
 """The crosswalk suggestions on held-out foreign terms (docs/crosswalk-evaluation.md): precise enough to be
 applied without a person first, and terms that mean none of our needs mostly left alone."""
+
 from pathlib import Path
 
 import pytest

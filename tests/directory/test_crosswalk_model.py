@@ -1,5 +1,6 @@
 """The taxonomy crosswalk's records: a foreign taxonomy's term mapped to one of our newcomer needs (issue #13 item 4).
 Many to many, one row per pair, a confidence between 0 and 1, versioned like other edited records."""
+
 import pytest
 from django.db import IntegrityError, transaction
 

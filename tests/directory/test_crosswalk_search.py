@@ -1,5 +1,6 @@
 """Search through the crosswalk (issue #13 item 4): a need (`taxonomy_term_id=health-dentist`, or its category `health`) also finds
 the services tagged only with a city's own term mapped to it, or with a term below that one; over the real API."""
+
 import pytest
 from django.test import Client
 

@@ -2,6 +2,7 @@
 suggested need (a recognised code, else the meaning of its name by the assistant's sentence embeddings);
 confident ones are mapped, listed for review and used by the search at once; the rest wait on the staff's
 "not mapped" page with their best guess. In-process, demo city, real import and admin."""
+
 import pytest
 
 from admin_forms import client_for, staff
@@ -32,14 +33,21 @@ def found(need: str) -> set:
 def city_package(tmp_path):
     folder = tmp_path / "city"
     write_table(folder, "organizations", ["id", "name", "description"], [{"id": ORGANIZATION, "name": "Harbour Dental Trust", "description": "Dental care."}])
-    write_table(folder, "services", ["id", "organization_id", "name", "status"],
-                [{"id": SERVICE, "organization_id": ORGANIZATION, "name": "Harbour Dental Clinic", "status": "active"}])
+    write_table(folder, "services", ["id", "organization_id", "name", "status"], [{"id": SERVICE, "organization_id": ORGANIZATION, "name": "Harbour Dental Clinic", "status": "active"}])
     write_table(folder, "taxonomies", ["id", "name", "description"], [{"id": TAXONOMY, "name": "City categories", "description": "The city's own."}])
-    write_table(folder, "taxonomy_terms", ["id", "code", "name", "description", "taxonomy_id"],
-                [{"id": i, "code": c, "name": n, "description": d or n, "taxonomy_id": TAXONOMY} for i, (c, n, d) in TERMS.items()])
+    write_table(
+        folder,
+        "taxonomy_terms",
+        ["id", "code", "name", "description", "taxonomy_id"],
+        [{"id": i, "code": c, "name": n, "description": d or n, "taxonomy_id": TAXONOMY} for i, (c, n, d) in TERMS.items()],
+    )
     dental = next(i for i, (c, *_) in TERMS.items() if c == "C-204")
-    write_table(folder, "attributes", ["id", "link_id", "taxonomy_term_id", "link_entity"],
-                [{"id": "5a1c0000-0000-4000-8000-000000000031", "link_id": SERVICE, "taxonomy_term_id": dental, "link_entity": "service"}])
+    write_table(
+        folder,
+        "attributes",
+        ["id", "link_id", "taxonomy_term_id", "link_entity"],
+        [{"id": "5a1c0000-0000-4000-8000-000000000031", "link_id": SERVICE, "taxonomy_term_id": dental, "link_entity": "service"}],
+    )
     return folder
 
 
@@ -90,4 +98,3 @@ def test_an_editor_may_not_change_the_crosswalk(city_package):
     pets, shelter = m.TaxonomyTerm.objects.get(code="C-999"), m.TaxonomyTerm.objects.get(code="housing-shelter")
     assert editor.post("/admin/hsds/crosswalkmapping/add/", {"need": shelter.id, "foreign_term": pets.id}).status_code == 403
     assert not m.CrosswalkMapping.objects.filter(foreign_term=pets).exists()
-

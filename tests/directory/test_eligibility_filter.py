@@ -1,6 +1,7 @@
 """Profile-extension filter `eligibility`: who may use the service (tagged with terms of the eligibility
 taxonomy: regardless of residence status, without health insurance, children, women), on /api/services and
 /api/service_at_locations."""
+
 import pytest
 import requests
 

@@ -1,5 +1,6 @@
 """Export holds what the staff member may read, without personal data, and neutralises spreadsheet formulas
 (README, "Import and export"). In-process, in a throw-away database with the demo city."""
+
 import csv
 import io
 import re
@@ -24,7 +25,7 @@ def test_an_editor_exports_only_their_organisations_without_personal_data(contac
     assert [r["id"] for r in tables["contacts.csv"]] == ["c-a"]
     assert "name" not in tables["contacts.csv"][0] and "email" not in tables["contacts.csv"][0]
     assert "metadata.csv" not in tables and "notes.csv" not in tables
-    assert len(tables["taxonomy_terms.csv"]) == m.TaxonomyTerm.objects.count()   # shared: every editor has them
+    assert len(tables["taxonomy_terms.csv"]) == m.TaxonomyTerm.objects.count()  # shared: every editor has them
 
 
 def test_a_viewer_exports_every_organisation_without_personal_data(contact):
@@ -68,7 +69,7 @@ def test_csv_export_neutralises_formulas_and_the_round_trip_keeps_the_text(two, 
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(services, newline=""))}
     assert rows[str(a_service.id)]["name"] == "'" + FORMULA and rows[str(a_service.id)]["alert"] == "'-1+2"
     assert not re.search(r"(^|,)[=+@]", services, re.M)
-    assert rows[str(a_service.id)]["fees"] == "-5.50"   # a negative number is not a formula: left as it is
+    assert rows[str(a_service.id)]["fees"] == "-5.50"  # a negative number is not a formula: left as it is
     assert rows[str(a_service.id)]["wait_time"] == "''=already quoted"
     report = tabular.apply(tmp_path / "package", who="root")
     assert report.ok and report.changes == 0, report.as_text()
@@ -77,7 +78,7 @@ def test_csv_export_neutralises_formulas_and_the_round_trip_keeps_the_text(two, 
 
 def test_xlsx_export_writes_every_cell_and_header_as_text(two):
     a, a_service, b, b_location = two
-    a_service.extra = {**(a_service.extra or {}), "=1+1": "=SUM(1,2)"}   # stored before column names were checked
+    a_service.extra = {**(a_service.extra or {}), "=1+1": "=SUM(1,2)"}  # stored before column names were checked
     a_service.name = FORMULA
     a_service.save()
     workbook = export_tables(fmt="xlsx")["xlsx"]

@@ -1,5 +1,6 @@
 """Profile-extension filters `free` (the fees say free, and nothing more) and `walk_in` (tagged with the
 service-features term `walk-in`: no appointment needed) on /api/services and /api/service_at_locations."""
+
 import pytest
 import requests
 

@@ -12,6 +12,7 @@ change (never in CI):
 
     .venv/bin/python tests/directory/golden_api.py --regenerate
 """
+
 import json
 import os
 import subprocess
@@ -30,8 +31,7 @@ from golden_api import canonical  # noqa: E402
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("golden-now")
-    subprocess.run([sys.executable, str(HERE / "golden_api.py"), str(output)], env={**os.environ, "PYTHONHASHSEED": "0"},
-                   check=True, capture_output=True, text=True, timeout=600)
+    subprocess.run([sys.executable, str(HERE / "golden_api.py"), str(output)], env={**os.environ, "PYTHONHASHSEED": "0"}, check=True, capture_output=True, text=True, timeout=600)
     return output
 
 

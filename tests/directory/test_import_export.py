@@ -4,6 +4,7 @@ In-process tests work in a throw-away SQLite database of their own (a temporary 
 the start); the command-line tests run manage.py and `make import` against another temporary file. Neither touches
 the database the servers of the other test modules use.
 """
+
 import csv
 import io
 import json
@@ -126,6 +127,7 @@ def staff(username, role, organizations=()):
 
 # --- the package shape ------------------------------------------------------------------------------
 
+
 @pytest.mark.skipif(not SCHEMA.exists(), reason="../shared/hsds is not beside the project")
 def test_tables_follow_the_hsds_schema_column_order():
     for table in TABLES:
@@ -162,6 +164,7 @@ def test_export_is_an_hsds_data_package(city, tmp_path):
 
 
 # --- real-world cells (tabular/normalise.py) ------------------------------------------------------------
+
 
 def test_real_world_cells_import_in_normal_form(city, tmp_path):
     """National phone numbers with extensions and two numbers in a cell, long coordinates, language names,
@@ -204,8 +207,7 @@ def test_numeric_ids_become_stable_uuids_and_the_next_import_updates(tmp_path):
     folder = tmp_path / "numbered"
     folder.mkdir()
     write_csv(folder / "organizations.csv", ["id", "name", "description"], [{"id": "17", "name": "Harbour 211 Partner", "description": "x"}])
-    write_csv(folder / "services.csv", ["id", "organization_id", "name", "status"],
-              [{"id": "1042", "organization_id": "17", "name": "Walk-in Legal Advice", "status": "active"}])
+    write_csv(folder / "services.csv", ["id", "organization_id", "name", "status"], [{"id": "1042", "organization_id": "17", "name": "Walk-in Legal Advice", "status": "active"}])
     write_csv(folder / "phones.csv", ["id", "service_id", "number"], [{"id": "5", "service_id": "1042", "number": "+44 20 7946 0555"}])
 
     first = tabular.apply(folder, who="tester", source="harbour-211")
@@ -259,9 +261,10 @@ def test_on_error_skip_applies_the_valid_records_and_leaves_out_whole_records(ci
 
 # --- dry run and errors -------------------------------------------------------------------------------
 
+
 def test_dry_run_reports_row_errors_in_plain_words_and_changes_nothing(city, tmp_path):
     folder = unpack(export_bytes(), tmp_path / "package")
-    (folder / "datapackage.json").unlink()   # read by table names, like the official example
+    (folder / "datapackage.json").unlink()  # read by table names, like the official example
     header, phones = read_csv(folder / "phones.csv")
     phones[12]["number"] = "+33 12"
     write_csv(folder / "phones.csv", header, phones)
@@ -289,8 +292,7 @@ def test_dry_run_reports_row_errors_in_plain_words_and_changes_nothing(city, tmp
     assert any(text.startswith("row 2 of locations.csv: 8.10000, 47.00000 is outside the city") and "swapped" in text for text in messages)
     # Rows referring to a row with errors say so rather than "does not exist".
     assert f"row {len(services) + 2} of services.csv: name is required (the cell is empty)" in messages
-    assert (f"row {len(phones) + 2} of phones.csv: service_id refers to '{new_service}', whose own row "
-            f"(row {len(services) + 2} of services.csv) has errors") in messages
+    assert (f"row {len(phones) + 2} of phones.csv: service_id refers to '{new_service}', whose own row " f"(row {len(services) + 2} of services.csv) has errors") in messages
     assert report.tables["phones"].errors == 2 and report.tables["phones"].unchanged == len(phones) - 1
     assert not report.applied and "Nothing was changed" in report.as_text()
     # One CSV file on its own is a package of one table.
@@ -304,7 +306,7 @@ def test_a_bad_row_in_the_last_table_leaves_the_database_unchanged(city, tmp_pat
     header, phones = read_csv(folder / "phones.csv")
     phones.append({**phones[0], "id": "5b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11", "number": "+44 20 7946 0999"})
     write_csv(folder / "phones.csv", header, phones)
-    header, rows = read_csv(folder / "attributes.csv")   # attributes: the last directory table imported
+    header, rows = read_csv(folder / "attributes.csv")  # attributes: the last directory table imported
     rows.append({**rows[-1], "id": "6b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11", "taxonomy_term_id": "7b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11"})
     write_csv(folder / "attributes.csv", header, rows)
     before = snapshot()
@@ -313,8 +315,7 @@ def test_a_bad_row_in_the_last_table_leaves_the_database_unchanged(city, tmp_pat
 
     assert not report.applied
     assert [str(e) for e in report.errors] == [
-        f"row {len(rows) + 1} of attributes.csv: taxonomy_term_id '7b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11' does not exist "
-        "(it is neither in taxonomy_terms.csv of this package nor in the directory)"
+        f"row {len(rows) + 1} of attributes.csv: taxonomy_term_id '7b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11' does not exist " "(it is neither in taxonomy_terms.csv of this package nor in the directory)"
     ]
     assert report.tables["services"].updated == 1 and report.tables["phones"].created == 1
     assert snapshot() == before
@@ -328,7 +329,7 @@ def test_reimporting_the_same_file_changes_nothing(city, tmp_path):
     assert report.ok and report.applied and report.changes == 0
     assert all(c.created == c.updated == 0 for c in report.tables.values())
     assert report.tables["services"].unchanged == m.Service.objects.count()
-    assert snapshot() == before   # no ChangeRecord, no version bump
+    assert snapshot() == before  # no ChangeRecord, no version bump
 
     # Change one service in the file: exactly that is applied; a second import of it is a no-op.
     folder = unpack(package.read_bytes(), tmp_path / "edited")
@@ -385,8 +386,7 @@ def test_a_hand_made_workbook_with_typed_cells(city, tmp_path):
     services.title = "Services"
     service_id = "4b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11"
     services.append(["ID", "Organization_ID", "Name", "Status", "Minimum_Age", "Maximum_Age", "Assured_Date", "Email", "Fees"])
-    services.append([service_id, str(city.organization_id), "Evening language café", "active", 16, None,
-                     datetime.datetime(2026, 10, 1), "", "free"])
+    services.append([service_id, str(city.organization_id), "Evening language café", "active", 16, None, datetime.datetime(2026, 10, 1), "", "free"])
     schedules = workbook.create_sheet("schedules")
     schedules.append(["id", "service_id", "byday", "opens_at", "closes_at", "valid_from", "interval"])
     schedules.append(["3b1c1a52-4d0e-4b8a-9a57-1f0f6a6e2c11", service_id, "mo, we", datetime.time(18, 30), "21:00", None, 1])
@@ -412,8 +412,9 @@ def test_a_hand_made_workbook_with_typed_cells(city, tmp_path):
 
 # --- the official example -----------------------------------------------------------------------------
 
+
 @pytest.mark.skipif(not EXAMPLE.exists(), reason="../shared/hsds is not beside the project")
-@override_settings(CITY_BOUNDS=None)   # its location is at 100, 101: outside any city
+@override_settings(CITY_BOUNDS=None)  # its location is at 100, 101: outside any city
 def test_the_official_example_imports_cleanly():
     wipe()
     report = tabular.preview(EXAMPLE)
@@ -435,8 +436,7 @@ def test_the_official_example_imports_cleanly():
     assert service.extra["program_id"] == "e7ec2e57-4540-43fa-b2c7-6be5a0ef7f42"
     assert m.Organization.objects.get().extra["tax_id"] == "tax_id"
     kept = set(m.ExtraRecord.objects.values_list("entity", flat=True))
-    assert kept == {"accessibility", "contacts", "cost_options", "funding", "organization_identifiers", "programs",
-                    "service_areas", "meta_table_descriptions", "metadata"}
+    assert kept == {"accessibility", "contacts", "cost_options", "funding", "organization_identifiers", "programs", "service_areas", "meta_table_descriptions", "metadata"}
     assert m.ChangeRecord.objects.filter(resource_id=COUNSELLING, last_action_type="create", updated_by="tester", via="import").exists()
 
     # Exported again: every value of the example comes back (phones in E.164).
@@ -452,6 +452,7 @@ def test_the_official_example_imports_cleanly():
 
 
 # --- audit and roles -----------------------------------------------------------------------------------
+
 
 def test_import_change_records_name_the_importer_and_via_import(city, tmp_path):
     editor = staff("amira", "editor", [city.organization])
@@ -474,12 +475,11 @@ def test_editors_import_only_their_own_organisations(city, tmp_path):
     before = snapshot()
     report = tabular.apply(folder, user=editor, who=editor.username)
     assert not report.applied and snapshot() == before
-    assert [str(e) for e in report.errors] == [
-        f"row {index + 2} of services.csv: you may only import records of your own organisations (it belongs to {other.organization.name})"
-    ]
+    assert [str(e) for e in report.errors] == [f"row {index + 2} of services.csv: you may only import records of your own organisations (it belongs to {other.organization.name})"]
 
 
 # --- staff pages -----------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def uploads(tmp_path, monkeypatch):
@@ -511,7 +511,7 @@ def test_staff_page_can_leave_out_records_with_errors_and_lists_them(city, uploa
     messy.seek(0)
     messy.name = "messy.zip"
     stopped = client.post("/admin/import/", {"file": messy}).content.decode()
-    assert "Nothing was changed" in stopped and 'value="Apply"' not in stopped   # the default: all or nothing
+    assert "Nothing was changed" in stopped and 'value="Apply"' not in stopped  # the default: all or nothing
     messy.seek(0)
     preview = client.post("/admin/import/", {"file": messy, "on_error": "skip"}).content.decode()
     assert 'id="import-skipped"' in preview and "is not a valid phone number" in preview and 'value="Apply"' in preview
@@ -521,12 +521,12 @@ def test_staff_page_can_leave_out_records_with_errors_and_lists_them(city, uploa
     body = applied.content.decode()
     assert applied.status_code == 200 and "Applied." in body and 'id="import-skipped"' in body
     assert m.Service.objects.exclude(id=broken["service_id"]).filter(alert="New hours").exists()
-    assert m.Service.objects.get(id=broken["service_id"]).alert != "New hours"   # left out as a whole
+    assert m.Service.objects.get(id=broken["service_id"]).alert != "New hours"  # left out as a whole
     link = re.search(r'href="(/admin/import/skipped/[0-9a-f]+\.csv)"', body).group(1)
     listing = client.get(link)
     assert listing.status_code == 200 and listing.content.decode().startswith("file,row,reason") and "call us" in listing.content.decode()
     other = client_for(User.objects.create_superuser("root2", password="pw-root2"))
-    assert other.get(link).status_code == 403   # bound to the session that imported
+    assert other.get(link).status_code == 403  # bound to the session that imported
 
 
 def test_staff_pages_preview_then_apply_and_export(city, uploads):
@@ -573,7 +573,7 @@ def test_staff_pages_preview_then_apply_and_export(city, uploads):
     assert m.Service.objects.get(id=city.id).alert == "Closed on Monday"
     assert m.ChangeRecord.objects.get(resource_id=city.id, field_name="alert").updated_by == "root"
     assert list(uploads.iterdir()) == []
-    assert client.post("/admin/import/apply/", {"token": token}).status_code == 400   # once only
+    assert client.post("/admin/import/apply/", {"token": token}).status_code == 400  # once only
 
     bad = io.BytesIO(b"id,name\n")
     bad.name = "notes.txt"
@@ -588,7 +588,7 @@ def test_staff_preview_shows_row_errors_and_offers_no_apply(city, uploads):
     upload = io.BytesIO()
     with zipfile.ZipFile(upload, "w") as archive:
         for path in folder.iterdir():
-            archive.write(path, f"export/{path.name}")   # a package inside a folder of the zip
+            archive.write(path, f"export/{path.name}")  # a package inside a folder of the zip
     upload.seek(0)
     upload.name = "bad.zip"
     page = client_for(editor).post("/admin/import/", {"file": upload})
@@ -600,6 +600,7 @@ def test_staff_preview_shows_row_errors_and_offers_no_apply(city, uploads):
 
 # --- command line ------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def command_env(tmp_path_factory):
     database = tmp_path_factory.mktemp("cli") / "directory.sqlite3"
@@ -610,8 +611,7 @@ def command_env(tmp_path_factory):
 
 
 def manage(env, *args, **extra_env):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=DIRECTORY, env={**env, **extra_env},
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=DIRECTORY, env={**env, **extra_env}, capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.skipif(not EXAMPLE.exists(), reason="../shared/hsds is not beside the project")
@@ -628,12 +628,12 @@ def test_command_line_exit_codes(command_env, tmp_path):
     assert missing.returncode == 2
 
     # make import: the dry run first, then the apply (only because it is clean).
-    made = subprocess.run(["make", "--no-print-directory", "-o", "venv", "import", f"FILE={EXAMPLE}"], cwd=ROOT,
-                          env={**command_env, "CITY_BOUNDS": "off"}, capture_output=True, text=True, timeout=300)
+    made = subprocess.run(["make", "--no-print-directory", "-o", "venv", "import", f"FILE={EXAMPLE}"], cwd=ROOT, env={**command_env, "CITY_BOUNDS": "off"}, capture_output=True, text=True, timeout=300)
     assert made.returncode == 0, made.stdout + made.stderr
     assert "Applied: 21 record(s) created or updated." in made.stdout
-    again = subprocess.run(["make", "--no-print-directory", "-o", "venv", "import", f"FILE={EXAMPLE}", "DRY_RUN=1"], cwd=ROOT,
-                           env={**command_env, "CITY_BOUNDS": "off"}, capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        ["make", "--no-print-directory", "-o", "venv", "import", f"FILE={EXAMPLE}", "DRY_RUN=1"], cwd=ROOT, env={**command_env, "CITY_BOUNDS": "off"}, capture_output=True, text=True, timeout=300
+    )
     assert again.returncode == 0 and "Dry run: nothing was changed. Applying would create or update 0 record(s)" in again.stdout
     assert "Applied" not in again.stdout
     # A long import shows how far it got: a bar of rows done out of all rows, ending full.
@@ -645,16 +645,16 @@ def test_command_line_exit_codes(command_env, tmp_path):
     assert "--progress" not in again.stderr and " rows" not in again.stderr  # not a terminal, not asked: no bar
 
     out = tmp_path / "directory.xlsx"
-    exported = subprocess.run(["make", "--no-print-directory", "-o", "venv", "export", f"FILE={out}"], cwd=ROOT, env=command_env,
-                              capture_output=True, text=True, timeout=300)
+    exported = subprocess.run(["make", "--no-print-directory", "-o", "venv", "export", f"FILE={out}"], cwd=ROOT, env=command_env, capture_output=True, text=True, timeout=300)
     assert exported.returncode == 0 and out.exists(), exported.stderr
     assert manage(command_env, "export_hsds", str(tmp_path / "directory.pdf")).returncode != 0
 
     broken = tmp_path / "broken.csv.zip"
     with zipfile.ZipFile(broken, "w") as archive:
         archive.writestr("services.csv", f"id,organization_id,name,status\n{COUNSELLING},,Nameless org,active\n")
-    failed = subprocess.run(["make", "--no-print-directory", "-o", "venv", "import", f"FILE={broken}"], cwd=ROOT,
-                            env={**command_env, "CITY_BOUNDS": "off"}, capture_output=True, text=True, timeout=300)
+    failed = subprocess.run(
+        ["make", "--no-print-directory", "-o", "venv", "import", f"FILE={broken}"], cwd=ROOT, env={**command_env, "CITY_BOUNDS": "off"}, capture_output=True, text=True, timeout=300
+    )
     assert failed.returncode != 0
     assert "row 2 of services.csv: organization_id is required (the cell is empty)" in failed.stdout
     assert "Dry run clean" not in failed.stdout

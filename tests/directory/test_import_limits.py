@@ -1,5 +1,6 @@
 """Declared-size workbook bombs and oversized uploads are refused in plain words without hanging or
 swelling the process (README, "Import and export"). In-process, in a throw-away database with the demo city."""
+
 import io
 import re
 import subprocess
@@ -51,8 +52,7 @@ def crafted_workbook(path: Path, rows: int, last_row_number: int = 0) -> Path:
                 text, declared = re.subn(r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1:XFD1048576"/>', data.decode())
                 assert declared == 1
                 if last_row_number:
-                    text = text.replace("</sheetData>", f'<row r="{last_row_number}"><c r="A{last_row_number}" t="inlineStr">'
-                                                        f"<is><t>x</t></is></c></row></sheetData>")
+                    text = text.replace("</sheetData>", f'<row r="{last_row_number}"><c r="A{last_row_number}" t="inlineStr">' f"<is><t>x</t></is></c></row></sheetData>")
                 data = text.encode()
             target.writestr(item, data)
     return path
@@ -108,11 +108,13 @@ def test_an_oversized_upload_is_refused_before_its_body_is_read(tmp_path, monkey
     monkeypatch.setattr(import_views, "IMPORT_DIR", tmp_path / "imports")
     editor_client = client_for(User.objects.create_superuser("root", password="pw-root"))
     boundary = "BoUnDaRy"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.zip\"\r\n"
-            f"Content-Type: application/zip\r\n\r\n").encode() + b"P" * (2 * 1024 * 1024) + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.zip"\r\n' f"Content-Type: application/zip\r\n\r\n").encode()
+        + b"P" * (2 * 1024 * 1024)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     stream = CountingInput(body)
-    response = editor_client.generic("POST", "/admin/import/", b"", content_type=f"multipart/form-data; boundary={boundary}",
-                                     **{"wsgi.input": stream, "CONTENT_LENGTH": str(len(body))})
+    response = editor_client.generic("POST", "/admin/import/", b"", content_type=f"multipart/form-data; boundary={boundary}", **{"wsgi.input": stream, "CONTENT_LENGTH": str(len(body))})
     assert response.status_code == 413
     assert "larger than 1 MB, the largest the directory accepts; nothing was read" in response.content.decode()
     assert stream.taken == 0

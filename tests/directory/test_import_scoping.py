@@ -1,5 +1,6 @@
 """Import against careless or hostile staff files: an editor writes only into their own organisations'
 records (README, "Import and export"). In-process, in a throw-away database with the demo city."""
+
 import pytest
 
 from admin_forms import staff
@@ -10,13 +11,15 @@ from hsds import models as m  # noqa: E402
 pytestmark = pytest.mark.usefixtures("demo_city_database", "rolled_back")
 
 
-@pytest.mark.parametrize("table, row", [
-    ("phones", {"id": NEW[0], "service_id": "{a_service}", "location_id": "{b_location}", "number": "+1 514 555 0100"}),
-    ("phones", {"id": NEW[1], "service_id": "{a_service}", "organization_id": "{b}", "number": "+1 514 555 0101"}),
-    ("schedules", {"id": NEW[2], "service_id": "{a_service}", "location_id": "{b_location}", "byday": "MO", "freq": "WEEKLY",
-                   "opens_at": "09:00", "closes_at": "17:00"}),
-    ("service_at_location", {"id": NEW[3], "service_id": "{a_service}", "location_id": "{b_location}"}),
-])
+@pytest.mark.parametrize(
+    "table, row",
+    [
+        ("phones", {"id": NEW[0], "service_id": "{a_service}", "location_id": "{b_location}", "number": "+1 514 555 0100"}),
+        ("phones", {"id": NEW[1], "service_id": "{a_service}", "organization_id": "{b}", "number": "+1 514 555 0101"}),
+        ("schedules", {"id": NEW[2], "service_id": "{a_service}", "location_id": "{b_location}", "byday": "MO", "freq": "WEEKLY", "opens_at": "09:00", "closes_at": "17:00"}),
+        ("service_at_location", {"id": NEW[3], "service_id": "{a_service}", "location_id": "{b_location}"}),
+    ],
+)
 def test_an_editor_cannot_attach_rows_to_another_organisations_records(two, tmp_path, table, row):
     a, a_service, b, b_location = two
     editor = staff("amira", "editor", [a])
@@ -26,8 +29,7 @@ def test_an_editor_cannot_attach_rows_to_another_organisations_records(two, tmp_
     changes = m.ChangeRecord.objects.count()
     report = tabular.apply(folder, user=editor, who=editor.username)
     assert not report.applied
-    assert [str(e) for e in report.errors] == [
-        f"row 2 of {table}.csv: you may only import records of your own organisations (it belongs to {b.name})"]
+    assert [str(e) for e in report.errors] == [f"row 2 of {table}.csv: you may only import records of your own organisations (it belongs to {b.name})"]
     assert m.ChangeRecord.objects.count() == changes
     assert not m.Phone.objects.filter(id=row["id"]).exists() and not m.ServiceAtLocation.objects.filter(id=row["id"]).exists()
     # The admin and the write API (roles.can_change) give the same answer for the same record.
@@ -43,8 +45,7 @@ def test_a_phone_of_another_organisations_contact_is_not_an_editors(two, tmp_pat
     editor = staff("amira", "editor", [a])
     row = {"id": NEW[7], "service_id": str(a_service.id), "contact_id": "c-b", "number": "+1 514 555 0104"}
     report = tabular.apply(write_table(tmp_path / "package", "phones", list(row), [row]), user=editor, who="amira")
-    assert [str(e) for e in report.errors] == [
-        f"row 2 of phones.csv: you may only import records of your own organisations (it belongs to {b.name})"]
+    assert [str(e) for e in report.errors] == [f"row 2 of phones.csv: you may only import records of your own organisations (it belongs to {b.name})"]
 
 
 def test_an_editor_still_imports_rows_of_their_own_organisation(two, tmp_path):

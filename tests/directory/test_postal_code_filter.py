@@ -1,5 +1,6 @@
 """Profile-extension filter `postal_code`: services at an address with that postal code (spaces, hyphens,
 letter case aside; a two-part code's first part), on /api/services, and the codes GET /api/regions lists."""
+
 import pytest
 import requests
 

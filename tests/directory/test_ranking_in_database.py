@@ -2,6 +2,7 @@
 with a point, in Python (ranking.in_memory, distance by haversine). Both must give the same order: compared
 here on the demo city plus awkward schedules (overnight, closed earlier today, no hours, at a location only)
 at every hour of the day over a week, for both lists and for sub-needs, categories and spoken languages."""
+
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,8 +24,12 @@ pytestmark = pytest.mark.usefixtures("demo_city_database", "rolled_back")
 CITY = ZoneInfo("Europe/London")
 MONDAY = datetime(2026, 11, 30, tzinfo=CITY)
 QUERIES = [
-    {}, {"taxonomy_term_id": "health"}, {"taxonomy_term_id": "health-doctor"}, {"taxonomy_term_id": "housing", "language": "ar"},
-    {"taxonomy_term_id": "employment", "language": "ti"}, {"language": "uk"},
+    {},
+    {"taxonomy_term_id": "health"},
+    {"taxonomy_term_id": "health-doctor"},
+    {"taxonomy_term_id": "housing", "language": "ar"},
+    {"taxonomy_term_id": "employment", "language": "ti"},
+    {"language": "uk"},
 ]
 AWKWARD = [  # (byday, opens, closes, at a location rather than the service's own)
     ("MO,TU,WE,TH,FR,SA,SU", time(22), time(6), False),  # overnight: Python's rule is "closes later today"
@@ -38,13 +43,14 @@ AWKWARD = [  # (byday, opens, closes, at a location rather than the service's ow
 
 @pytest.fixture
 def awkward_schedules():
-    services = list(m.Service.objects.order_by("id")[:len(AWKWARD)])
+    services = list(m.Service.objects.order_by("id")[: len(AWKWARD)])
     for service, (byday, opens, closes, at_location) in zip(services, AWKWARD):
         link = service.service_at_locations.first() if at_location else None
         if at_location and link is None:
             link = m.ServiceAtLocation.objects.create(service=service, location=m.Location.objects.first())
-        m.Schedule.objects.bulk_create([m.Schedule(service=None if at_location else service, service_at_location=link, byday=byday,
-                                                   opens_at=opens, closes_at=closes, freq="WEEKLY")])  # bulk: no validation of the odd ones
+        m.Schedule.objects.bulk_create(
+            [m.Schedule(service=None if at_location else service, service_at_location=link, byday=byday, opens_at=opens, closes_at=closes, freq="WEEKLY")]
+        )  # bulk: no validation of the odd ones
 
 
 def order(query, service_links, sort, lang="en"):
@@ -52,7 +58,7 @@ def order(query, service_links, sort, lang="en"):
     base = loading.service_queryset(lang) if service_links else loading.service_at_location_queryset(lang)
     queryset = filter_services(request, base, service_field="" if service_links else "service")
     rows = sort(request, queryset, service_links, lang)
-    return [row.id for row in rows[0:rows.count()]]
+    return [row.id for row in rows[0 : rows.count()]]
 
 
 @pytest.mark.parametrize("service_links", [True, False], ids=["services", "service_at_locations"])

@@ -1,5 +1,6 @@
 """The opening key of `rank=relevance`: minutes until each service next opens, worked out once per
 weekly pattern (a real directory repeats "Mon-Fri 09:00-17:00" over thousands of services)."""
+
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 

@@ -1,5 +1,6 @@
 """Other names of a neighbourhood ("إيستغيت", "Істгейт" for Eastgate), added by an administrator in the
 admin, audited, listed by GET /api/regions and accepted by `region=` (in-process, demo city)."""
+
 import pytest
 
 from admin_forms import client_for, staff

@@ -1,5 +1,6 @@
 """Profile-extension search filters of /api/services: `language` by code or by name in any interface
 language, and `open` (a weekday, the weekend, now...) from the schedules, in the city's time zone."""
+
 import pytest
 import requests
 

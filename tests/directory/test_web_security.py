@@ -8,6 +8,7 @@ The directory here is the real gunicorn process with the production variables (o
 database); the requests carry the headers the proxy adds and come from another address than
 127.0.0.1, as the proxy's do in a cluster (gunicorn itself trusts X-Forwarded-Proto from 127.0.0.1 only).
 """
+
 import os
 import re
 import secrets
@@ -49,8 +50,12 @@ for name in os.environ['STAFF_NAMES'].split(','):
 
 def manage(database_url: str, *args: str, env=None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", *args], cwd=ROOT / "directory",
-        env={**os.environ, "DATABASE_URL": database_url, **(env or {})}, capture_output=True, text=True, timeout=180,
+        [str(VENV_BIN / "python"), "manage.py", *args],
+        cwd=ROOT / "directory",
+        env={**os.environ, "DATABASE_URL": database_url, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 
@@ -97,7 +102,8 @@ def log_in(server, username: str, password: str, client: str = "203.0.113.7") ->
         server.url + "/admin/login/?next=/admin/",
         data={"username": username, "password": password, "csrfmiddlewaretoken": csrf, "next": "/admin/"},
         headers={**headers, "Origin": PUBLIC_URL, "Referer": PUBLIC_URL + "/admin/login/", "Cookie": f"csrftoken={csrf}"},
-        timeout=10, allow_redirects=False,
+        timeout=10,
+        allow_redirects=False,
     )
 
 
@@ -136,9 +142,27 @@ def tls_proxy(production_directory):
     folder = Path(tempfile.mkdtemp(prefix="tls-proxy-"))
     folder.chmod(0o755)
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={PUBLIC_HOST}",
-         "-addext", f"subjectAltName=DNS:{PUBLIC_HOST},IP:127.0.0.1", "-keyout", str(folder / "proxy.key"), "-out", str(folder / "proxy.crt")],
-        check=True, capture_output=True, timeout=60,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={PUBLIC_HOST}",
+            "-addext",
+            f"subjectAltName=DNS:{PUBLIC_HOST},IP:127.0.0.1",
+            "-keyout",
+            str(folder / "proxy.key"),
+            "-out",
+            str(folder / "proxy.crt"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     port = free_port()
     (folder / "nginx.conf").write_text(TLS_PROXY_CONF.format(dir=folder, port=port, upstream=production_directory.port), encoding="utf-8")
@@ -160,7 +184,9 @@ def test_staff_log_in_to_the_admin_through_a_real_tls_proxy(tls_proxy, staff_nam
         answer = browser.post(
             url + "/admin/login/?next=/admin/",
             data={"username": staff_names["proxied"], "password": STAFF_PASSWORD, "csrfmiddlewaretoken": browser.cookies["csrftoken"], "next": "/admin/"},
-            headers={"Origin": PUBLIC_URL, "Referer": PUBLIC_URL + "/admin/login/"}, timeout=10, allow_redirects=False,
+            headers={"Origin": PUBLIC_URL, "Referer": PUBLIC_URL + "/admin/login/"},
+            timeout=10,
+            allow_redirects=False,
         )
         assert answer.status_code == 302, (answer.status_code, re.sub(r"\s+", " ", answer.text)[:300])
         assert next(c for c in browser.cookies if c.name == "sessionid").secure
@@ -233,16 +259,21 @@ def test_the_admin_has_a_content_security_policy_without_inline_scripts(producti
 
 
 def test_staff_passwords_must_be_strong(directory_database):
-    check = django_harness.run_script((
-        "from django.contrib.auth.password_validation import validate_password\n"
-        "from django.core.exceptions import ValidationError\n"
-        "for password in ('password', 'short-pass1', '12345678901234'):\n"
-        "    try:\n"
-        "        validate_password(password)\n"
-        "        print('ACCEPTED', password)\n"
-        "    except ValidationError:\n"
-        "        print('REFUSED', password)\n"
-    ), directory_database, env=PRODUCTION_ENV, check=False)
+    check = django_harness.run_script(
+        (
+            "from django.contrib.auth.password_validation import validate_password\n"
+            "from django.core.exceptions import ValidationError\n"
+            "for password in ('password', 'short-pass1', '12345678901234'):\n"
+            "    try:\n"
+            "        validate_password(password)\n"
+            "        print('ACCEPTED', password)\n"
+            "    except ValidationError:\n"
+            "        print('REFUSED', password)\n"
+        ),
+        directory_database,
+        env=PRODUCTION_ENV,
+        check=False,
+    )
     assert check.returncode == 0, check.stderr
     assert "ACCEPTED" not in check.stdout and check.stdout.count("REFUSED") == 3, check.stdout
 
@@ -257,7 +288,6 @@ def test_check_deploy_finds_nothing_in_the_production_settings(directory_databas
     # HSTS for every subdomain and the browsers' preload list bind the city's whole domain for long:
     # the city opts in (README), so by default only those two are reported.
     assert deploy_check(directory_database) == {"security.W005", "security.W021"}
-    opted_in = manage(directory_database, "check", "--deploy", "--fail-level", "WARNING",
-                      env={**PRODUCTION_ENV, "DIRECTORY_HSTS_INCLUDE_SUBDOMAINS": "1", "DIRECTORY_HSTS_PRELOAD": "1"})
+    opted_in = manage(directory_database, "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION_ENV, "DIRECTORY_HSTS_INCLUDE_SUBDOMAINS": "1", "DIRECTORY_HSTS_PRELOAD": "1"})
     assert opted_in.returncode == 0, opted_in.stderr + opted_in.stdout
     assert "System check identified no issues" in opted_in.stdout, opted_in.stdout

@@ -1,5 +1,6 @@
 """The write API over HTTP against the real directory server: who may write what (anonymous, viewer,
 editor of an organisation, administrator), and the write rate per token."""
+
 import uuid
 
 from hsds_checks import assert_valid
@@ -74,8 +75,13 @@ def test_other_endpoints_stay_read_only(directory_api, tokens):
 
 
 def test_organizations_administrators_add_editors_change_their_own(directory_api, tokens, orgs, hsds_schema):
-    body = {"name": f"Partner association {uuid.uuid4().hex[:6]}", "description": "Added by an integration.", "website": "https://partner.example",
-            "phones": [{"number": "+44 20 7946 0555"}], "services": [{"name": "ignored"}]}
+    body = {
+        "name": f"Partner association {uuid.uuid4().hex[:6]}",
+        "description": "Added by an integration.",
+        "website": "https://partner.example",
+        "phones": [{"number": "+44 20 7946 0555"}],
+        "services": [{"name": "ignored"}],
+    }
     assert call("POST", f"{directory_api}/organizations", auth(tokens, "editor"), json=body).status_code == 403
     created = call("POST", f"{directory_api}/organizations", auth(tokens, "admin"), json=body)
     assert created.status_code == 201, created.text

@@ -1,5 +1,6 @@
 """The write API over HTTP against the real directory server: what a write does to the records (retire and
 restore, audit, nested items, translations, verification, locations, ids)."""
+
 import uuid
 from datetime import date
 
@@ -51,9 +52,10 @@ def test_nested_items_are_updated_in_place_added_and_removed(directory_api, toke
     url = f"{directory_api}/services/{created['id']}"
     phone_id = created["phones"][0]["id"]
     response = call(
-        "PATCH", url, auth(tokens, "editor"),
-        json={"phones": [{"id": phone_id, "number": "+44 20 7946 0399", "type": "voice"}, {"number": "+44 20 7946 0400", "type": "fax"}],
-              "required_documents": [{"document": "Passport"}]},
+        "PATCH",
+        url,
+        auth(tokens, "editor"),
+        json={"phones": [{"id": phone_id, "number": "+44 20 7946 0399", "type": "voice"}, {"number": "+44 20 7946 0400", "type": "fax"}], "required_documents": [{"document": "Passport"}]},
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -68,10 +70,13 @@ def test_nested_items_are_updated_in_place_added_and_removed(directory_api, toke
 
 
 def test_translations_are_written_and_read_back(directory_api, tokens, orgs, hsds_schema):
-    body = new_service(orgs, translations={
-        "ar": {"name": "خدمة الاختبار", "required_documents": ["جواز السفر", ""], "colour": "blue"},
-        "uk": {"description": "Створено тестами."},
-    })
+    body = new_service(
+        orgs,
+        translations={
+            "ar": {"name": "خدمة الاختبار", "required_documents": ["جواز السفر", ""], "colour": "blue"},
+            "uk": {"description": "Створено тестами."},
+        },
+    )
     response = call("POST", f"{directory_api}/services", auth(tokens, "editor"), json=body)
     assert response.status_code == 201, response.text
     assert "translations.ar.colour" in response.headers["Ignored-Fields"]
@@ -140,7 +145,10 @@ def test_ids_conflicts_and_unknown_services(directory_api, tokens, orgs):
 def test_locations_are_created_and_linked(directory_api, tokens, orgs, created, hsds_schema):
     location_schema = hsds_schema("service")["properties"]["service_at_locations"]["items"]["properties"]["location"]
     body = {
-        "organization_id": orgs["own"], "name": "Annex office", "latitude": 47.05, "longitude": 8.1,
+        "organization_id": orgs["own"],
+        "name": "Annex office",
+        "latitude": 47.05,
+        "longitude": 8.1,
         "addresses": [{"address_1": "1 Test Street", "city": "Port Meridian", "state_province": "Meridian", "postal_code": "PM1 1AA", "country": "GB"}],
         "schedules": [{"byday": "TU", "opens_at": "10:00", "closes_at": "16:00"}],
     }

@@ -1,5 +1,6 @@
 """The write API over HTTP against the real directory server: what a write may contain (allow list, values,
 sizes, odd names) and versions (If-Match, concurrent writers)."""
+
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,7 +11,9 @@ from write_api_helpers import auth, call, new_service
 def test_fields_outside_the_allow_list_are_ignored(directory_api, tokens, orgs, created, hsds_schema):
     url = f"{directory_api}/services/{created['id']}"
     response = call(
-        "PATCH", url, auth(tokens, "editor"),
+        "PATCH",
+        url,
+        auth(tokens, "editor"),
         json={
             "name": "Renamed by the integration",
             "id": str(uuid.uuid4()),
@@ -52,7 +55,9 @@ def test_a_get_body_can_be_put_back_unchanged(directory_api, tokens, created):
 def test_invalid_values_are_a_400_naming_the_field(directory_api, tokens, created, orgs):
     url = f"{directory_api}/services/{created['id']}"
     response = call(
-        "PATCH", url, auth(tokens, "editor"),
+        "PATCH",
+        url,
+        auth(tokens, "editor"),
         json={"name": "Must not be saved", "phones": [{"number": "+33 12"}], "schedules": [{"byday": "MO", "opens_at": "17:00", "closes_at": "09:00"}], "email": "not-an-email"},
     )
     assert response.status_code == 400

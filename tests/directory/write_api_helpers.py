@@ -2,6 +2,7 @@
 
 Staff accounts and tokens are made by a Django script (tests/django_harness.py) in the test database;
 every write test works on services it creates itself (the demo services other tests assert on stay as they are)."""
+
 import json
 import sqlite3
 import uuid
@@ -37,7 +38,7 @@ def make_staff(database_url: str, spec: dict) -> dict:
     """{username: (role, [organization ids])} → {username: token}; one Django script run."""
     result = django_harness.run_script(MAKE_STAFF, database_url, env={"STAFF_SPEC": json.dumps(spec)}, timeout=120)
     line = next(x for x in result.stdout.splitlines() if x.startswith("TOKENS"))
-    return json.loads(line[len("TOKENS"):])
+    return json.loads(line[len("TOKENS") :])
 
 
 def auth(tokens, who: str) -> dict:
@@ -64,7 +65,7 @@ def new_service(orgs, **fields) -> dict:
 
 def changes(database_url: str, record_id: str) -> list:
     """ChangeRecords of a service (and its phones, hours, ...) straight from the test database."""
-    path = database_url[len("sqlite:///"):]
+    path = database_url[len("sqlite:///") :]
     with sqlite3.connect(path) as db:
         rows = db.execute(
             "SELECT last_action_type, field_name, updated_by, via FROM hsds_changerecord WHERE owner_id = ?",

@@ -2,6 +2,7 @@
 every file that has to list the languages or the needs itself (Rasa's domain and config, the NLU data,
 the translations, the deployment settings, the directory's taxonomy) agrees with it, and no Python
 module keeps a copy of its own."""
+
 import json
 import os
 import re

@@ -1,5 +1,6 @@
 """The action server (or, for the few that need its tracker store, Rasa itself) serves every custom
 action the domain names; the training data is valid."""
+
 import subprocess
 import sys
 
@@ -28,7 +29,11 @@ def test_every_intent_has_a_rule(domain):
 def test_rasa_data_validate():
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "rasa"), "data", "validate", "--data", "data", "--domain", "domain.yml", "--config", "config.yml"],
-        cwd=ROOT, capture_output=True, text=True, env={"ACTION_SERVER_URL": "http://localhost:5055/webhook", "PATH": "/usr/bin:/bin", "HOME": str(ROOT)}, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"ACTION_SERVER_URL": "http://localhost:5055/webhook", "PATH": "/usr/bin:/bin", "HOME": str(ROOT)},
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 

@@ -1,4 +1,5 @@
 """Every reply exists in every supported language, and no reply text lives in Python."""
+
 import ast
 
 import yaml

@@ -3,6 +3,7 @@ ON_ERROR=skip (all but the one broken service, the skip explained), the crosswal
 a newcomer's question in each of the six languages finds the city's services through it, end to end: the
 real import command, the real directory over HTTP, the action server and Rasa through the REST channel.
 The directory holds only our taxonomy and the city's package: no demo city to fall back on."""
+
 import os
 import subprocess
 import uuid
@@ -36,14 +37,12 @@ def city(tmp_path_factory):
     for args in (["migrate", "--no-input", "-v", "0"], ["bootstrap_directory", "--no-demo"], ["collectstatic", "--no-input", "-v", "0"]):
         subprocess.run(manage + args, cwd=ROOT / "directory", env=env, check=True, stdout=subprocess.DEVNULL)
     package = write_city_directory(folder / "package")
-    imported = subprocess.run(["make", "--no-print-directory", "-o", "venv", "import", f"FILE={package}", "ON_ERROR=skip"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=600)
+    imported = subprocess.run(["make", "--no-print-directory", "-o", "venv", "import", f"FILE={package}", "ON_ERROR=skip"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     directory = directory_server(database, env={"CITY_PHONE_REGION": "US"})
     directory.name, directory.log_path = "directory-city", directory.log_path.with_name("directory-city.log")
     directory.start()
     actions = action_server(directory.url + "/api", name="actions-city").start()
-    rasa = rasa_server(actions.url + "/webhook", cors_origin=directory.url, port=free_port(), name="rasa-city",
-                       env={**channels_off(), "REST_RATE_PER_MINUTE": "600", "REST_RATE_BURST": "60"})
+    rasa = rasa_server(actions.url + "/webhook", cors_origin=directory.url, port=free_port(), name="rasa-city", env={**channels_off(), "REST_RATE_PER_MINUTE": "600", "REST_RATE_BURST": "60"})
     rasa.start()
     yield imported, directory.url + "/api", rasa
     for server in (rasa, actions, directory):

@@ -1,5 +1,6 @@
 """End to end through the REST channel: "tell me more about the second one" (or its name) answers with
 everything the directory says about that service of the last reply, in the conversation's language."""
+
 import uuid
 
 import pytest

@@ -1,6 +1,7 @@
 """End to end through the REST channel: who may use the services ("without insurance", "for women", "no
 papers"), as a follow-up in six languages or in the first question; the groups named one after the other
 must all hold, and when none fits the answer says so and shows the same search without that condition."""
+
 import uuid
 
 import pytest

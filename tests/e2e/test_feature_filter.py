@@ -1,6 +1,7 @@
 """End to end through the REST channel: "only the free ones" and "can I go without an appointment?" narrow
 the last search to services free of charge / taking people without an appointment (the directory's
 `free` and `walk_in`), carry over to the next follow-up, and combine with the other conditions."""
+
 import uuid
 
 import pytest

@@ -2,6 +2,7 @@
 speaks Spanish", "a GP in Southfield"): the list meets them, the next follow-up keeps them, and when
 nothing does the answer says which and labels the alternatives. A language in a question about
 courses is what to learn, not a condition."""
+
 import uuid
 
 import pytest
@@ -18,7 +19,6 @@ DENTIST_SPANISH = {
     "uk": "потрібен стоматолог, який говорить іспанською",
     "fa": "دندانپزشکی میخوام که اسپانیایی حرف بزنه",
 }
-
 
 
 @pytest.mark.parametrize("language", sorted(DENTIST_SPANISH))

@@ -1,4 +1,5 @@
 """End to end through the REST channel: "more" continues the last search without repeating a service."""
+
 import uuid
 
 import pytest
@@ -25,8 +26,6 @@ MORE = {
     "uk": "а є ще якісь інші",
     "fa": "جای دیگه‌ای هم داری",
 }
-
-
 
 
 def header(name: str, language: str) -> str:

@@ -1,5 +1,6 @@
 """End to end through the REST channel: "any that speak Russian?" narrows the last search to services
 where that language is spoken; naming a language is not a request to change the conversation's language."""
+
 import uuid
 
 import pytest
@@ -21,7 +22,6 @@ RUSSIAN = {
 
 def names_speaking(directory_api: str, term: str, language: str) -> set:
     return names(directory_api, term, language=language)
-
 
 
 @pytest.mark.parametrize("language", sorted(RUSSIAN))

@@ -1,6 +1,7 @@
 """End to end through the REST channel: "which ones are open on Saturday?" narrows the last search to
 services open then; the condition carries over to the next follow-up, a new question drops it, and when
 nothing is open then the answer says so and labels the alternatives."""
+
 import uuid
 
 import pytest
@@ -26,8 +27,6 @@ SATURDAY = {
     "uk": "чи можна до когось із них піти в суботу?",
     "fa": "میشه شنبه به یکی از اینا برم؟",
 }
-
-
 
 
 @pytest.mark.parametrize("language", sorted(SATURDAY))

@@ -1,6 +1,7 @@
 """End to end through the REST channel: "anything in PM 1010?" narrows the last search to services with an
 address with that postal code (however it is written), and a code of the city's shape where no service is
 says so and labels the services elsewhere; a postal code in the first question applies to it."""
+
 import uuid
 
 import pytest

@@ -2,6 +2,7 @@
 about the user, checked in the stores themselves (the production profile's PostgreSQL tracker store and
 Redis); a deletion that fails says so; the logs (INFO, the servers' default) hold neither message text
 nor sender ids."""
+
 import time
 import uuid
 

@@ -1,5 +1,6 @@
 """End to end through the REST channel: under a list of services, buttons in the conversation's language
 ("More", "Open now", "In my language", "Near me"); a tap does what the words would do."""
+
 import uuid
 
 import pytest

@@ -1,6 +1,7 @@
 """End to end through the REST channel: "anything in Eastgate?" narrows the last search to services with
 an address in that neighbourhood (the directory's own names, in any letter case), keeps the other
 conditions, and when none is there says so and labels the services elsewhere."""
+
 import uuid
 
 import pytest
@@ -26,7 +27,6 @@ EASTGATE = {
     "uk": "а котрісь із них є в Eastgate?",
     "fa": "هیچکدوم توی eastgate نیست؟",
 }
-
 
 
 @pytest.mark.parametrize("language", sorted(EASTGATE))

@@ -1,4 +1,5 @@
 """End to end: directory + action server + Rasa with the trained model, through the REST channel."""
+
 import pytest
 import requests
 
@@ -9,8 +10,6 @@ from servers import DOMAIN, response_text
 def label(name: str, language: str) -> str:
     """The first line label after {name} in the service card, e.g. 'Address:'."""
     return response_text("utter_service_card", language).split("\n")[1].split("{")[0].strip()
-
-
 
 
 def service_names(directory_api: str, category: str) -> set:
@@ -179,4 +178,3 @@ def test_every_listed_service_has_the_asked_sub_need(rasa, directory_api, langua
     cards = replies[1:-1]
     assert cards, replies
     assert [card.split("\n")[0].lstrip("\u200f") for card in cards if card.split("\n")[0].lstrip("\u200f") not in with_need] == []
-

@@ -4,6 +4,7 @@ Everything real: the directory (gunicorn), the action server and Rasa with the t
 Chromium driven by Playwright. The editor is created with the documented command (`create_staff`) against
 the test server's database. No restart or retraining happens between the edit and the question.
 """
+
 import os
 import subprocess
 import uuid
@@ -17,8 +18,13 @@ from servers import ROOT, VENV_BIN
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 # A demo service of its own organisation and sub-need (health-dentist), whose phone and hours no other test asserts.
 SERVICE = "Dental School Teaching Clinic"
@@ -29,10 +35,25 @@ NEW_OPENS, NEW_CLOSES = "08:15", "16:45"
 
 def create_editor(database_url: str, username: str, password: str) -> str:
     result = subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "create_staff", username, "--role", "editor", "--organization", ORGANIZATION,
-         "--email", f"{username}@city.example", "--password-from-env", "E2E_STAFF_PASSWORD"],
-        cwd=ROOT / "directory", env={**os.environ, "DATABASE_URL": database_url, "E2E_STAFF_PASSWORD": password},
-        capture_output=True, text=True, timeout=120,
+        [
+            str(VENV_BIN / "python"),
+            "manage.py",
+            "create_staff",
+            username,
+            "--role",
+            "editor",
+            "--organization",
+            ORGANIZATION,
+            "--email",
+            f"{username}@city.example",
+            "--password-from-env",
+            "E2E_STAFF_PASSWORD",
+        ],
+        cwd=ROOT / "directory",
+        env={**os.environ, "DATABASE_URL": database_url, "E2E_STAFF_PASSWORD": password},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout

@@ -18,6 +18,7 @@ Checks:
     sub-need classifier learns from)
 Exits non-zero if any check fails.
 """
+
 import json
 import re
 import sys
@@ -71,8 +72,7 @@ def strip_annotations(text):
 def normalise(text, fold_accents=False):
     text = strip_annotations(text).lower()
     if fold_accents:
-        text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                       if not unicodedata.combining(c))
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = re.sub(r"[^\w\s]", " ", text)
     return " ".join(text.split())
 
@@ -80,7 +80,7 @@ def normalise(text, fold_accents=False):
 def load(path):
     raw = path.read_text(encoding="utf-8")
     if not raw.startswith('version: "3.1"\nnlu:'):
-        err(f"{path}: must start with version \"3.1\" followed by nlu:")
+        err(f'{path}: must start with version "3.1" followed by nlu:')
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as e:
@@ -114,8 +114,8 @@ def load(path):
 def main():
     if set(LANGS) != set(LANGUAGES):
         err(f"data/nlu/ has {LANGS}, the assistant's languages are {list(LANGUAGES)} (contracts/languages.yml)")
-    train = {}   # (lang, file) -> {intent: [examples]}
-    test = {}    # lang -> {intent: [examples]}
+    train = {}  # (lang, file) -> {intent: [examples]}
+    test = {}  # lang -> {intent: [examples]}
     synonym_map = {}
     all_syn = []
     for lang in LANGS:
@@ -175,18 +175,15 @@ def main():
             by_norm[normalise(r[3], fold)].append(r)
         for norm, rs in by_norm.items():
             if len({r[2] for r in rs}) > 1:
-                err(f"example in several intents (accent_fold={fold}): {norm!r} -> "
-                    f"{[(r[1], r[2]) for r in rs]}")
+                err(f"example in several intents (accent_fold={fold}): {norm!r} -> " f"{[(r[1], r[2]) for r in rs]}")
             if {"train", "test"} <= {r[0] for r in rs}:
-                err(f"example in train and held-out (accent_fold={fold}): {norm!r} -> "
-                    f"{[r[1] for r in rs]}")
+                err(f"example in train and held-out (accent_fold={fold}): {norm!r} -> " f"{[r[1] for r in rs]}")
             same = [r for r in rs if r[0] == "train"]
             if len(same) > 1 and len({(r[1], r[2]) for r in same}) < len(same):
                 err(f"duplicate training example: {norm!r} in {[r[1] for r in same]}")
 
     # ---- entity annotations ------------------------------------------------
-    child_terms = [child["code"] for taxonomy in yaml.safe_load(TAXONOMY.read_text(encoding="utf-8"))["taxonomies"]
-                   for term in taxonomy["terms"] for child in term.get("children", [])]
+    child_terms = [child["code"] for taxonomy in yaml.safe_load(TAXONOMY.read_text(encoding="utf-8"))["taxonomies"] for term in taxonomy["terms"] for child in term.get("children", [])]
     if set(child_terms) != ALLOWED_CODES:
         err(f"allowed codes differ from the taxonomy's child terms: {sorted(set(child_terms) ^ ALLOWED_CODES)}")
     per_sub_need = Counter()  # (lang, code) -> training examples naming only that sub-need
@@ -243,12 +240,9 @@ def main():
     for text, codes in text_to_codes.items():
         if len(codes) > 1:
             err(f"surface text {text!r} maps to several codes {sorted(codes)}")
-    print("need annotations: "
-          + ", ".join(f"{s}: {n_ann[s]} annotations in {n_annotated_examples[s]}/"
-                      f"{n_find_examples[s]} find_* examples" for s in ("train", "test")))
+    print("need annotations: " + ", ".join(f"{s}: {n_ann[s]} annotations in {n_annotated_examples[s]}/" f"{n_find_examples[s]} find_* examples" for s in ("train", "test")))
     used = {c for cs in text_to_codes.values() for c in cs}
-    print(f"codes used: {len(used)}/{len(ALLOWED_CODES)}"
-          + (f" (unused: {sorted(ALLOWED_CODES - used)})" if ALLOWED_CODES - used else ""))
+    print(f"codes used: {len(used)}/{len(ALLOWED_CODES)}" + (f" (unused: {sorted(ALLOWED_CODES - used)})" if ALLOWED_CODES - used else ""))
 
     if errors:
         print(f"\n{len(errors)} problem(s):")

@@ -1,5 +1,6 @@
 """The emergency safety net on its own (no trained model): messages that name an emergency become
 `emergency` whatever the classifier said, in every language; nothing else does."""
+
 from pathlib import Path
 
 import pytest
@@ -69,8 +70,9 @@ def test_no_example_of_another_intent_names_an_emergency():
 
 
 def classified(text, intent, confidence):
-    message = Message(data={"text": text, "intent": {"name": intent, "confidence": confidence},
-                            "intent_ranking": [{"name": intent, "confidence": confidence}, {"name": "emergency", "confidence": 0.01}]})
+    message = Message(
+        data={"text": text, "intent": {"name": intent, "confidence": confidence}, "intent_ranking": [{"name": intent, "confidence": confidence}, {"name": "emergency", "confidence": 0.01}]}
+    )
     EmergencyTerms().process([message])
     return message
 

@@ -1,4 +1,5 @@
 """The language detector component on its own (no trained model needed)."""
+
 import pytest
 import yaml
 from rasa.shared.nlu.training_data.message import Message

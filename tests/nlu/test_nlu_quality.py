@@ -1,4 +1,5 @@
 """Understanding, measured: held-out accuracy per language and the main flows as story tests."""
+
 import subprocess
 
 import pytest
@@ -60,10 +61,12 @@ def test_story_tests_in_every_language():
     stories = sorted(p.stem for p in (ROOT / "tests" / "stories").glob("test_*.yml"))
     assert stories == sorted(f"test_{lang}" for lang in LANGUAGES)
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "rasa"), "test", "core", "--model", str(MODEL), "--stories", "tests/stories",
-         "--fail-on-prediction-errors", "--out", "var/story-results"],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        [str(ROOT / ".venv" / "bin" / "rasa"), "test", "core", "--model", str(MODEL), "--stories", "tests/stories", "--fail-on-prediction-errors", "--out", "var/story-results"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
-    failed = (ROOT / "var" / "story-results" / "failed_test_stories.yml")
+    failed = ROOT / "var" / "story-results" / "failed_test_stories.yml"
     detail = failed.read_text(encoding="utf-8") if failed.exists() else result.stdout[-3000:] + result.stderr[-3000:]
     assert result.returncode == 0, detail

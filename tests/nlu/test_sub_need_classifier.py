@@ -1,4 +1,5 @@
 """The sub-need classifier on its own: trained on a few real examples with the real sentence embeddings."""
+
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -10,12 +11,19 @@ from bot.nlu.e5_featurizer import E5SentenceFeaturizer
 from bot.nlu.sub_need_classifier import SubNeedClassifier
 
 EXAMPLES = [
-    ("find_health", "i need a dentist", "health-dentist"), ("find_health", "my tooth hurts", "health-dentist"),
-    ("find_health", "broken tooth, need help", "health-dentist"), ("find_health", "i need to see a doctor", "health-doctor"),
-    ("find_health", "where is a general practitioner", "health-doctor"), ("find_health", "walk-in clinic for a fever", "health-doctor"),
-    ("find_health", "health services", None), ("find_health", "help with health", None), ("find_health", "i have a health question", None),
-    ("find_health", "health care for newcomers", None), ("find_health", "medical help please", None),
-    ("find_housing", "a bed for tonight in a shelter", "housing-shelter"), ("find_housing", "i sleep in the street", "housing-shelter"),
+    ("find_health", "i need a dentist", "health-dentist"),
+    ("find_health", "my tooth hurts", "health-dentist"),
+    ("find_health", "broken tooth, need help", "health-dentist"),
+    ("find_health", "i need to see a doctor", "health-doctor"),
+    ("find_health", "where is a general practitioner", "health-doctor"),
+    ("find_health", "walk-in clinic for a fever", "health-doctor"),
+    ("find_health", "health services", None),
+    ("find_health", "help with health", None),
+    ("find_health", "i have a health question", None),
+    ("find_health", "health care for newcomers", None),
+    ("find_health", "medical help please", None),
+    ("find_housing", "a bed for tonight in a shelter", "housing-shelter"),
+    ("find_housing", "i sleep in the street", "housing-shelter"),
 ]
 
 

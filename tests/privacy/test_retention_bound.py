@@ -3,6 +3,7 @@
 In a real SQL tracker store (SQLite here, PostgreSQL in the production profile's own test): a
 conversation that the job found idle but that its user resumed before the delete ran keeps the new
 events."""
+
 import json
 import time
 
@@ -17,8 +18,7 @@ DAY = 86400
 def add_event(store: PrivateSQLTrackerStore, sender: str, text: str, timestamp: float) -> None:
     with store.session_scope() as session:
         event = UserUttered(text, timestamp=timestamp)
-        session.add(store.SQLEvent(sender_id=sender, type_name=event.type_name, timestamp=timestamp, intent_name=None,
-                                   action_name=None, data=json.dumps(event.as_dict())))
+        session.add(store.SQLEvent(sender_id=sender, type_name=event.type_name, timestamp=timestamp, intent_name=None, action_name=None, data=json.dumps(event.as_dict())))
         session.commit()
 
 

@@ -1,4 +1,5 @@
 """The deployment files as parsed once per module for the tests that compare them with the local profile."""
+
 import pytest
 import yaml
 

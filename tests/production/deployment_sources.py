@@ -6,6 +6,7 @@ supervisord.conf, the datastores from scripts/datastores, the ports from the Mak
 the defaults and required secrets from scripts/run-production, and the variables Rasa needs from the
 `${...}` in endpoints.production.yml and credentials.yml. Parsing only: no Docker or cluster needed.
 """
+
 import importlib.util
 import re
 from pathlib import Path

@@ -1,11 +1,26 @@
 """docker-compose.yml and deploy/k8s/ give each process the same variables, secrets and restarts, and every
 secret and directory setting the code reads is deployed and documented."""
+
 import re
 from urllib.parse import urlsplit
 
 from deployment_sources import (
-    MIGRATE, RETENTION, RETENTION_CRONJOB, ROOT, SECRET_TEMPLATE, code_secrets, container, container_env,
-    environment, interpolated, is_secret, local_replicas, missing, of_kind, pod_spec, workloads,
+    MIGRATE,
+    RETENTION,
+    RETENTION_CRONJOB,
+    ROOT,
+    SECRET_TEMPLATE,
+    code_secrets,
+    container,
+    container_env,
+    environment,
+    interpolated,
+    is_secret,
+    local_replicas,
+    missing,
+    of_kind,
+    pod_spec,
+    workloads,
 )
 
 
@@ -38,9 +53,7 @@ def test_compose_and_k8s_give_each_process_the_same_variables_and_secrets(servic
     for compose_name, k8s_name in pairs.items():
         compose_env = environment(services[compose_name])
         k8s_env = container_env(all_workloads[k8s_name], config_map)
-        assert not missing(compose_env, k8s_env, f"deploy/k8s {k8s_name} (compose {compose_name} has it)"), missing(
-            compose_env, k8s_env, f"deploy/k8s {k8s_name} (compose {compose_name} has it)"
-        )
+        assert not missing(compose_env, k8s_env, f"deploy/k8s {k8s_name} (compose {compose_name} has it)"), missing(compose_env, k8s_env, f"deploy/k8s {k8s_name} (compose {compose_name} has it)")
         # The secrets each process gets (compose builds DATABASE_URL in place, Kubernetes from $(...)).
         compose_secrets = {name for value in compose_env.values() for name in interpolated(value) if is_secret(name)}
         k8s_secrets = {name for name, (source, _) in k8s_env.items() if source == "secret"}

@@ -1,22 +1,41 @@
 """docker-compose.yml and the Dockerfile run the local production profile's processes, ports and variables
 (tests/production/deployment_sources.py reads both sides; parsing only, no Docker needed)."""
+
 import re
 from urllib.parse import urlsplit
 
 from deployment_sources import (
-    COMPOSE_FILE, INTERPOLATION, MIGRATE, RENDER, RETENTION, ROOT, command_line, dockerfile_lines, dockerfile_user,
-    environment, interpolated, is_secret, local_datastores, local_model, local_ports, local_processes,
-    local_replicas, local_retention_hours, missing, published_container_ports, rasa_variables, required_secrets,
-    retention_needs, run_production_defaults, uses_our_image,
+    COMPOSE_FILE,
+    INTERPOLATION,
+    MIGRATE,
+    RENDER,
+    RETENTION,
+    ROOT,
+    command_line,
+    dockerfile_lines,
+    dockerfile_user,
+    environment,
+    interpolated,
+    is_secret,
+    local_datastores,
+    local_model,
+    local_ports,
+    local_processes,
+    local_replicas,
+    local_retention_hours,
+    missing,
+    published_container_ports,
+    rasa_variables,
+    required_secrets,
+    retention_needs,
+    run_production_defaults,
+    uses_our_image,
 )
 
 
 def test_compose_runs_the_local_profiles_processes_datastores_and_jobs(services):
     expected = set(local_processes()) | local_datastores() | {MIGRATE}
-    assert set(services) == expected, (
-        f"docker-compose.yml services differ from the local profile: missing {sorted(expected - set(services))}, "
-        f"extra {sorted(set(services) - expected)}"
-    )
+    assert set(services) == expected, f"docker-compose.yml services differ from the local profile: missing {sorted(expected - set(services))}, " f"extra {sorted(set(services) - expected)}"
 
 
 def test_compose_rasa_replicas_are_the_local_ones_on_the_same_ports(services):
@@ -73,9 +92,7 @@ def test_compose_retention_runs_like_the_local_process_with_the_tracker_store_se
 
 def test_compose_action_server_token_reaches_rasa_and_the_action_server(services):
     actions_env = environment(services["actions"])
-    assert interpolated(actions_env.get("ACTION_SERVER_TOKEN", "")) == ["ACTION_SERVER_TOKEN"], (
-        "the actions service should take ACTION_SERVER_TOKEN from ${ACTION_SERVER_TOKEN}"
-    )
+    assert interpolated(actions_env.get("ACTION_SERVER_TOKEN", "")) == ["ACTION_SERVER_TOKEN"], "the actions service should take ACTION_SERVER_TOKEN from ${ACTION_SERVER_TOKEN}"
     for name in local_replicas():
         env = environment(services[name])
         assert env.get("ACTION_SERVER_TOKEN") == actions_env["ACTION_SERVER_TOKEN"], f"{name} and actions must share ACTION_SERVER_TOKEN"
@@ -142,9 +159,7 @@ def test_compose_serving_services_have_healthchecks(services):
     assert str(services[MIGRATE].get("restart")) == "no", "migrate is a one-shot job"
     assert services["directory"]["depends_on"][MIGRATE]["condition"] == "service_completed_successfully"
     for name in local_replicas():
-        assert {store: "service_healthy" for store in local_datastores()}.items() <= {
-            key: value["condition"] for key, value in services[name]["depends_on"].items()
-        }.items()
+        assert {store: "service_healthy" for store in local_datastores()}.items() <= {key: value["condition"] for key, value in services[name]["depends_on"].items()}.items()
 
 
 def test_compose_services_do_not_run_as_root(services):
@@ -209,6 +224,5 @@ def test_the_image_carries_every_project_package_the_processes_import():
     copied = {line.split()[1].rstrip("/") for line in lines if line.upper().startswith("COPY ") and "--from" not in line}
     ignore = (ROOT / ".dockerignore").read_text().split()
     problems = [f"the Dockerfile does not COPY {name}/ (imported by {where})" for name, where in imported.items() if name not in copied]
-    problems += [f".dockerignore keeps {name}/ out of the build context (imported by {where})"
-                 for name, where in imported.items() if "**" in ignore and f"!{name}" not in ignore]
+    problems += [f".dockerignore keeps {name}/ out of the build context (imported by {where})" for name, where in imported.items() if "**" in ignore and f"!{name}" not in ignore]
     assert not problems, "\n".join(problems)

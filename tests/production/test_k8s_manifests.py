@@ -1,15 +1,39 @@
 """deploy/k8s/ runs the local production profile's processes, ports and variables, with secrets only in
 the Secret (tests/production/deployment_sources.py reads both sides; parsing only, no cluster needed)."""
+
 import re
 from urllib.parse import urlsplit
 
 import yaml
 
 from deployment_sources import (
-    IMAGE, K8S_DIR, MIGRATE, RENDER, RETENTION, RETENTION_CRONJOB, SECRET_TEMPLATE, container, container_env,
-    container_port, dockerfile_user, is_secret, k8s_command, local_model, local_ports, local_processes,
-    local_replicas, local_retention_hours, missing, of_kind, pod_labels, pod_spec, rasa_variables, required_secrets,
-    retention_needs, run_production_defaults, workloads,
+    IMAGE,
+    K8S_DIR,
+    MIGRATE,
+    RENDER,
+    RETENTION,
+    RETENTION_CRONJOB,
+    SECRET_TEMPLATE,
+    container,
+    container_env,
+    container_port,
+    dockerfile_user,
+    is_secret,
+    k8s_command,
+    local_model,
+    local_ports,
+    local_processes,
+    local_replicas,
+    local_retention_hours,
+    missing,
+    of_kind,
+    pod_labels,
+    pod_spec,
+    rasa_variables,
+    required_secrets,
+    retention_needs,
+    run_production_defaults,
+    workloads,
 )
 
 
@@ -53,9 +77,7 @@ def test_k8s_services_have_the_local_ports(manifests):
 
 
 def test_k8s_balancer_config_is_rendered_from_the_local_template(manifests):
-    assert (K8S_DIR / "balancer-config.yaml").read_text(encoding="utf-8") == RENDER.k8s_configmap(), (
-        "deploy/k8s/balancer-config.yaml is out of date: run python deploy/nginx/render.py"
-    )
+    assert (K8S_DIR / "balancer-config.yaml").read_text(encoding="utf-8") == RENDER.k8s_configmap(), "deploy/k8s/balancer-config.yaml is out of date: run python deploy/nginx/render.py"
     conf = of_kind(manifests, "ConfigMap")["balancer-nginx"]["data"]["nginx.conf"]
     assert set(re.findall(r"server (\S+) max_fails", conf)) == {f"rasa:{local_ports()['balancer']}"}
     balancer = pod_spec(of_kind(manifests, "Deployment")["balancer"])
@@ -111,9 +133,7 @@ def test_k8s_has_no_literal_secrets(manifests, config_map, secret_template):
                 assert value in secret_template, f"{name}: {variable} refers to {value}, which {SECRET_TEMPLATE.name} lacks"
                 used.add(value)
             elif is_secret(variable):
-                assert source == "value" and not re.sub(r"\$\(\w+\)", "", value).replace("postgres://:@:/", ""), (
-                    f"{name}: {variable} is written in the manifest"
-                )
+                assert source == "value" and not re.sub(r"\$\(\w+\)", "", value).replace("postgres://:@:/", ""), f"{name}: {variable} is written in the manifest"
     assert set(secret_template) == used, f"unused keys in {SECRET_TEMPLATE.name}: {sorted(set(secret_template) - used)}"
 
 
@@ -132,10 +152,7 @@ def test_k8s_pods_do_not_run_as_root(manifests):
 
 def test_k8s_only_rasa_pods_reach_the_action_server(manifests):
     actions_labels = pod_labels(of_kind(manifests, "Deployment")["actions"])
-    policies = [
-        policy for policy in of_kind(manifests, "NetworkPolicy").values()
-        if policy["spec"]["podSelector"].get("matchLabels", {}).items() <= actions_labels.items()
-    ]
+    policies = [policy for policy in of_kind(manifests, "NetworkPolicy").values() if policy["spec"]["podSelector"].get("matchLabels", {}).items() <= actions_labels.items()]
     assert policies, "no NetworkPolicy selects the action server's pods"
     others = {name: pod_labels(workload) for name, workload in workloads(manifests).items() if name != "rasa"}
     for policy in policies:

@@ -1,12 +1,20 @@
 """The local production profile (`make run-prod`) is what the deployment-file checks read, and it
 restarts, balances and trusts proxies as the users' wait needs."""
+
 import re
 from pathlib import Path
 
 import pytest
 
 from deployment_sources import (
-    RENDER, ROOT, local_datastores, local_ports, local_processes, local_replicas, rasa_variables, required_secrets,
+    RENDER,
+    ROOT,
+    local_datastores,
+    local_ports,
+    local_processes,
+    local_replicas,
+    rasa_variables,
+    required_secrets,
 )
 
 

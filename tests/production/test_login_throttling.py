@@ -3,6 +3,7 @@ directory process (gunicorn workers, Kubernetes pods) refuses a locked-out usern
 only the one that saw the failures; with Redis down, staff can still log in with the right password.
 
 Redis (and PostgreSQL) are started by scripts/datastores; two directory processes share them."""
+
 import secrets
 import uuid
 
@@ -45,9 +46,7 @@ def two_directories(stores, directory_database):
 @pytest.fixture(scope="module")
 def staff(directory_database):
     names = [f"throttle-{n}-{uuid.uuid4().hex[:6]}" for n in range(2)]
-    code = "from django.contrib.auth.models import User\n" + "".join(
-        f"User.objects.create_superuser({name!r}, password={PASSWORD!r})\n" for name in names
-    )
+    code = "from django.contrib.auth.models import User\n" + "".join(f"User.objects.create_superuser({name!r}, password={PASSWORD!r})\n" for name in names)
     django_harness.run_script(code, directory_database, timeout=120)
     return names
 
@@ -58,7 +57,9 @@ def log_in(server, username: str, password: str) -> requests.Response:
         return session.post(
             server.url + "/admin/login/?next=/admin/",
             data={"username": username, "password": password, "csrfmiddlewaretoken": session.cookies["csrftoken"], "next": "/admin/"},
-            headers={"Referer": server.url + "/admin/login/"}, timeout=10, allow_redirects=False,
+            headers={"Referer": server.url + "/admin/login/"},
+            timeout=10,
+            allow_redirects=False,
         )
 
 

@@ -5,6 +5,7 @@ directory or the action server is away), and a killed process is running again w
 Runs the real scripts/run-production (supervisord, nginx, PostgreSQL, Redis, two Rasa replicas) on
 free loopback ports with its data in a temporary folder; everything it started is stopped at the end.
 """
+
 import os
 import secrets
 import signal
@@ -37,17 +38,30 @@ class RunningProfile:
         self.ports = {"directory": free_port(), "actions": free_port(), "balancer": free_port(), "rasa1": free_port(), "rasa2": free_port()}
         p = self.ports
         self.env = {
-            **os.environ, **channels_off(), **stores.env,
-            "ACTION_SERVER_TOKEN": secrets.token_hex(16), "DIRECTORY_SECRET_KEY": secrets.token_hex(32),
-            "DIRECTORY_ANALYTICS_TOKEN": secrets.token_hex(16), "DIRECTORY_WORKERS": "1",
-            "DIRECTORY_HOST": "127.0.0.1", "DIRECTORY_PORT": str(p["directory"]), "ACTION_PORT": str(p["actions"]),
-            "SANIC_HOST": "127.0.0.1", "RASA_HOST": "127.0.0.1", "RASA_PORT": str(p["balancer"]),
-            "RASA_REPLICA_PORTS": f"{p['rasa1']},{p['rasa2']}", "RASA_MODEL": str(MODEL),
-            "RASA_CORS_ORIGINS": "http://127.0.0.1", "RASA_PUBLIC_URL": f"http://127.0.0.1:{p['balancer']}",
+            **os.environ,
+            **channels_off(),
+            **stores.env,
+            "ACTION_SERVER_TOKEN": secrets.token_hex(16),
+            "DIRECTORY_SECRET_KEY": secrets.token_hex(32),
+            "DIRECTORY_ANALYTICS_TOKEN": secrets.token_hex(16),
+            "DIRECTORY_WORKERS": "1",
+            "DIRECTORY_HOST": "127.0.0.1",
+            "DIRECTORY_PORT": str(p["directory"]),
+            "ACTION_PORT": str(p["actions"]),
+            "SANIC_HOST": "127.0.0.1",
+            "RASA_HOST": "127.0.0.1",
+            "RASA_PORT": str(p["balancer"]),
+            "RASA_REPLICA_PORTS": f"{p['rasa1']},{p['rasa2']}",
+            "RASA_MODEL": str(MODEL),
+            "RASA_CORS_ORIGINS": "http://127.0.0.1",
+            "RASA_PUBLIC_URL": f"http://127.0.0.1:{p['balancer']}",
             "ACTION_SERVER_URL": f"http://127.0.0.1:{p['actions']}/webhook",
             "DIRECTORY_API_URL": f"http://127.0.0.1:{p['directory']}/api",
-            "REST_RATE_PER_MINUTE": "6000", "REST_RATE_BURST": "1000",
-            "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONDONTWRITEBYTECODE": "1",
+            "REST_RATE_PER_MINUTE": "6000",
+            "REST_RATE_BURST": "1000",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYTHONDONTWRITEBYTECODE": "1",
         }
         self.conf = stores.data_dir / "supervisord.conf"
         self.log_path = LOG_DIR / "run-production.log"
@@ -168,10 +182,7 @@ def assert_every_turn_answered(turns: list, what: str) -> None:
     assert len(turns) >= 3, f"{what}: only {len(turns)} turns in {FAULT_SECONDS} s: {turns}"
     wrong = [turn for turn in turns if not turn[2] or turn[2][0] not in ANSWERS]
     slow = [turn for turn in turns if turn[0] > TURN_LIMIT_SECONDS]
-    assert not wrong and not slow, (
-        f"{what}: {len(wrong)} of {len(turns)} turns unanswered (e.g. {wrong[:3]}), "
-        f"{len(slow)} slower than {TURN_LIMIT_SECONDS} s (e.g. {slow[:3]})"
-    )
+    assert not wrong and not slow, f"{what}: {len(wrong)} of {len(turns)} turns unanswered (e.g. {wrong[:3]}), " f"{len(slow)} slower than {TURN_LIMIT_SECONDS} s (e.g. {slow[:3]})"
     print(f"{what}: {len(turns)} turns, slowest {max(turn[0] for turn in turns)} s")
 
 

@@ -2,6 +2,7 @@
 directory on PostgreSQL, the action server behind its token, two Rasa replicas sharing conversations
 (SQL tracker store + Redis lock store) behind nginx rendered by deploy/render_production.py.
 """
+
 import contextlib
 import os
 import secrets
@@ -181,7 +182,7 @@ def test_rest_metadata_keeps_only_what_the_widget_uses_and_big_bodies_are_refuse
     reply = post_message(first, "hola", sender, metadata=metadata)
     assert reply.status_code == 200 and reply.json()
     stored = " ".join(str(row[2]) for row in stores.tracker_events(sender))
-    assert '"language": "es"' in stored and '"cards": true' in stored   # what the widget uses is kept
+    assert '"language": "es"' in stored and '"cards": true' in stored  # what the widget uses is kept
     assert "campaign" not in stored and "Amira" not in stored and "tracking" not in stored
     huge = post_message(first, "hola", sender, metadata={"pad": "x" * 17000})
     assert huge.status_code == 413
@@ -197,7 +198,11 @@ def test_retention_deletes_only_conversations_idle_too_long(stack, stores):
         cursor.execute("UPDATE events SET timestamp = timestamp - 31 * 86400 WHERE sender_id = %s", (old,))
     job = subprocess.run(
         [str(VENV_BIN / "python"), "-m", "bot.retention", "--days", "30", "--endpoints", "endpoints.production.yml"],
-        cwd=ROOT, env={**os.environ, **stores.env}, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={**os.environ, **stores.env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert job.returncode == 0, job.stderr
     assert stores.tracker_events(old) == []
@@ -232,7 +237,8 @@ def test_retention_keeps_what_a_resumed_conversation_says_while_the_job_runs(sta
             cursor.execute(
                 "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
                 "SELECT sender_id, type_name, extract(epoch from now()), intent_name, action_name, data "
-                "FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id LIMIT 1", (sender,),
+                "FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id LIMIT 1",
+                (sender,),
             )
         replica.commit()
     finally:
@@ -281,8 +287,7 @@ def test_a_redelivery_reaching_another_replica_is_recognised_through_redis(store
 
     async def deliveries():
         first_replica, other_replica = DeliveredUpdates(), DeliveredUpdates()
-        return [await first_replica.first_delivery("whatsapp", message_id), await other_replica.first_delivery("whatsapp", message_id),
-                await other_replica.first_delivery("facebook", message_id)]
+        return [await first_replica.first_delivery("whatsapp", message_id), await other_replica.first_delivery("whatsapp", message_id), await other_replica.first_delivery("facebook", message_id)]
 
     assert asyncio.run(deliveries()) == [True, False, True]
 

@@ -6,6 +6,7 @@ Loopback addresses stand in for the machines: 127.0.0.2 is the trusted proxy (an
 client reaching the balancer directly. The limiter answers before the body is read (an empty JSON object
 gets 400 when let through, 429 when not), so no turn is processed and the test is quick.
 """
+
 import http.client
 import json
 import uuid

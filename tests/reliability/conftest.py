@@ -5,6 +5,7 @@ the rate limit of the main test stack never disturb each other:
 
 The breaker's cool-down is short here so that recovery can be watched within the test run.
 """
+
 import re
 
 import pytest

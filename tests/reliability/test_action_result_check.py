@@ -1,5 +1,6 @@
 """Rasa checks every action server answer against its schema; bot/action_endpoint.py makes that check
 cheaper (the schema is checked once) and must leave its verdicts and messages exactly as Rasa's."""
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction

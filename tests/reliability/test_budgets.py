@@ -1,4 +1,5 @@
 """The time limits of one turn fit together (no servers needed)."""
+
 import asyncio
 
 import pytest

@@ -2,6 +2,7 @@
 the real directory server: every operation and parameter gets generated valid and invalid
 values; no 5xx, and every response conforms to the description (status, content type, schema).
 Bounded: SCHEMATHESIS_EXAMPLES per operation (15 in `make test`, 200 in `make bench`)."""
+
 import os
 
 import pytest

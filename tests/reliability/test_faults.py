@@ -5,6 +5,7 @@ by the circuit breaker, and once the fault clears the next turns get real result
 Stack: tests/reliability/conftest.py (its own Rasa and action server; FaultyDirectory in front of
 the real directory).
 """
+
 import os
 import signal
 import time
@@ -29,8 +30,6 @@ QUESTIONS = {
     "uk": ("шукаю житло для сімʼї з двома дітьми", "housing"),
     "fa": ("کلاس زبان برای بزرگسالان کجاست؟", "education"),
 }
-
-
 
 
 def service_names(directory_api: str, category: str) -> set:
@@ -136,8 +135,7 @@ def test_a_client_that_goes_away_mid_answer_leaves_no_message_text_in_the_logs(f
     sender = f"gone-{uuid.uuid4().hex[:8]}"
     secret = f"mi direccion es calle {uuid.uuid4().hex[:10]}, necesito un medico"
     body = json.dumps({"sender": sender, "message": secret}).encode()
-    request = (f"POST {REST_WEBHOOK} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-               f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    request = (f"POST {REST_WEBHOOK} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" f"Content-Length: {len(body)}\r\n\r\n").encode() + body
     log = fault_rasa.log_path
     before = log.stat().st_size
     with socket.create_connection(("127.0.0.1", fault_rasa.port), timeout=10) as client:
@@ -150,7 +148,6 @@ def test_a_client_that_goes_away_mid_answer_leaves_no_message_text_in_the_logs(f
     # The turn was not lost: the conversation it started continues in Spanish.
     from servers import DOMAIN
 
-    spanish = {v["text"] for variations in DOMAIN["responses"].values() for v in variations
-               if any(c.get("value") == "es" for c in v.get("condition") or [])}
+    spanish = {v["text"] for variations in DOMAIN["responses"].values() for v in variations if any(c.get("value") == "es" for c in v.get("condition") or [])}
     replies = say(fault_rasa, "ok", sender)
     assert replies and all(text in spanish for text in replies), replies

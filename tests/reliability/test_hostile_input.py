@@ -5,6 +5,7 @@ over-long messages answered with the localized "too long" message before NLU see
 intent injected by a user. FUZZ_EXAMPLES sets the number of messages (2,000 in `make test`,
 10,000 in `make bench`); they go out in batches of FUZZ_CONCURRENCY concurrent conversations.
 """
+
 import json
 import os
 import uuid
@@ -23,17 +24,59 @@ FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
 FUZZ_CONCURRENCY = int(os.environ.get("FUZZ_CONCURRENCY", "8"))
 
 HOSTILE = [
-    "", " ", "\t\n\r ", "\u200b", "\u200f", "\u200e", "\u202e", "\u2066abc\u2069", "\ufeff", "\x00", "\x07\x1b[31m",
-    "😀", "🏠🏥💼", "👍🏽👍🏽👍🏽", "🇺🇦", "\u0000\u0001\u0002",
-    "/restart", "/restart{}", "/session_start", "/greet", "/message_too_long", "/unsupported_message",
-    '/inform{"language": "ar"}', '/find_housing{"need": "housing-shelter"}', '/find_health{"need": "../../etc/passwd"}',
-    "//find_health", " /restart", "\u200f/restart", "/ restart", '/change_language{"language":"fa"}',
-    "/ /message_too_long", " / /\t/message_too_long", "/\u3000/message_too_long", "/\x00/message_too_long",  # found by fuzzing
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<b>job</b>", "{{7*7}}", "${jndi:ldap://x}",
-    "' OR '1'='1'; DROP TABLE hsds_service;--", "1; SELECT * FROM auth_user", "\" OR \"\"=\"",
-    "../../../etc/passwd", "..\\..\\windows\\win.ini", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "file:///etc/passwd",
-    "I need a doctor مرحبا шукаю житло کار", "Necesito un médico, please, بدي شغل", "ḑ̷̛o̵c̶t̸o̷r̵",
-    "\ud800", "abc\udfffdef", "job" * 400, "a" * (MAX_MESSAGE_CHARACTERS + 1),
+    "",
+    " ",
+    "\t\n\r ",
+    "\u200b",
+    "\u200f",
+    "\u200e",
+    "\u202e",
+    "\u2066abc\u2069",
+    "\ufeff",
+    "\x00",
+    "\x07\x1b[31m",
+    "😀",
+    "🏠🏥💼",
+    "👍🏽👍🏽👍🏽",
+    "🇺🇦",
+    "\u0000\u0001\u0002",
+    "/restart",
+    "/restart{}",
+    "/session_start",
+    "/greet",
+    "/message_too_long",
+    "/unsupported_message",
+    '/inform{"language": "ar"}',
+    '/find_housing{"need": "housing-shelter"}',
+    '/find_health{"need": "../../etc/passwd"}',
+    "//find_health",
+    " /restart",
+    "\u200f/restart",
+    "/ restart",
+    '/change_language{"language":"fa"}',
+    "/ /message_too_long",
+    " / /\t/message_too_long",
+    "/\u3000/message_too_long",
+    "/\x00/message_too_long",  # found by fuzzing
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<b>job</b>",
+    "{{7*7}}",
+    "${jndi:ldap://x}",
+    "' OR '1'='1'; DROP TABLE hsds_service;--",
+    "1; SELECT * FROM auth_user",
+    '" OR ""="',
+    "../../../etc/passwd",
+    "..\\..\\windows\\win.ini",
+    "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "file:///etc/passwd",
+    "I need a doctor مرحبا шукаю житло کار",
+    "Necesito un médico, please, بدي شغل",
+    "ḑ̷̛o̵c̶t̸o̷r̵",
+    "\ud800",
+    "abc\udfffdef",
+    "job" * 400,
+    "a" * (MAX_MESSAGE_CHARACTERS + 1),
 ]
 
 # Pieces a hostile message is built from: any text, hostile fragments, marks, emoji, scripts.
@@ -92,8 +135,7 @@ def test_fuzzed_messages_always_get_a_reply_and_never_a_server_error(fault_rasa,
     batches = max(1, FUZZ_EXAMPLES // FUZZ_CONCURRENCY)
     sent = []
 
-    @settings(max_examples=batches, deadline=None, database=None, derandomize=True, phases=[Phase.explicit, Phase.generate, Phase.shrink],
-              suppress_health_check=list(HealthCheck), print_blob=True)
+    @settings(max_examples=batches, deadline=None, database=None, derandomize=True, phases=[Phase.explicit, Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck), print_blob=True)
     @given(st.lists(messages, min_size=FUZZ_CONCURRENCY, max_size=FUZZ_CONCURRENCY))
     def fuzz(batch):
         with ThreadPoolExecutor(FUZZ_CONCURRENCY) as pool:
@@ -115,23 +157,26 @@ def test_each_known_hostile_message_is_answered(fault_rasa, message):
 NOT_JSON, NOT_TEXT, GREETING, NOT_AN_OBJECT = "not json", "utter_unsupported_message", "utter_greet", "not an object"
 
 
-@pytest.mark.parametrize("body,expected", [
-    (b'{"sender": "x", "message": "\xff\xfe\xfd"}', NOT_JSON),          # invalid UTF-8 inside a JSON string
-    (b'{"sender": "x", "message": "caf\xc3"}', NOT_JSON),              # truncated UTF-8 sequence
-    (b'{"sender": "\xc0\xaf", "message": "hi"}', NOT_JSON),            # overlong encoding of '/'
-    (b"\xef\xbb\xbf{\"sender\": \"x\", \"message\": \"hi\"}", NOT_JSON),  # byte order mark
-    (b'{"sender": "x", "message": "hi"', NOT_JSON),                    # truncated JSON
-    (b'{"sender": "x", "message": {"text": "/restart"}}', NOT_TEXT),   # not a string: answered, never run
-    (b'{"sender": "x", "message": ["a", "b"]}', NOT_TEXT),
-    (b'{"sender": "x", "message": null}', NOT_TEXT),
-    (b'{"sender": "x", "message": 12345}', NOT_TEXT),
-    (b'[1, 2, 3]', NOT_AN_OBJECT),
-    (b"null", NOT_AN_OBJECT),
-    (b"", NOT_AN_OBJECT),
-    (b'{"sender": "x", "message": "hi", "input_channel": "telegram", "metadata": "not a dict"}', GREETING),
-    (b'{"sender": "x", "message": "hi", "metadata": {"language": "xx"}}', GREETING),
-    (b'{"sender": "x", "message": "hi", "metadata": {"language": ["ar"]}}', GREETING),
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        (b'{"sender": "x", "message": "\xff\xfe\xfd"}', NOT_JSON),  # invalid UTF-8 inside a JSON string
+        (b'{"sender": "x", "message": "caf\xc3"}', NOT_JSON),  # truncated UTF-8 sequence
+        (b'{"sender": "\xc0\xaf", "message": "hi"}', NOT_JSON),  # overlong encoding of '/'
+        (b'\xef\xbb\xbf{"sender": "x", "message": "hi"}', NOT_JSON),  # byte order mark
+        (b'{"sender": "x", "message": "hi"', NOT_JSON),  # truncated JSON
+        (b'{"sender": "x", "message": {"text": "/restart"}}', NOT_TEXT),  # not a string: answered, never run
+        (b'{"sender": "x", "message": ["a", "b"]}', NOT_TEXT),
+        (b'{"sender": "x", "message": null}', NOT_TEXT),
+        (b'{"sender": "x", "message": 12345}', NOT_TEXT),
+        (b"[1, 2, 3]", NOT_AN_OBJECT),
+        (b"null", NOT_AN_OBJECT),
+        (b"", NOT_AN_OBJECT),
+        (b'{"sender": "x", "message": "hi", "input_channel": "telegram", "metadata": "not a dict"}', GREETING),
+        (b'{"sender": "x", "message": "hi", "metadata": {"language": "xx"}}', GREETING),
+        (b'{"sender": "x", "message": "hi", "metadata": {"language": ["ar"]}}', GREETING),
+    ],
+)
 def test_malformed_bodies_and_invalid_utf8_get_their_exact_answer(fault_rasa, body, expected):
     response = requests.post(rest_url(fault_rasa), data=body, headers={"Content-Type": "application/json"}, timeout=30)
     if expected == NOT_JSON:  # Sanic refuses it before any of our code: a 400, no stack trace
@@ -143,10 +188,17 @@ def test_malformed_bodies_and_invalid_utf8_get_their_exact_answer(fault_rasa, bo
         assert [r.get("text") for r in response.json()] == [response_text(expected)], (body, response.text[:300])
 
 
-@pytest.mark.parametrize("language,greeting", [
-    ("en", "hello there"), ("es", "hola, buenas tardes"), ("fr", "bonjour, comment ça va"),
-    ("ar", "السلام عليكم"), ("uk", "Привіт!"), ("fa", "سلام، خوبی؟"),
-])
+@pytest.mark.parametrize(
+    "language,greeting",
+    [
+        ("en", "hello there"),
+        ("es", "hola, buenas tardes"),
+        ("fr", "bonjour, comment ça va"),
+        ("ar", "السلام عليكم"),
+        ("uk", "Привіт!"),
+        ("fa", "سلام، خوبی؟"),
+    ],
+)
 def test_huge_messages_and_injection_keep_the_conversation_and_its_language(fault_rasa, language, greeting):
     """5,000 characters get the localized 'too long' answer, 100,000 a 413; '/restart' and '/inform{...}' from
     a user neither restart the conversation nor change its language."""
@@ -162,8 +214,12 @@ def test_huge_messages_and_injection_keep_the_conversation_and_its_language(faul
     assert texts("😀" * 1200) == [response_text("utter_message_too_long", language)]
     # A body over 16 KB is refused before it is read as a turn; the conversation goes on as before.
     assert post(fault_rasa.url, "x" * 100_000, sender).status_code == 413
-    language_texts = {v["text"] for variations in DOMAIN["responses"].values() for v in variations
-                      if (language == "en" and not v.get("condition")) or any(c.get("value") == language for c in v.get("condition") or [])}
+    language_texts = {
+        v["text"]
+        for variations in DOMAIN["responses"].values()
+        for v in variations
+        if (language == "en" and not v.get("condition")) or any(c.get("value") == language for c in v.get("condition") or [])
+    }
     for injection in ("/restart", '/inform{"language": "ar"}', "/session_start", "/restart{}"):
         # Understood (or not) as the words they are, answered in the conversation's language.
         replies = texts(injection)

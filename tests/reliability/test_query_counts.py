@@ -3,6 +3,7 @@ its size (the directory's views prefetch every relation), and no more than it ne
 queries use their indexes. Counted in a separate process with Django's CaptureQueriesContext (and
 EXPLAIN) on both databases the directory runs on: the test SQLite database (`make run`) and a real
 PostgreSQL started by scripts/datastores (production), each with the demo city."""
+
 import json
 
 import pytest
@@ -26,6 +27,7 @@ def postgres_database():
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.servers)])
 def database(request):
     return request.getfixturevalue("directory_database" if request.param == "sqlite" else "postgres_database")
+
 
 SNIPPET = """
 import json, os, sys
@@ -146,11 +148,13 @@ def test_service_list_queries_use_their_indexes(directory_database):
 # The same plans on PostgreSQL. Its planner reads the demo city's few rows sequentially whatever the
 # indexes, so sequential scans are priced out (as they are with 10,000 services): what is left shows
 # whether an index can serve each query, and a page needing a sort would show a Sort node.
-PG_PLANS = PLANS.replace("from django.db import connection", "from django.db import connection\nconnection.cursor().execute('SET enable_seqscan = off')").replace(
-    "sql + ')'", "sql + ') AS counted'").replace(
-    "'EXPLAIN QUERY PLAN ' + sql", "'EXPLAIN (FORMAT JSON) ' + sql").replace(
-    "[[row[1], row[-1]] for row in cursor.fetchall()]", "cursor.fetchone()[0]").replace(
-    "print(json.dumps(plans))", "print(json.dumps({'vendor': connection.vendor, 'plans': plans}))")
+PG_PLANS = (
+    PLANS.replace("from django.db import connection", "from django.db import connection\nconnection.cursor().execute('SET enable_seqscan = off')")
+    .replace("sql + ')'", "sql + ') AS counted'")
+    .replace("'EXPLAIN QUERY PLAN ' + sql", "'EXPLAIN (FORMAT JSON) ' + sql")
+    .replace("[[row[1], row[-1]] for row in cursor.fetchall()]", "cursor.fetchone()[0]")
+    .replace("print(json.dumps(plans))", "print(json.dumps({'vendor': connection.vendor, 'plans': plans}))")
+)
 
 
 def plan_nodes(node: dict) -> list:

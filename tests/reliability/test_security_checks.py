@@ -1,5 +1,6 @@
 """Security checks against the real servers: Rasa's HTTP API is off (or token-protected), CORS only
 for configured origins, the directory refuses anonymous writes and shows no debug pages."""
+
 import re
 import uuid
 
@@ -76,8 +77,7 @@ def _some_ids(directory_api):
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 def test_directory_refuses_anonymous_writes(directory_api, method):
     service_id, organization_id = _some_ids(directory_api)
-    paths = ["services", f"services/{service_id}", "organizations", f"organizations/{organization_id}", "taxonomies",
-             "taxonomy_terms", "service_at_locations", "no-such-endpoint"]
+    paths = ["services", f"services/{service_id}", "organizations", f"organizations/{organization_id}", "taxonomies", "taxonomy_terms", "service_at_locations", "no-such-endpoint"]
     body = {"id": str(uuid.uuid4()), "name": "Injected", "status": "active", "organization_id": organization_id, "is_staff": True}
     for path in paths:
         response = requests.request(method, f"{directory_api}/{path}", json=body, timeout=10)

@@ -4,6 +4,7 @@ What a user would notice: service cards for a question, Arabic right to left, ke
 kept across reloads and deleted on request, no accessibility blockers, bot text never run as HTML, nothing
 loaded from other hosts, a clear message when the assistant is down.
 """
+
 import json
 import re
 import uuid
@@ -21,8 +22,13 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 I18N = json.loads((ROOT / "widget" / "i18n.json").read_text(encoding="utf-8"))
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 WEBHOOK = "**/webhooks/rest/webhook"
 STORE_KEY = "newcomer-chat"
@@ -36,10 +42,7 @@ def ui(language: str, key: str) -> str:
 
 def responses_in(language: str) -> set:
     """Every reply text of the domain in one language."""
-    return {
-        v["text"] for variations in DOMAIN["responses"].values() for v in variations
-        if any(c.get("value") == language for c in v.get("condition") or [])
-    }
+    return {v["text"] for variations in DOMAIN["responses"].values() for v in variations if any(c.get("value") == language for c in v.get("condition") or [])}
 
 
 def service_names(directory_api: str, category: str) -> set:
@@ -245,8 +248,7 @@ def test_keyboard_only_conversation_and_deletion(page, directory, rasa):
 def widget_turns(page) -> list:
     """The widget's requests to Rasa, as (sender, message), from now on."""
     sent = []
-    page.on("request", lambda r: sent.append((r.post_data_json["sender"], r.post_data_json["message"]))
-            if r.url.endswith("/webhooks/rest/webhook") and r.method == "POST" else None)
+    page.on("request", lambda r: sent.append((r.post_data_json["sender"], r.post_data_json["message"])) if r.url.endswith("/webhooks/rest/webhook") and r.method == "POST" else None)
     return sent
 
 
@@ -274,6 +276,7 @@ def test_deletion_is_shown_as_done_only_when_the_server_erased_it(page, director
 @pytest.mark.parametrize("answer", ["utter_something_went_wrong", "utter_conversation_not_deleted", "HTTP 503"])
 def test_a_failed_deletion_is_not_shown_as_done_and_is_asked_again(page, directory, rasa, answer):
     """The server answered, but not with its confirmation: e.g. its apology when the tracker store is down."""
+
     def refuse_deletion(route):
         body = route.request.post_data_json if route.request.method == "POST" else None
         if not body or body.get("message") != "/delete_conversation":
@@ -339,17 +342,29 @@ def test_bot_and_directory_text_is_never_run_as_html(page, directory):
     replies = [
         {"recipient_id": "x", "text": f"Hello <script>window.__pwned=2</script> {INJECTED}"},
         {"recipient_id": "x", "text": "PLAIN TEXT CARD"},
-        {"recipient_id": "x", "custom": {
-            "type": "service", "id": "1", "name": f"Evil {INJECTED}", "description": INJECTED, "status": "active",
-            "address": {"address_1": INJECTED, "city": "Port Meridian"}, "latitude": 46.2, "longitude": 6.14,
-            "phone": "+41 22 555 01 99", "url": "javascript:window.__pwned=3", "email": INJECTED,
-            "schedules": [{"byday": "MO,TU,WE,TH,FR", "opens_at": "09:00", "closes_at": "17:00"}],
-            "languages": ["en", "ar"], "documents": [INJECTED], "appointment_only": True,
-        }},
+        {
+            "recipient_id": "x",
+            "custom": {
+                "type": "service",
+                "id": "1",
+                "name": f"Evil {INJECTED}",
+                "description": INJECTED,
+                "status": "active",
+                "address": {"address_1": INJECTED, "city": "Port Meridian"},
+                "latitude": 46.2,
+                "longitude": 6.14,
+                "phone": "+41 22 555 01 99",
+                "url": "javascript:window.__pwned=3",
+                "email": INJECTED,
+                "schedules": [{"byday": "MO,TU,WE,TH,FR", "opens_at": "09:00", "closes_at": "17:00"}],
+                "languages": ["en", "ar"],
+                "documents": [INJECTED],
+                "appointment_only": True,
+            },
+        },
         {"recipient_id": "x", "text": "Pick one", "buttons": [{"title": INJECTED, "payload": "/greet"}]},
     ]
-    page.route(WEBHOOK, lambda route: route.fulfill(
-        status=200, content_type="application/json", headers={"Access-Control-Allow-Origin": "*"}, body=json.dumps(replies)))
+    page.route(WEBHOOK, lambda route: route.fulfill(status=200, content_type="application/json", headers={"Access-Control-Allow-Origin": "*"}, body=json.dumps(replies)))
     open_chat(page, directory)
     ask(page, f"<script>window.__pwned=4</script>{INJECTED}")
 
@@ -376,9 +391,15 @@ def test_open_now_uses_the_city_time_and_localized_days(browser, directory, utc_
         page = context.new_page()
         page.clock.set_fixed_time(utc_time)
         card = {"type": "service", "name": "Test service", "schedules": [{"byday": "MO,TU,WE,TH,FR", "opens_at": "09:00", "closes_at": "17:00"}], "languages": ["ar", "uk"]}
-        page.route(WEBHOOK, lambda route: route.fulfill(
-            status=200, content_type="application/json", headers={"Access-Control-Allow-Origin": "*"},
-            body=json.dumps([{"recipient_id": "x", "text": "Test service"}, {"recipient_id": "x", "custom": card}])))
+        page.route(
+            WEBHOOK,
+            lambda route: route.fulfill(
+                status=200,
+                content_type="application/json",
+                headers={"Access-Control-Allow-Origin": "*"},
+                body=json.dumps([{"recipient_id": "x", "text": "Test service"}, {"recipient_id": "x", "custom": card}]),
+            ),
+        )
         open_chat(page, directory)
         page.locator("#nc-chat-language").select_option("fr")
         ask(page, "bonjour")
@@ -448,13 +469,20 @@ def test_widget_still_works_in_english_without_its_translations(page, directory)
 
 
 def test_direction_follows_the_replies_until_a_language_is_picked(page, directory):
-    replies = iter([
-        [{"recipient_id": "x", "text": "\u200fمرحبًا! Port Meridian"}],
-        [{"recipient_id": "x", "text": "Hello! How can I help?"}],
-    ])
+    replies = iter(
+        [
+            [{"recipient_id": "x", "text": "\u200fمرحبًا! Port Meridian"}],
+            [{"recipient_id": "x", "text": "Hello! How can I help?"}],
+        ]
+    )
     sent = []
-    page.route(WEBHOOK, lambda route: (sent.append(route.request.post_data_json), route.fulfill(
-        status=200, content_type="application/json", headers={"Access-Control-Allow-Origin": "*"}, body=json.dumps(next(replies)))))
+    page.route(
+        WEBHOOK,
+        lambda route: (
+            sent.append(route.request.post_data_json),
+            route.fulfill(status=200, content_type="application/json", headers={"Access-Control-Allow-Origin": "*"}, body=json.dumps(next(replies))),
+        ),
+    )
     root = open_chat(page, directory)
     expect(root).to_have_attribute("dir", "ltr")
     ask(page, "السلام عليكم")
@@ -470,14 +498,14 @@ SOUTHFIELD = {"latitude": 47.01623, "longitude": 8.09034}  # beside the demo cit
 
 
 def nearest(directory_api: str, category: str, count: int = 3) -> list:
-    page = requests.get(f"{directory_api}/services", params={"taxonomy_term_id": category, "status": "active", "per_page": count,
-                                                            "lat": SOUTHFIELD["latitude"], "lon": SOUTHFIELD["longitude"]}, timeout=10).json()
+    page = requests.get(
+        f"{directory_api}/services", params={"taxonomy_term_id": category, "status": "active", "per_page": count, "lat": SOUTHFIELD["latitude"], "lon": SOUTHFIELD["longitude"]}, timeout=10
+    ).json()
     return [s["name"] for s in page["contents"]]
 
 
 def test_use_my_location_with_the_keyboard_lists_the_nearest_services(browser, directory, rasa, directory_api):
-    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-GB", timezone_id="Europe/Zurich",
-                                  geolocation=SOUTHFIELD, permissions=["geolocation"])
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-GB", timezone_id="Europe/Zurich", geolocation=SOUTHFIELD, permissions=["geolocation"])
     context.set_default_timeout(15_000)
     try:
         page = context.new_page()

@@ -1,4 +1,5 @@
 """The widget's code: its words come only from i18n.json, and its node unit tests (hours, formatting) pass."""
+
 import json
 import re
 import shutil

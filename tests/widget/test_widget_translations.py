@@ -1,4 +1,5 @@
 """The chat widget's own words (widget/i18n.json): every language has every key, translated."""
+
 import json
 import re
 
@@ -10,9 +11,27 @@ from servers import ROOT
 I18N = json.loads((ROOT / "widget" / "i18n.json").read_text(encoding="utf-8"))
 # Words the widget cannot work without (card labels, controls, error).
 REQUIRED = {
-    "input_label", "send", "language_label", "delete", "address", "opening_hours", "open_now", "closed_now",
-    "phone", "call", "languages_spoken", "what_to_bring", "appointment_needed", "show_on_map", "error_unreachable",
-    "use_location", "my_location", "location_denied", "location_unavailable", "distance_away", "verified_on",
+    "input_label",
+    "send",
+    "language_label",
+    "delete",
+    "address",
+    "opening_hours",
+    "open_now",
+    "closed_now",
+    "phone",
+    "call",
+    "languages_spoken",
+    "what_to_bring",
+    "appointment_needed",
+    "show_on_map",
+    "error_unreachable",
+    "use_location",
+    "my_location",
+    "location_denied",
+    "location_unavailable",
+    "distance_away",
+    "verified_on",
 }
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -55,7 +74,7 @@ def test_not_just_copied_from_english(language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_reply_about_sharing_a_location_names_the_widgets_own_button(language):
-    """"Near me" says which button to press: it must be the label the widget shows in that language."""
+    """ "Near me" says which button to press: it must be the label the widget shows in that language."""
     from servers import response_text
 
     assert I18N[language]["use_location"] in response_text("utter_how_to_share_location", language)
@@ -63,6 +82,6 @@ def test_the_reply_about_sharing_a_location_names_the_widgets_own_button(languag
 
 def test_no_label_needs_an_emoji_font():
     """Debian's Chromium has no emoji font: a pictograph in a label showed as a missing-glyph box."""
-    pictographs = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+    pictographs = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
     assert not [(lang, key) for lang, table in I18N.items() for key, text in table.items() if pictographs.search(text)]
     assert not [p.name for p in (ROOT / "widget").rglob("*.js") if pictographs.search(p.read_text(encoding="utf-8"))]

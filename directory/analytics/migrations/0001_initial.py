@@ -5,45 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ExamplePhrasing',
+            name="ExamplePhrasing",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('week', models.CharField(max_length=8)),
-                ('language', models.CharField(max_length=8)),
-                ('category', models.CharField(blank=True, max_length=64)),
-                ('outcome', models.CharField(choices=[('no_service', 'No matching service'), ('fallback', 'Not understood')], max_length=16)),
-                ('slot', models.PositiveSmallIntegerField()),
-                ('text', models.CharField(max_length=200)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("week", models.CharField(max_length=8)),
+                ("language", models.CharField(max_length=8)),
+                ("category", models.CharField(blank=True, max_length=64)),
+                ("outcome", models.CharField(choices=[("no_service", "No matching service"), ("fallback", "Not understood")], max_length=16)),
+                ("slot", models.PositiveSmallIntegerField()),
+                ("text", models.CharField(max_length=200)),
             ],
             options={
-                'ordering': ['-week', 'language', 'category', 'outcome', 'slot'],
-                'constraints': [models.UniqueConstraint(fields=('week', 'language', 'category', 'outcome', 'slot'), name='example_phrasing_slot_unique')],
+                "ordering": ["-week", "language", "category", "outcome", "slot"],
+                "constraints": [models.UniqueConstraint(fields=("week", "language", "category", "outcome", "slot"), name="example_phrasing_slot_unique")],
             },
         ),
         migrations.CreateModel(
-            name='UnmetNeedCount',
+            name="UnmetNeedCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.CharField(help_text='ISO week, e.g. 2026-W48', max_length=8)),
-                ('language', models.CharField(max_length=8)),
-                ('category', models.CharField(blank=True, help_text='Top-level need (empty when not understood)', max_length=64)),
-                ('need', models.CharField(blank=True, help_text='Sub-need term code, e.g. health-dentist', max_length=64)),
-                ('neighbourhood', models.CharField(blank=True, max_length=100)),
-                ('outcome', models.CharField(choices=[('no_service', 'No matching service'), ('fallback', 'Not understood')], max_length=16)),
-                ('count', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week", models.CharField(help_text="ISO week, e.g. 2026-W48", max_length=8)),
+                ("language", models.CharField(max_length=8)),
+                ("category", models.CharField(blank=True, help_text="Top-level need (empty when not understood)", max_length=64)),
+                ("need", models.CharField(blank=True, help_text="Sub-need term code, e.g. health-dentist", max_length=64)),
+                ("neighbourhood", models.CharField(blank=True, max_length=100)),
+                ("outcome", models.CharField(choices=[("no_service", "No matching service"), ("fallback", "Not understood")], max_length=16)),
+                ("count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'unmet need count',
-                'ordering': ['-week', '-count', 'language', 'category', 'need', 'neighbourhood', 'outcome'],
-                'constraints': [models.UniqueConstraint(fields=('week', 'language', 'category', 'need', 'neighbourhood', 'outcome'), name='unmet_need_count_unique')],
+                "verbose_name": "unmet need count",
+                "ordering": ["-week", "-count", "language", "category", "need", "neighbourhood", "outcome"],
+                "constraints": [models.UniqueConstraint(fields=("week", "language", "category", "need", "neighbourhood", "outcome"), name="unmet_need_count_unique")],
             },
         ),
     ]

@@ -10,6 +10,7 @@ The package by subject: `base` (role logic, concurrency), `queries` (what the st
 `services`, `filters`, `records` (organisations, locations, taxonomy, audit trail), `crosswalk` (foreign terms ↔ needs), `staff` (accounts).
 Importing it registers every ModelAdmin.
 """
+
 from django.contrib import admin
 
 from . import crosswalk, records, services, staff  # noqa: F401  (registration)

@@ -11,14 +11,11 @@ from .. import audit, roles
 from .. import models as m
 
 
-
 CONFLICT_MESSAGE = (
     "Someone else changed this {what} since you opened it (you opened version {loaded}, it is now version "
     "{current}). Nothing was saved, so their changes are kept. Open the {what} again to see what changed, "
     "then make your changes once more."
 )
-
-
 
 
 def who(request) -> str:
@@ -65,9 +62,7 @@ class RoleAwareAdmin(admin.ModelAdmin):
         return obj is None or roles.can_change(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self.hard_delete and self.has_change_permission(request, obj) and (
-            self.role(request) == roles.ADMINISTRATOR or obj is not None
-        )
+        return self.hard_delete and self.has_change_permission(request, obj) and (self.role(request) == roles.ADMINISTRATOR or obj is not None)
 
     def is_visible(self, request, obj) -> bool:
         if self.organization_field is None:

@@ -1,5 +1,6 @@
 """The taxonomy crosswalk in the admin: which foreign terms mean which newcomer need (audited, versioned),
 the suggestions waiting for review, and the foreign terms nobody has mapped (with the best guess for each)."""
+
 from django.contrib import admin
 from django.utils.html import format_html
 
@@ -67,8 +68,9 @@ def best_guess(term) -> str:
     suggestion = suggestions.suggest([term])[0]
     if suggestion.need is None:
         return "-"
-    return format_html('{} <small>({})</small> <a href="../crosswalkmapping/add/?foreign_term={}&amp;need={}">map</a>',
-                       suggestion.need.code, f"{suggestion.confidence:.2f}", term.id, suggestion.need.id)
+    return format_html(
+        '{} <small>({})</small> <a href="../crosswalkmapping/add/?foreign_term={}&amp;need={}">map</a>', suggestion.need.code, f"{suggestion.confidence:.2f}", term.id, suggestion.need.id
+    )
 
 
 best_guess.short_description = "suggested need"

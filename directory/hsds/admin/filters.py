@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from .. import models as m
 
-from .queries import (lacking_translation, language_label, stale_cutoff, stale_services, translation_languages)
+from .queries import lacking_translation, language_label, stale_cutoff, stale_services, translation_languages
 
 
 class CategoryFilter(admin.SimpleListFilter):

@@ -1,4 +1,5 @@
 """What the admin and the staff pages ask of the directory: stale services, missing translations, labels."""
+
 import datetime
 
 from django.conf import settings
@@ -8,7 +9,6 @@ from django.utils import timezone
 from contracts.languages import staff_label as language_label  # noqa: F401  "Persian (Farsi/Dari) (fa)"
 
 from .. import models as m
-
 
 
 RETIRED = (m.Service.Status.INACTIVE, m.Service.Status.DEFUNCT)

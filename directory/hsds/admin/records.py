@@ -46,8 +46,7 @@ class LocationAdmin(VersionedAdmin):
     list_display = ("__str__", "organization", "location_type", "latitude", "longitude")
     list_filter = (("organization", admin.RelatedOnlyFieldListFilter), "location_type")
     search_fields = ("name", "addresses__address_1", "organization__name")
-    fields = ("name", "alternate_name", "organization", "location_type", "description", "transportation",
-              ("latitude", "longitude"), "url", "loaded_version")
+    fields = ("name", "alternate_name", "organization", "location_type", "description", "transportation", ("latitude", "longitude"), "url", "loaded_version")
     inlines = [AddressInline, LocationPhoneInline, LocationScheduleInline]
 
 

@@ -16,8 +16,7 @@ from .. import models as m
 
 from .base import RoleAwareInline, VersionCheckedForm, VersionedAdmin, who
 from .filters import CategoryFilter, LanguageSpokenFilter, MissingTranslationFilter, StalenessFilter
-from .queries import (RETIRED, language_label, missing_translations,
-                      stale_cutoff, translation_languages)
+from .queries import RETIRED, language_label, missing_translations, stale_cutoff, translation_languages
 
 
 # --- services ----------------------------------------------------------------------------------------
@@ -113,7 +112,8 @@ class TranslationInline(RoleAwareInline, admin.StackedInline):
 
 class ServiceForm(VersionCheckedForm):
     categories = forms.ModelMultipleChoiceField(
-        queryset=m.TaxonomyTerm.objects.all(), required=False,
+        queryset=m.TaxonomyTerm.objects.all(),
+        required=False,
         widget=FilteredSelectMultiple("categories", is_stacked=False),
         help_text="What the assistant files this service under (and flags such as 'appointment required').",
     )
@@ -123,8 +123,7 @@ class ServiceForm(VersionCheckedForm):
         fields = "__all__"
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4, "cols": 80}),
-            **{f: forms.Textarea(attrs={"rows": 2, "cols": 80}) for f in (
-                "interpretation_services", "application_process", "fees_description", "eligibility_description", "alert")},
+            **{f: forms.Textarea(attrs={"rows": 2, "cols": 80}) for f in ("interpretation_services", "application_process", "fees_description", "eligibility_description", "alert")},
         }
 
     def __init__(self, *args, **kwargs):
@@ -149,24 +148,22 @@ def save_categories(service, terms) -> None:
         m.Attribute.objects.create(link_id=service.pk, link_entity="service", link_type="category", taxonomy_term=term)
 
 
-
-
 @admin.register(m.Service)
 class ServiceAdmin(VersionedAdmin):
     form = ServiceForm
     list_display = ("name", "organization", "status_badge", "verified", "translated")
     list_display_links = ("name",)
-    list_filter = (CategoryFilter, ("organization", admin.RelatedOnlyFieldListFilter), LanguageSpokenFilter, "status",
-                   StalenessFilter, MissingTranslationFilter)
+    list_filter = (CategoryFilter, ("organization", admin.RelatedOnlyFieldListFilter), LanguageSpokenFilter, "status", StalenessFilter, MissingTranslationFilter)
     search_fields = ("name", "alternate_name", "description", "organization__name", "translations__name")
     list_select_related = ("organization",)
     actions = ("mark_verified", "retire", "restore")
     inlines = [PhoneInline, ScheduleInline, LanguageInline, RequiredDocumentInline, TranslationInline]
     fieldsets = (
         (None, {"fields": ("name", "alternate_name", "organization", "status", "description", "categories", "loaded_version")}),
-        ("Who can use it and how", {"fields": ("eligibility_description", "application_process", "fees_description",
-                                               "required_documents_note", "minimum_age", "maximum_age", "wait_time",
-                                               "interpretation_services")}),
+        (
+            "Who can use it and how",
+            {"fields": ("eligibility_description", "application_process", "fees_description", "required_documents_note", "minimum_age", "maximum_age", "wait_time", "interpretation_services")},
+        ),
         ("Contact", {"fields": ("url", "email")}),
         ("Verification", {"fields": ("assured_date", "assurer_email", "alert")}),
     )
@@ -227,6 +224,7 @@ class ServiceAdmin(VersionedAdmin):
         def change(service):
             service.assured_date, service.assurer_email = today, email or service.assurer_email
             return True
+
         return change
 
     @staticmethod
@@ -274,6 +272,7 @@ class ServiceAdmin(VersionedAdmin):
             verb = {"verify": "marked as verified today", "retire": "retired", "restore": "restored"}[which]
             self._apply(request, [service], verb, change)
             return redirect(reverse("admin:hsds_service_change", args=[service.pk]))
+
         return view
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -11,7 +11,6 @@ from .. import roles
 from .. import models as m
 
 
-
 # --- staff accounts (administrators only) -----------------------------------------------------------
 
 

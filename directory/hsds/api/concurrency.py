@@ -2,6 +2,7 @@
 (or as a `version` field) and is refused with 412 when the record changed since; the record is locked
 for the writing transaction so that two writers cannot both pass the check.
 """
+
 import uuid
 
 from django.db.models import F

@@ -3,6 +3,7 @@
 Write API errors add context: `fields` (400, field → messages in plain words), `current_version`
 (412, the version to send in If-Match after re-reading the record).
 """
+
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
@@ -39,8 +40,7 @@ class VersionMismatch(APIException):
     def __init__(self, sent, current: int):
         self.current_version = current
         super().__init__(
-            detail=f"This record was changed since you read it (you sent version {sent}, it is now version {current}). "
-            f'Read it again, reapply your change and send If-Match: "{current}".'
+            detail=f"This record was changed since you read it (you sent version {sent}, it is now version {current}). " f'Read it again, reapply your change and send If-Match: "{current}".'
         )
 
 

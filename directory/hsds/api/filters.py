@@ -3,6 +3,7 @@
 Parameters are parsed by parameters.py; what they name (a taxonomy term by code or id) is looked up here,
 in the order the parameters are applied, so that the first bad parameter is the one reported.
 """
+
 import math
 from datetime import time
 
@@ -97,16 +98,32 @@ def filter_services(request, queryset, service_field: str = ""):
     if text:
         for word in text.split()[:10]:
             queryset = queryset.filter(
-                words_match(tuple(prefix + f for f in ("name", "alternate_name", "description", "eligibility_description")), word)
-                | Q(**{f"{id_field}__in": services_matching_elsewhere(word)})
+                words_match(tuple(prefix + f for f in ("name", "alternate_name", "description", "eligibility_description")), word) | Q(**{f"{id_field}__in": services_matching_elsewhere(word)})
             )
     return queryset
 
 
 # `free=true`: the fees say free, and nothing else ("Free", "free of charge", "gratuit", "مجاني"); "Free for
 # jobseekers; EUR 30 for others" is not free for everyone and does not count.
-FREE_WORDS = ("free", "free of charge", "no charge", "no cost", "gratis", "gratuit", "gratuite", "gratuito", "gratuita",
-              "sin costo", "kostenlos", "مجاني", "مجانا", "مجانًا", "безкоштовно", "безоплатно", "رایگان")
+FREE_WORDS = (
+    "free",
+    "free of charge",
+    "no charge",
+    "no cost",
+    "gratis",
+    "gratuit",
+    "gratuite",
+    "gratuito",
+    "gratuita",
+    "sin costo",
+    "kostenlos",
+    "مجاني",
+    "مجانا",
+    "مجانًا",
+    "безкоштовно",
+    "безоплатно",
+    "رایگان",
+)
 FREE_OF_CHARGE = r"^\s*(" + "|".join(FREE_WORDS) + r")\s*[.!]?\s*$"
 # `walk_in=true`: services tagged with this service-features term (taxonomy/newcomer_needs.yml).
 WALK_IN_TERM = "walk-in"
@@ -133,9 +150,7 @@ def services_at_postal_code(code: str):
     aside), or whose code starts with it as its first part ("SW1A" for "SW1A 1AA"), as one subquery. A code
     no address has is no error: nothing is there."""
     wanted = code.replace(" ", "").replace("-", "")
-    addresses = m.Address.objects.annotate(compact_code=compact("postal_code")).filter(
-        Q(compact_code=wanted) | Q(postal_code__istartswith=f"{code} ")
-    )
+    addresses = m.Address.objects.annotate(compact_code=compact("postal_code")).filter(Q(compact_code=wanted) | Q(postal_code__istartswith=f"{code} "))
     return m.ServiceAtLocation.objects.filter(location_id__in=addresses.values("location_id")).values("service_id")
 
 
@@ -149,7 +164,10 @@ def open_services(when: str):
     now = timezone.localtime()
     today = DAY_CODES[now.weekday()]
     days = {
-        "now": [today], "today": [today], "evening": [today], "tomorrow": [DAY_CODES[(now.weekday() + 1) % 7]],
+        "now": [today],
+        "today": [today],
+        "evening": [today],
+        "tomorrow": [DAY_CODES[(now.weekday() + 1) % 7]],
         "weekend": ["SA", "SU"],
     }.get(when, [when.upper()])
     on_day = Q()
@@ -163,7 +181,9 @@ def open_services(when: str):
     elif when == "evening":
         schedules = schedules.filter(closes_at__gt=EVENING)
     return (
-        schedules.filter(service__isnull=False).order_by().values("service_id")
+        schedules.filter(service__isnull=False)
+        .order_by()
+        .values("service_id")
         .union(schedules.filter(service_at_location__isnull=False).order_by().values("service_at_location__service_id"), all=True)
     )
 
@@ -176,7 +196,9 @@ def services_matching_elsewhere(word: str):
     terms = m.TaxonomyTerm.objects.filter(Q(name__icontains=word) | Q(code__icontains=word)).values("id")
     places = m.Location.objects.filter(Q(addresses__region__icontains=word) | Q(name__icontains=word)).values("id")
     return (
-        m.Service.objects.filter(organization_id__in=organizations).order_by().values("id")
+        m.Service.objects.filter(organization_id__in=organizations)
+        .order_by()
+        .values("id")
         .union(
             m.Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=terms).order_by().values("link_id"),
             m.ServiceAtLocation.objects.filter(location_id__in=places).order_by().values("service_id"),

@@ -3,6 +3,7 @@
 One home for the names: babel's CLDR data (installed with Django's i18n stack), read once at import.
 Names are compared case- and accent-insensitively, so 'Tigrinya', 'tigriña' and 'TIGRINYA' all name 'ti'.
 """
+
 import unicodedata
 from functools import lru_cache
 

@@ -3,6 +3,7 @@ page of records nests in a fixed number of queries, whatever the page size.
 
 Loaders return rows (model instances or plain records); representations.py turns them into HSDS shapes.
 """
+
 import uuid
 from collections import defaultdict
 from functools import lru_cache
@@ -45,10 +46,17 @@ def service_queryset(lang: str = ""):
 
 
 def service_at_location_queryset(lang: str = "", full: bool = True):
-    return m.ServiceAtLocation.objects.select_related("service__organization", "location").prefetch_related(
-        *[f"location__{name}" for name in LOCATION_PREFETCH], "phones", "schedules",
-        *[f"service__{name}" for name in SERVICE_PREFETCH if full], *translation_prefetch(lang, "service__"),
-    ).order_by("service__name", "id")
+    return (
+        m.ServiceAtLocation.objects.select_related("service__organization", "location")
+        .prefetch_related(
+            *[f"location__{name}" for name in LOCATION_PREFETCH],
+            "phones",
+            "schedules",
+            *[f"service__{name}" for name in SERVICE_PREFETCH if full],
+            *translation_prefetch(lang, "service__"),
+        )
+        .order_by("service__name", "id")
+    )
 
 
 def location_queryset():
@@ -89,11 +97,7 @@ def changes_by_record(ids, limit: int = METADATA_LIMIT) -> dict:
 def attributes_by_link(entity: str, ids) -> dict:
     """All attributes (with their terms) of many records in one query, by record (attributes link generically by id)."""
     grouped = defaultdict(list)
-    rows = (
-        m.Attribute.objects.filter(link_entity=entity, link_id__in=list(ids))
-        .select_related("taxonomy_term__taxonomy")
-        .order_by("taxonomy_term__code")
-    )
+    rows = m.Attribute.objects.filter(link_entity=entity, link_id__in=list(ids)).select_related("taxonomy_term__taxonomy").order_by("taxonomy_term__code")
     for attr in rows:
         grouped[attr.link_id].append(attr)
     return grouped

@@ -2,6 +2,7 @@
 and /locations (profile extension: POST to add a location, GET one publicly, PUT/PATCH it with a token;
 link it to services with their `service_at_locations`).
 """
+
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,7 +20,15 @@ from .writers import WRITABLE_LANGUAGE_FIELDS, WRITABLE_PHONE_FIELDS, WRITABLE_S
 
 WRITABLE_LOCATION_FIELDS = ("location_type", "url", "name", "alternate_name", "description", "transportation", "latitude", "longitude")
 WRITABLE_ADDRESS_FIELDS = (
-    "attention", "address_1", "address_2", "city", "region", "state_province", "postal_code", "country", "address_type",
+    "attention",
+    "address_1",
+    "address_2",
+    "city",
+    "region",
+    "state_province",
+    "postal_code",
+    "country",
+    "address_type",
 )
 
 
@@ -28,10 +37,7 @@ def service_at_locations_page(rows, full: bool, lang: str) -> list:
     service_ids = {sal.service_id for sal in rows}
     attributes = loading.attributes_by_link("service", service_ids) if full else {}
     changes = loading.changes_by_record(service_ids) if full else {}
-    return [
-        shape.service_at_location(sal, full, lang, attributes.get(sal.service_id, []), changes.get(sal.service_id, []))
-        for sal in rows
-    ]
+    return [shape.service_at_location(sal, full, lang, attributes.get(sal.service_id, []), changes.get(sal.service_id, [])) for sal in rows]
 
 
 class ServiceAtLocationListView(LocalizedView):

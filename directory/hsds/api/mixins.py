@@ -4,6 +4,7 @@ authenticate the token (permissions.py), parse the payload, act as the token's u
 resource's writer (writers.py), and answer with the record as a GET of it reads, plus the write's headers:
 `Ignored-Fields`, and `Location` for a new record.
 """
+
 import uuid
 
 from django.db import transaction

@@ -5,6 +5,7 @@ The language is the `lang` parameter if it names a content language, else the be
 Accept-Language, else the default; localized responses say it in Content-Language and vary on
 Accept-Language.
 """
+
 from django.conf import settings
 from django.utils.cache import patch_vary_headers
 from rest_framework.views import APIView
@@ -96,5 +97,5 @@ def translated_text(translation, field: str, default: str) -> str:
 
 def translated_documents(translation, documents: list) -> list:
     """Translated document names by position; a missing or empty line keeps the default text."""
-    lines = (translation.required_documents.splitlines() if translation is not None else [])
+    lines = translation.required_documents.splitlines() if translation is not None else []
     return [lines[i].strip() if i < len(lines) and lines[i].strip() else d for i, d in enumerate(documents)]

@@ -1,5 +1,6 @@
 """/organizations: the public list and detail, and their writes: POST (administrators add an organisation),
 PUT/PATCH /api/organizations/{id} (its editors and administrators)."""
+
 from rest_framework.response import Response
 from rest_framework.views import APIView
 

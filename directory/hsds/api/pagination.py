@@ -1,4 +1,5 @@
 """The HSDS paged list shape: `page` and `per_page` (capped), the page's rows and the totals around them."""
+
 import math
 
 from django.conf import settings

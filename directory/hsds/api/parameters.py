@@ -2,6 +2,7 @@
 
 Parsing only: nothing here reads the database (filters.py resolves what a parameter names).
 """
+
 import math
 import re
 import uuid
@@ -168,7 +169,7 @@ ELIGIBILITY_PREFIX = "eligibility-"
 def eligibility_groups() -> tuple:
     taxonomies = yaml.safe_load(TAXONOMY_FILE.read_text(encoding="utf-8"))["taxonomies"]
     terms = next(t["terms"] for t in taxonomies if t["key"] == "eligibility")
-    return tuple(term["code"][len(ELIGIBILITY_PREFIX):] for term in terms)
+    return tuple(term["code"][len(ELIGIBILITY_PREFIX) :] for term in terms)
 
 
 def eligibility(params) -> list:

@@ -2,6 +2,7 @@
 administrator or an editor, are throttled per token, and an editor changes only what belongs to the
 organisations assigned to them (roles.py decides what belongs to which organisation).
 """
+
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission

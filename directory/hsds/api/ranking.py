@@ -11,6 +11,7 @@ Without a point the database sorts (keys 1-3 and 5 as SQL expressions, see `in_d
 the page; with a point, distance is measured in Python (haversine) and each key is one query over the
 already filtered rows. Either way a ranked page costs a fixed number of queries, and both give the same order.
 """
+
 import math
 from datetime import datetime, timedelta
 
@@ -60,8 +61,7 @@ def minutes_until_open(schedules, now) -> dict:
 def service_schedules(service_ids):
     """(service id, byday, opens_at, closes_at) of the services' own schedules and those at their locations, one query."""
     own = m.Schedule.objects.filter(service_id__in=service_ids).order_by().values_list("service_id", "byday", "opens_at", "closes_at")
-    at_locations = m.Schedule.objects.filter(service_at_location__service_id__in=service_ids).order_by().values_list(
-        "service_at_location__service_id", "byday", "opens_at", "closes_at")
+    at_locations = m.Schedule.objects.filter(service_at_location__service_id__in=service_ids).order_by().values_list("service_at_location__service_id", "byday", "opens_at", "closes_at")
     return own.union(at_locations, all=True)
 
 
@@ -93,16 +93,18 @@ class SoonestOpening(Func):
         opens, closes = SECONDS_OF_DAY[vendor].format("s.opens_at"), SECONDS_OF_DAY[vendor].format("s.closes_at")
         second = self.now.hour * 3600 + self.now.minute * 60 + self.now.second
         day = [DAY_CODES[(self.now.weekday() + ahead) % 7] for ahead in range(8)]
-        wait = (f"CASE WHEN s.opens_at IS NULL OR s.closes_at IS NULL THEN NULL"
-                f" WHEN {HAS_DAY[vendor]} AND {closes} > %s THEN CASE WHEN {opens} > %s THEN {opens} - %s ELSE 0 END"
-                + "".join(f" WHEN {HAS_DAY[vendor]} THEN {opens} + %s" for _ in range(1, 8)) + " ELSE NULL END")
+        wait = (
+            f"CASE WHEN s.opens_at IS NULL OR s.closes_at IS NULL THEN NULL"
+            f" WHEN {HAS_DAY[vendor]} AND {closes} > %s THEN CASE WHEN {opens} > %s THEN {opens} - %s ELSE 0 END"
+            + "".join(f" WHEN {HAS_DAY[vendor]} THEN {opens} + %s" for _ in range(1, 8))
+            + " ELSE NULL END"
+        )
         wait_params = [day[0], second, second, second]
         for ahead in range(1, 8):
             wait_params += [day[ahead], ahead * DAY_SECONDS - second]
         schedule, service_at_location = m.Schedule._meta.db_table, m.ServiceAtLocation._meta.db_table
         own = f"SELECT MIN({wait}) FROM {schedule} s WHERE s.service_id = {service_sql}"
-        at_locations = (f"SELECT MIN({wait}) FROM {schedule} s JOIN {service_at_location} l ON l.id = s.service_at_location_id"
-                        f" WHERE l.service_id = {service_sql}")
+        at_locations = f"SELECT MIN({wait}) FROM {schedule} s JOIN {service_at_location} l ON l.id = s.service_at_location_id" f" WHERE l.service_id = {service_sql}"
         sql = f"{LEAST[vendor]}(COALESCE(({own}), %s), COALESCE(({at_locations}), %s))"
         params = [*wait_params, *service_params, NEVER_SECONDS, *wait_params, *service_params, NEVER_SECONDS]
         return sql, params

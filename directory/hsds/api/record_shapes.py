@@ -1,6 +1,7 @@
 """Shapes of the HSDS 3.0 records that services, locations and organizations nest (phones, schedules,
 languages, addresses, taxonomies, taxonomy terms, attributes), and the small conversions every shape
 uses. Optional fields that are empty are left out, as HSDS examples do."""
+
 from hsds import models as m
 
 

@@ -7,6 +7,7 @@ querysets and bulk loaders put what a record nests on it); a service's text come
 language, field by field falling back to the default language (negotiation.py). Full records carry
 the audit trail as HSDS `metadata`, newest first.
 """
+
 from hsds import audit
 from hsds import models as m
 

@@ -1,5 +1,6 @@
 """The API's root (HSDS version and where its OpenAPI description is), that description, and a JSON 404
 for anything else under /api/."""
+
 import json
 from functools import lru_cache
 from pathlib import Path

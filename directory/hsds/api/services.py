@@ -6,6 +6,7 @@ negotiation.py), and their writes: POST /api/services, PUT/PATCH/DELETE /api/ser
 - DELETE retires (status `inactive`); PATCH `{"status": "active"}` restores.
 - Nested `service_at_locations` link existing locations (POST /api/locations makes new ones).
 """
+
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -24,13 +25,33 @@ from .mixins import CreateMixin, UpdateMixin
 from .negotiation import LocalizedView
 from .pagination import paged
 from .writers import (
-    WRITABLE_LANGUAGE_FIELDS, WRITABLE_PHONE_FIELDS, WRITABLE_SCHEDULE_FIELDS, RecordWriter, assign, collect, printable, values_of,
+    WRITABLE_LANGUAGE_FIELDS,
+    WRITABLE_PHONE_FIELDS,
+    WRITABLE_SCHEDULE_FIELDS,
+    RecordWriter,
+    assign,
+    collect,
+    printable,
+    values_of,
 )
 
 WRITABLE_SERVICE_FIELDS = (
-    "name", "alternate_name", "description", "url", "email", "status", "interpretation_services",
-    "application_process", "fees_description", "wait_time", "eligibility_description", "minimum_age",
-    "maximum_age", "assured_date", "assurer_email", "alert",
+    "name",
+    "alternate_name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "interpretation_services",
+    "application_process",
+    "fees_description",
+    "wait_time",
+    "eligibility_description",
+    "minimum_age",
+    "maximum_age",
+    "assured_date",
+    "assurer_email",
+    "alert",
 )
 WRITABLE_DOCUMENT_FIELDS = ("document", "uri")
 WRITABLE_LINK_FIELDS = ("location_id", "description")  # service_at_locations: links to existing locations

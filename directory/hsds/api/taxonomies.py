@@ -1,4 +1,5 @@
 """/taxonomies and /taxonomy_terms: public reads of the categories services are filed under."""
+
 from rest_framework.response import Response
 from rest_framework.views import APIView
 

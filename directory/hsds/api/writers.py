@@ -12,6 +12,7 @@ every writable resource:
   without a known id are created; existing items missing from the list are deleted.
 - `organization_id`: editors may only name organisations assigned to them (403 otherwise).
 """
+
 import uuid
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
@@ -25,7 +26,16 @@ from .errors import InvalidRecord
 
 WRITABLE_PHONE_FIELDS = ("number", "extension", "type", "description")
 WRITABLE_SCHEDULE_FIELDS = (
-    "valid_from", "valid_to", "freq", "wkst", "byday", "opens_at", "closes_at", "description", "attending_type", "notes",
+    "valid_from",
+    "valid_to",
+    "freq",
+    "wkst",
+    "byday",
+    "opens_at",
+    "closes_at",
+    "description",
+    "attending_type",
+    "notes",
 )
 WRITABLE_LANGUAGE_FIELDS = ("name", "code", "note")
 # A write's nested lists are capped like the read API's pages.

@@ -10,6 +10,7 @@ Suggestions at or above the threshold (CROSSWALK_THRESHOLD, default THRESHOLD) a
 origin "suggested", not yet reviewed; staff review them in the admin. The rest stay unmapped and are
 listed there ("Crosswalk: unmapped"), each with its best guess. docs/crosswalk-evaluation.md measures both.
 """
+
 import os
 import re
 from dataclasses import dataclass
@@ -126,7 +127,8 @@ def apply_suggestions(who: str = "crosswalk-suggestions", via: str = "import") -
     with audit.acting_as(who, via):
         for suggestion in suggest(terms):
             if suggestion.need is not None and suggestion.confidence >= limit:
-                m.CrosswalkMapping.objects.create(need=suggestion.need, foreign_term=suggestion.term, origin=m.CrosswalkMapping.ORIGIN_SUGGESTED,
-                                                  confidence=round(min(suggestion.confidence, 1.0), 3), reviewed=False)
+                m.CrosswalkMapping.objects.create(
+                    need=suggestion.need, foreign_term=suggestion.term, origin=m.CrosswalkMapping.ORIGIN_SUGGESTED, confidence=round(min(suggestion.confidence, 1.0), 3), reviewed=False
+                )
                 mapped += 1
     return {"mapped": mapped, "unmapped": len(terms) - mapped}

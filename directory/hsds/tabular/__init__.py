@@ -1,4 +1,5 @@
 """HSDS tabular data package import and export (CSV zip, folder of CSVs, XLSX). See README, "Import and export"."""
+
 from .exporting import export, export_xlsx, export_zip
 from .importing import Problem, Report, apply, preview, run
 from .reading import PackageError, read_package

@@ -8,6 +8,7 @@ changed field per owner, all of one record sharing one time; the services a phon
 category belongs to are marked modified. Should the database refuse a batch (a value the checks did
 not foresee), that batch is saved again record by record, the old way, so the refused row is named.
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Dict, Iterable, List, Optional
@@ -27,15 +28,15 @@ ID_CHUNK = 500
 @dataclass
 class Queued:
     instance: object
-    existing: Optional[object]   # the stored copy; None when the row creates the record
-    number: int                  # the row, for messages
+    existing: Optional[object]  # the stored copy; None when the row creates the record
+    number: int  # the row, for messages
     key: str
-    stamp: Optional[datetime] = None   # a created service's last_modified from the file
+    stamp: Optional[datetime] = None  # a created service's last_modified from the file
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _bump(instance, now) -> None:
@@ -80,7 +81,7 @@ def _save_one_by_one(importer, sheet: Sheet, counts: Counts, batch: List[Queued]
         item.instance._state.adding = item.existing is None
         try:
             with transaction.atomic():
-                item.instance.save()   # the signals write its audit trail
+                item.instance.save()  # the signals write its audit trail
         except (IntegrityError, DataError) as problem:
             importer.error(sheet, item.number, f"the database refused the row ({str(problem).splitlines()[0][:200]})")
             outcome = "created" if item.existing is None else "updated"
@@ -94,8 +95,7 @@ def _save_one_by_one(importer, sheet: Sheet, counts: Counts, batch: List[Queued]
 def write_audit(batch: List[Queued], now) -> None:
     """The ChangeRecords and modified services the signals would have written for these saves."""
     link_ids = {getattr(q.instance, "service_at_location_id", None) for q in batch} - {None}
-    links = {row[0]: row[1:] for row in m.ServiceAtLocation.objects.filter(id__in=link_ids).values_list("id", "service_id", "location_id")} \
-        if link_ids else {}
+    links = {row[0]: row[1:] for row in m.ServiceAtLocation.objects.filter(id__in=link_ids).values_list("id", "service_id", "location_id")} if link_ids else {}
     who, via = audit.current_actor()
     entries = []
     for item in batch:
@@ -106,11 +106,20 @@ def write_audit(batch: List[Queued], now) -> None:
             changes = audit.field_changes(type(instance), audit.recorded_values(item.existing), audit.recorded_values(instance))
         owners = audit.owner_ids(instance, links)
         for action, field, before, after in changes:
-            entries += [m.ChangeRecord(
-                resource_id=instance.id, resource_type=audit.RESOURCE_TYPES[type(instance)], owner_id=owner,
-                last_action_type=action, field_name=field, previous_value=before, replacement_value=after,
-                updated_by=who, via=via,
-            ) for owner in owners]
+            entries += [
+                m.ChangeRecord(
+                    resource_id=instance.id,
+                    resource_type=audit.RESOURCE_TYPES[type(instance)],
+                    owner_id=owner,
+                    last_action_type=action,
+                    field_name=field,
+                    previous_value=before,
+                    replacement_value=after,
+                    updated_by=who,
+                    via=via,
+                )
+                for owner in owners
+            ]
     m.ChangeRecord.objects.bulk_create(entries, batch_size=BATCH)
     # auto_now_add gave each entry its own time; the copies of one change must share theirs (audit.history).
     for ids in _chunks([e.id for e in entries], ID_CHUNK):

@@ -1,4 +1,5 @@
 """Cells of a tabular package as model values, and the plain-words messages for the ones that are not."""
+
 import uuid
 from datetime import date, datetime, time, timezone as dt_timezone
 from decimal import Decimal, InvalidOperation
@@ -17,8 +18,8 @@ TRUE_WORDS = {"true", "yes", "y", "1", "t"}
 FALSE_WORDS = {"false", "no", "n", "0", "f"}
 ELLIPSIS = "\u2026"
 # Codes and short values: too long is an error, never shortened.
-STRICT_COLUMNS = {"code", "language", "country", "postal_code", "number", "freq", "wkst", "byday", "type",
-                  "link_entity", "status", "location_type", "address_type", "version"}
+STRICT_COLUMNS = {"code", "language", "country", "postal_code", "number", "freq", "wkst", "byday", "type", "link_entity", "status", "location_type", "address_type", "version"}
+
 
 def blank(text) -> bool:
     return text is None or str(text).strip() == ""
@@ -95,6 +96,7 @@ def parse_value(model_field, text: str, column: str):
 
 # --- plain-words validation messages -------------------------------------------------------------
 
+
 def describe_validation_error(error: ValidationError, table: Table, instance, row: dict) -> List[str]:
     names = {f.name: f.attname for f in instance._meta.concrete_fields}
     messages = []
@@ -127,6 +129,7 @@ def describe_validation_error(error: ValidationError, table: Table, instance, ro
 
 
 # --- the importer --------------------------------------------------------------------------------
+
 
 def table_name_of(model) -> str:
     for table in BY_NAME.values():

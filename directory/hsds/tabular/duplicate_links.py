@@ -1,6 +1,7 @@
 """The same taxonomy link twice (a service tagged "dental care" in two rows with different ids) is one
 link: real directories repeat them when categories come from several places. The first row is kept,
 the others are merged into it with a note (README "Import and export")."""
+
 from .reading import Package
 
 KEY_COLUMNS = ("link_id", "link_entity", "link_type", "taxonomy_term_id")

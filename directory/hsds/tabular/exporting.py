@@ -9,6 +9,7 @@ Modeled columns come from the model fields, the HSDS columns we do not model fro
 `service_translations` profile extension table. Columns beyond HSDS that an import brought in are
 appended after the HSDS columns, so nothing is lost.
 """
+
 import csv
 import io
 import json
@@ -44,7 +45,7 @@ class Scope:
     def keeps(self, record, shared_allowed: bool) -> bool:
         if self.organizations is None:
             return True
-        owners = record.organization_ids()   # a few queries per record: only editors' exports pay them
+        owners = record.organization_ids()  # a few queries per record: only editors' exports pay them
         return bool(owners & self.organizations) or (shared_allowed and not owners)
 
     def columns(self, table: Table, columns: List[str]) -> List[str]:
@@ -62,8 +63,7 @@ def collect_tables(user=None) -> List[Tuple[Table, List[str], List[Dict[str, str
             continue
         if table.name == TRANSLATIONS_TABLE:
             rows = [
-                {"id": str(t.id), "service_id": str(t.service_id), "language": t.language,
-                 **{f: getattr(t, f) for f in m.ServiceTranslation.TRANSLATED_FIELDS}}
+                {"id": str(t.id), "service_id": str(t.service_id), "language": t.language, **{f: getattr(t, f) for f in m.ServiceTranslation.TRANSLATED_FIELDS}}
                 for t in m.ServiceTranslation.objects.order_by("service_id", "language")
                 if scope.keeps(t, shared_allowed=False)
             ]
@@ -78,8 +78,7 @@ def collect_tables(user=None) -> List[Tuple[Table, List[str], List[Dict[str, str
         return result
     known = {t.name for t in TABLES}
     for entity in m.ExtraRecord.objects.exclude(entity__in=known).values_list("entity", flat=True).distinct().order_by("entity"):
-        table = Table(entity, entity, ["id"], None, ("id",), {}, hsds=False,
-                      description="Not an HSDS table: kept as imported.")
+        table = Table(entity, entity, ["id"], None, ("id",), {}, hsds=False, description="Not an HSDS table: kept as imported.")
         result.append(_extra_table(table, ["id"], scope))
     return result
 
@@ -141,6 +140,7 @@ def export_zip(target, user=None) -> None:
     tables = collect_tables(user)
     descriptor = datapackage_descriptor([(t, cols) for t, cols, _ in tables])
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
         def put(name: str, text: str):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -166,7 +166,7 @@ def export_xlsx(target, user=None) -> None:
         header = []
         for column in columns:
             cell = WriteOnlyCell(sheet, value=column)
-            cell.data_type = "s"   # a column name an import brought in is never a formula
+            cell.data_type = "s"  # a column name an import brought in is never a formula
             cell.font = bold
             header.append(cell)
         sheet.append(header)
@@ -180,7 +180,7 @@ def export_xlsx(target, user=None) -> None:
                 except IllegalCharacterError:
                     cell = WriteOnlyCell(sheet, value="".join(ch for ch in value if ch >= " " or ch in "\t\n\r"))
                 if value != "":
-                    cell.data_type = "s"   # text, never a formula or a number
+                    cell.data_type = "s"  # text, never a formula or a number
                 cells.append(cell)
             sheet.append(cells)
     workbook.save(target)

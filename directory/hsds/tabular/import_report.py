@@ -1,4 +1,5 @@
 """What an import says: every problem per row (errors and warnings), the counts per table, the text."""
+
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
@@ -35,7 +36,7 @@ class Report:
     warnings: List[Problem] = field(default_factory=list)
     applied: bool = False
     dry_run: bool = True
-    skipped: List[Problem] = field(default_factory=list)   # ON_ERROR=skip: rows left out, with why (skipping.py)
+    skipped: List[Problem] = field(default_factory=list)  # ON_ERROR=skip: rows left out, with why (skipping.py)
     crosswalk: Dict[str, int] = field(default_factory=dict)  # new foreign terms: {"mapped": n, "unmapped": n} (crosswalk/)
 
     @property
@@ -62,8 +63,10 @@ class Report:
         if self.applied:
             lines.append(f"Applied: {self.changes} record(s) created or updated.")
             if self.crosswalk.get("mapped") or self.crosswalk.get("unmapped"):
-                lines.append(f"Crosswalk: {self.crosswalk['mapped']} foreign taxonomy term(s) mapped to a need by suggestion (to review in the admin),"
-                             f" {self.crosswalk['unmapped']} left unmapped (admin: Taxonomy terms, crosswalk: not mapped).")
+                lines.append(
+                    f"Crosswalk: {self.crosswalk['mapped']} foreign taxonomy term(s) mapped to a need by suggestion (to review in the admin),"
+                    f" {self.crosswalk['unmapped']} left unmapped (admin: Taxonomy terms, crosswalk: not mapped)."
+                )
         elif self.errors:
             lines.append("Nothing was changed: correct the errors and import again.")
         elif self.dry_run:

@@ -8,6 +8,7 @@ matched by `id` (service translations by id, else service_id + language); a row 
 record is not saved, so re-importing the same file changes nothing. Columns missing from a file
 leave the stored values alone; empty cells clear them.
 """
+
 import uuid
 from datetime import datetime
 from typing import Dict
@@ -40,8 +41,7 @@ def apply(path, user=None, who: str = "system", source: str = DEFAULT_SOURCE, pr
     return run(read_package(path), user=user, who=who, commit=True, source=source, progress=progress)
 
 
-def run(package: Package, user=None, who: str = "system", commit: bool = False, source: str = DEFAULT_SOURCE,
-        progress: Progress = None) -> Report:
+def run(package: Package, user=None, who: str = "system", commit: bool = False, source: str = DEFAULT_SOURCE, progress: Progress = None) -> Report:
     """Import `package` as `user` (None: the system, allowed everything); commit only if `commit` and clean.
 
     `source` names the directory the package comes from: its non-UUID ids map to the same UUIDs at
@@ -67,6 +67,7 @@ def run(package: Package, user=None, who: str = "system", commit: bool = False, 
 
 # --- parsing cells -------------------------------------------------------------------------------
 
+
 class _Importer(ModelledRows, OwnerChecks, OtherTables):
     """Reads every sheet in dependency order, each row through the importer of its kind."""
 
@@ -80,7 +81,7 @@ class _Importer(ModelledRows, OwnerChecks, OtherTables):
         self.user = user
         self.allowed = roles.editable_organization_ids(user) if user is not None else None
         self.report = Report()
-        self.failed_ids: Dict[str, Dict[str, int]] = {}     # table -> {id text: row number}
+        self.failed_ids: Dict[str, Dict[str, int]] = {}  # table -> {id text: row number}
         self.created_services: Dict[uuid.UUID, datetime] = {}
         self.known: Dict[type, set] = {}
         self.stored: Dict[uuid.UUID, object] = {}
@@ -131,8 +132,11 @@ class _Importer(ModelledRows, OwnerChecks, OtherTables):
         unknown_columns = [c for c in sheet.header if c and c not in table.columns]
         unsafe = [c for c in unknown_columns if not COLUMN_NAME.fullmatch(c)]
         if unsafe:
-            self.error(sheet, None, f"column name(s) {', '.join(repr(c[:40]) for c in unsafe)} are not allowed: a column name "
-                                    f"starts with a letter or digit and holds letters, digits, spaces, _ . or - (at most 64)")
+            self.error(
+                sheet,
+                None,
+                f"column name(s) {', '.join(repr(c[:40]) for c in unsafe)} are not allowed: a column name " f"starts with a letter or digit and holds letters, digits, spaces, _ . or - (at most 64)",
+            )
             counts.errors += len(sheet.rows)
             return
         if table.model is not None and unknown_columns:
@@ -232,7 +236,7 @@ class _Importer(ModelledRows, OwnerChecks, OtherTables):
         return pk in self.known[model]
 
     def saved(self, instance):
-        self.exists(type(instance), instance.pk)   # the stored ids first: this one is not written yet
+        self.exists(type(instance), instance.pk)  # the stored ids first: this one is not written yet
         self.known[type(instance)].add(instance.pk)
 
     def queue(self, instance, existing, stamp=None):

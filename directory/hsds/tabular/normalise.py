@@ -6,6 +6,7 @@ cost a record: each function here returns the normal form, or None when the valu
 shapes it knows (the importer then reports the original in plain words). README "Import and
 export" lists every rule.
 """
+
 import re
 import unicodedata
 import uuid

@@ -10,8 +10,7 @@ from .import_report import RowError
 
 
 # References from the HSDS tables we keep whole (ExtraRecord) to the records we model.
-EXTRA_REFERENCES = {"organization_id": m.Organization, "service_id": m.Service, "location_id": m.Location,
-                    "service_at_location_id": m.ServiceAtLocation}
+EXTRA_REFERENCES = {"organization_id": m.Organization, "service_id": m.Service, "location_id": m.Location, "service_at_location_id": m.ServiceAtLocation}
 
 
 class OtherTables:
@@ -20,8 +19,7 @@ class OtherTables:
         service_id, _ = self.reference(table, row, "service_id", m.Service, True, [])
         language = str(row.get("language", "")).strip().lower()
         translations = m.ServiceTranslation.objects
-        existing = (translations.filter(pk=record_id).first() if record_id else None) \
-            or translations.filter(service_id=service_id, language=language).first()
+        existing = (translations.filter(pk=record_id).first() if record_id else None) or translations.filter(service_id=service_id, language=language).first()
         if existing is not None:
             instance = translations.get(pk=existing.pk)
             instance.service_id, instance.language = service_id, language

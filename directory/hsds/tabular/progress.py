@@ -5,6 +5,7 @@ called every SHOW_EVERY rows and at each table's end. Subclasses show it: a bar 
 (ProgressBar), a small JSON file the staff import page polls (FileProgress). The base class shows
 nothing, so an import without a listener pays only a counter.
 """
+
 import json
 import os
 import sys

@@ -6,6 +6,7 @@ Every cell comes back as text; row numbers are those a spreadsheet shows (the he
 CSV cells lose the apostrophe the export put before formula-like text; a workbook's declared size is
 ignored (rows as wide as the header, at most MAX_SHEET_ROWS of them).
 """
+
 import csv
 import io
 import json
@@ -32,17 +33,17 @@ class PackageError(Exception):
 
 @dataclass
 class Sheet:
-    name: str                 # table name, e.g. "phones"
-    source: str               # what staff call it in messages: "phones.csv" or sheet "phones"
+    name: str  # table name, e.g. "phones"
+    source: str  # what staff call it in messages: "phones.csv" or sheet "phones"
     header: List[str]
-    rows: List[tuple]         # (row number, {column: text})
-    problems: List[tuple] = field(default_factory=list)   # (row number, message)
+    rows: List[tuple]  # (row number, {column: text})
+    problems: List[tuple] = field(default_factory=list)  # (row number, message)
 
 
 @dataclass
 class Package:
     sheets: Dict[str, Sheet] = field(default_factory=dict)
-    notes: List[str] = field(default_factory=list)        # warnings about the package as a whole
+    notes: List[str] = field(default_factory=list)  # warnings about the package as a whole
 
 
 def read_package(path) -> Package:
@@ -51,7 +52,7 @@ def read_package(path) -> Package:
         return _read_files(_DirectorySource(path))
     if not path.exists():
         raise PackageError(f"{path} does not exist.")
-    if path.suffix.lower() == ".csv":   # one table on its own, named by its file name
+    if path.suffix.lower() == ".csv":  # one table on its own, named by its file name
         return _read_files(_SingleFileSource(path))
     with open(path, "rb") as handle:
         magic = handle.read(4)
@@ -164,7 +165,7 @@ def _read_files(source) -> Package:
             text = raw.decode("cp1252", errors="replace")
             package.notes.append(f"{posixpath.basename(name)} is not UTF-8 text; it was read as Windows-1252 (save CSV files as UTF-8).")
         records = list(csv.reader(io.StringIO(text, newline="")))
-        records[1:] = [[restored(cell) for cell in cells] for cells in records[1:]]   # undo the export's formula guard
+        records[1:] = [[restored(cell) for cell in cells] for cells in records[1:]]  # undo the export's formula guard
         package.sheets[key] = _sheet(key, posixpath.basename(name), records)
     if not package.sheets:
         raise PackageError("No CSV files found (an HSDS package has files such as organizations.csv and services.csv).")
@@ -180,7 +181,7 @@ def _sheet(key: str, source: str, records: List[list]) -> Sheet:
         cells = ["" if c is None else c for c in cells]
         if not any(str(c).strip() for c in cells):
             continue
-        if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header):]):
+        if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header) :]):
             sheet.problems.append((index, f"the row has {len(cells)} values but the header has only {len(header)} columns"))
         row = {column: cells[i] if i < len(cells) else "" for i, column in enumerate(header) if column}
         sheet.rows.append((index, row))
@@ -228,7 +229,7 @@ def _read_workbook(path: Path) -> Package:
 
 def _worksheet_records(worksheet) -> List[list]:
     """The sheet's rows as text, as wide as its header (+1 to notice values beyond it), at most MAX_SHEET_ROWS."""
-    worksheet.reset_dimensions()   # pad rows to the cells that are there, not to the declared size
+    worksheet.reset_dimensions()  # pad rows to the cells that are there, not to the declared size
     header = next(worksheet.iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True), ())
     header = [cell_text(v) for v in header]
     while header and not header[-1].strip():

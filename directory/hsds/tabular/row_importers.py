@@ -1,5 +1,6 @@
 """Rows of the tables the directory models: references resolved, values fitted, the record validated and
 saved (ModelledRows); and whose records an editor may change (OwnerChecks)."""
+
 from typing import List
 
 from django.conf import settings
@@ -32,8 +33,7 @@ class ModelledRows:
             raise RowError(f"{column} refers to '{key}', whose own row (row {failed} of {source}) has errors")
         if required:
             raise RowError(f"{column} '{key}' does not exist (it is neither in {target_name}.csv of this package nor in the directory)")
-        warnings.append(f"{column} '{key}' is neither in {target_name}.csv of this package nor in the directory; "
-                        f"the link is kept for export but not used")
+        warnings.append(f"{column} '{key}' is neither in {target_name}.csv of this package nor in the directory; " f"the link is kept for export but not used")
         return None, key
 
     # rows ---------------------------------------------------------------------------------------
@@ -58,7 +58,7 @@ class ModelledRows:
             if column not in row:
                 continue
             if column == "last_modified":
-                try:   # auto_now on save; a created service gets this value at the end (import_all)
+                try:  # auto_now on save; a created service gets this value at the end (import_all)
                     stamp = None if blank(row[column]) else parse_value(model_field, row[column], column)
                 except RowError as problem:
                     problems += problem.messages
@@ -104,21 +104,26 @@ class ModelledRows:
         if existing is not None and same_as_stored(existing, instance):
             return "unchanged", warnings
         self.check_owner(instance, existing)
-        self.queue(instance, existing, stamp)   # written in bulk at the end of the sheet (bulk_writes.py)
+        self.queue(instance, existing, stamp)  # written in bulk at the end of the sheet (bulk_writes.py)
         return ("created" if existing is None else "updated"), warnings
 
     def fit_length(self, model_field, column: str, value, extra: dict, warnings: list):
         """Free text longer than its field (HSDS sets no limit): shortened for display, kept whole for export."""
         limit = getattr(model_field, "max_length", None)
-        if (not isinstance(value, str) or not limit or model_field.choices or column in STRICT_COLUMNS
-                or not isinstance(model_field, dj.CharField) or isinstance(model_field, (dj.EmailField, dj.URLField))):
+        if (
+            not isinstance(value, str)
+            or not limit
+            or model_field.choices
+            or column in STRICT_COLUMNS
+            or not isinstance(model_field, dj.CharField)
+            or isinstance(model_field, (dj.EmailField, dj.URLField))
+        ):
             return value
         if len(value) <= limit:
             extra.pop(column, None)
             return value
         extra[column] = value
-        warnings.append(f"{column} is longer than {limit} characters; the directory shows the first {limit - 1} "
-                        f"and keeps the whole text for export")
+        warnings.append(f"{column} is longer than {limit} characters; the directory shows the first {limit - 1} " f"and keeps the whole text for export")
         return value[: limit - 1].rstrip() + ELLIPSIS
 
 

@@ -6,6 +6,7 @@ location's or an organisation's are theirs. When one row of a record fails, the 
 that refers to it (and, in turn, to those) are left out, and the dry run is repeated until it is clean.
 Each left-out row is listed with its reason in plain words (`Report.skipped`, `write_skipped_csv`).
 """
+
 import csv
 from typing import Dict, List, Set, Tuple
 
@@ -73,8 +74,7 @@ def _leave_out(package: Package, errors: List[Problem]) -> List[Problem]:
     return skipped
 
 
-def run_skipping(package: Package, user=None, who: str = "system", commit: bool = False, source: str = DEFAULT_SOURCE,
-                 progress: Progress = None) -> Report:
+def run_skipping(package: Package, user=None, who: str = "system", commit: bool = False, source: str = DEFAULT_SOURCE, progress: Progress = None) -> Report:
     """As `run`, but records with errors are left out (and listed in `Report.skipped`) instead of stopping all.
 
     Each round is a whole import that commits only when clean (`run`), so the first clean round is
@@ -89,7 +89,7 @@ def run_skipping(package: Package, user=None, who: str = "system", commit: bool 
             break
         skipped += _leave_out(package, report.errors)
     else:
-        if commit:   # the records the last round left out, applied without them
+        if commit:  # the records the last round left out, applied without them
             report = run(package, user=user, who=who, commit=commit, source=source, progress=progress)
     report.skipped = sorted(skipped, key=lambda p: (p.source, p.row or 0))
     return report

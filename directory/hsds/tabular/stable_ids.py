@@ -5,6 +5,7 @@ uuid5(namespace of the source, table, original id), in its own row and in every 
 the next import of the same source updates the same records instead of duplicating them; the
 original id is kept in the record's `original_id` column (exported again). README "Import and export".
 """
+
 import uuid
 from typing import Dict, Optional
 

@@ -5,6 +5,7 @@ checked against values read once per import and kept up to date as rows are acce
 The messages are Django's own (unique_error_message), placed as full_clean() places them, so staff read
 the same words as before (cells.describe_validation_error).
 """
+
 from typing import Dict, Optional, Tuple
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -17,8 +18,8 @@ ATTRIBUTE_UNIQUE = ("link_entity", "link_id", "taxonomy_term")
 
 class UniqueValues:
     def __init__(self):
-        self._codes: Optional[Dict[str, object]] = None                 # term code -> term id
-        self._links: Optional[Dict[Tuple[str, object, object], object]] = None   # (entity, link id, term id) -> attribute id
+        self._codes: Optional[Dict[str, object]] = None  # term code -> term id
+        self._links: Optional[Dict[Tuple[str, object, object], object]] = None  # (entity, link id, term id) -> attribute id
 
     def codes(self) -> dict:
         if self._codes is None:

@@ -3,6 +3,7 @@
     python directory/manage.py create_staff amira --role editor --organization "Meridian Aid" \
         --email amira@example.org --password-from-env STAFF_PASSWORD --token
 """
+
 import os
 import uuid
 
@@ -39,13 +40,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--role", choices=ROLES, required=True,
-                            help="administrator: everything, staff accounts; editor: only the given organisations; viewer: read only.")
-        parser.add_argument("--organization", action="append", default=[], metavar="NAME_OR_ID",
-                            help="An organisation an editor may change (name or id); repeat for several. Replaces the current list.")
+        parser.add_argument("--role", choices=ROLES, required=True, help="administrator: everything, staff accounts; editor: only the given organisations; viewer: read only.")
+        parser.add_argument(
+            "--organization", action="append", default=[], metavar="NAME_OR_ID", help="An organisation an editor may change (name or id); repeat for several. Replaces the current list."
+        )
         parser.add_argument("--email", help="The staff member's e-mail (recorded as 'verified by').")
-        parser.add_argument("--password-from-env", metavar="VAR",
-                            help="Set the password from this environment variable (never on the command line).")
+        parser.add_argument("--password-from-env", metavar="VAR", help="Set the password from this environment variable (never on the command line).")
         parser.add_argument("--token", action="store_true", help="Create (or show) the API token for the write API and print it.")
 
     @transaction.atomic

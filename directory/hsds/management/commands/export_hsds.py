@@ -1,4 +1,5 @@
 """python manage.py export_hsds OUT.zip|OUT.xlsx: the whole directory as an HSDS tabular package."""
+
 import os
 import tempfile
 from pathlib import Path

@@ -6,6 +6,7 @@ in one transaction if it has no errors. A progress bar (rows done/total) is draw
 terminal, or always with --progress. Exit status: 0 clean (applied, or would apply), 1 errors
 (nothing changed), 2 the file cannot be read or the user is unknown.
 """
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
@@ -20,16 +21,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="zip of CSV files, folder of CSV files, XLSX workbook, or one CSV file named after its table")
         parser.add_argument("--dry-run", action="store_true", help="Only show what would change; change nothing.")
-        parser.add_argument("--as", dest="username", default="",
-                            help="Import with this staff user's rights, named in the audit trail (default: the system, allowed everything).")
-        parser.add_argument("--on-error", choices=("stop", "skip"), default="stop",
-                            help="stop (default): apply nothing while any row has an error; skip: apply every record whose rows are valid, leave out each record with an error as a whole.")
-        parser.add_argument("--report", default="",
-                            help="With --on-error skip: write the left-out rows and their reasons to this CSV file.")
-        parser.add_argument("--progress", action="store_true",
-                            help="Draw a progress bar (rows done/total) on stderr even when it is not a terminal (it is drawn on a terminal anyway).")
-        parser.add_argument("--source", default="default",
-                            help="Name of the directory the file comes from (e.g. 'miami-211'): its ids that are not UUIDs map to the same UUIDs at every import.")
+        parser.add_argument("--as", dest="username", default="", help="Import with this staff user's rights, named in the audit trail (default: the system, allowed everything).")
+        parser.add_argument(
+            "--on-error",
+            choices=("stop", "skip"),
+            default="stop",
+            help="stop (default): apply nothing while any row has an error; skip: apply every record whose rows are valid, leave out each record with an error as a whole.",
+        )
+        parser.add_argument("--report", default="", help="With --on-error skip: write the left-out rows and their reasons to this CSV file.")
+        parser.add_argument("--progress", action="store_true", help="Draw a progress bar (rows done/total) on stderr even when it is not a terminal (it is drawn on a terminal anyway).")
+        parser.add_argument("--source", default="default", help="Name of the directory the file comes from (e.g. 'miami-211'): its ids that are not UUIDs map to the same UUIDs at every import.")
 
     def handle(self, *args, file, dry_run=False, username="", source="default", on_error="stop", report="", progress=False, **options):
         user, who = None, "system"
