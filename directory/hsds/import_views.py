@@ -8,6 +8,7 @@ role may export what it may read (tabular.exporting.Scope).
 """
 
 import io
+import json
 import logging
 import secrets
 import time
@@ -16,13 +17,14 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import roles, tabular
 from .tabular import skipping
+from .tabular.progress import FileProgress, Progress
 
 log = logging.getLogger(__name__)
 IMPORT_DIR = Path(getattr(settings, "IMPORT_UPLOAD_DIR", settings.PROJECT_DIR / "var" / "imports"))
@@ -61,8 +63,36 @@ class UploadLimitMiddleware:
         return self.get_response(request)
 
 
+def _progress_path(token: str) -> Path:
+    return IMPORT_DIR / f"{token}.progress.json"
+
+
+def _valid_progress_token(token: str) -> bool:
+    return 16 <= len(token) <= 64 and token.isalnum()
+
+
+def _progress(request) -> Progress:
+    """Where this import reports how far it got (the page polls import_progress); none without a token."""
+    token = request.POST.get("progress", "")
+    if not _valid_progress_token(token):
+        return Progress()
+    IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+    return FileProgress(_progress_path(token))
+
+
+def import_progress(request, token: str):
+    """{"stage", "done", "total"} of the import the page with this token started (zeros before and after)."""
+    if not roles.may_import(request.user) or not _valid_progress_token(token):
+        raise PermissionDenied("Only administrators and editors may import.")
+    try:
+        return JsonResponse(json.loads(_progress_path(token).read_text(encoding="utf-8")))
+    except (FileNotFoundError, ValueError):
+        return JsonResponse({"stage": "", "done": 0, "total": 0})
+
+
 def _context(request, **extra):
-    return {**admin.site.each_context(request), **extra}
+    """What every staff import page shows; a fresh progress token for the form on it (import_progress)."""
+    return {**admin.site.each_context(request), "progress_token": secrets.token_hex(16), **extra}
 
 
 def _upload_path(token: str, suffix: str) -> Path:
@@ -195,9 +225,14 @@ def import_apply(request):
 
 def _import(stored: Path, request, skip: bool, commit: bool):
     """All or nothing (the default), or with records that have errors left out (`on_error=skip`)."""
-    if skip:
-        return skipping.run_skipping(tabular.read_package(stored), user=request.user, who=_who(request), commit=commit)
-    return tabular.run(tabular.read_package(stored), user=request.user, who=_who(request), commit=commit)
+    progress = _progress(request)
+    try:
+        if skip:
+            return skipping.run_skipping(tabular.read_package(stored), user=request.user, who=_who(request), commit=commit, progress=progress)
+        progress.set_stage("applying" if commit else "dry run")
+        return tabular.run(tabular.read_package(stored), user=request.user, who=_who(request), commit=commit, progress=progress)
+    finally:
+        progress.close()
 
 
 def _keep_skipped_report(request, report) -> str:
@@ -242,5 +277,6 @@ urlpatterns = [
     path("import/", admin.site.admin_view(import_page), name="hsds-import"),
     path("import/apply/", admin.site.admin_view(import_apply), name="hsds-import-apply"),
     path("import/skipped/<str:token>.csv", admin.site.admin_view(skipped_report), name="hsds-import-skipped"),
+    path("import/progress/<str:token>/", admin.site.admin_view(import_progress), name="hsds-import-progress"),
     path("export/", admin.site.admin_view(export_download), name="hsds-export"),
 ]

@@ -82,6 +82,8 @@ class FileProgress(Progress):
     transaction would hide database writes until it ends, and every directory process (gunicorn
     workers) reads the same folder whatever database the directory uses."""
 
+    INTERVAL = 0.5  # seconds between two writes: often enough for a page polling every 0.7 s
+
     def __init__(self, path: Path):
         super().__init__()
         self.path = Path(path)
@@ -89,7 +91,7 @@ class FileProgress(Progress):
 
     def show(self, force: bool = False) -> None:
         now = time.monotonic()
-        if not force and now - self._shown_at < 0.5:
+        if not force and now - self._shown_at < self.INTERVAL:
             return
         self._shown_at = now
         temporary = self.path.with_name(self.path.name + ".tmp")
