@@ -9,7 +9,6 @@ import zipfile
 
 import pytest
 
-import django_harness
 from admin_forms import client_for, staff
 from servers import ROOT
 from django.test import override_settings  # noqa: E402
