@@ -1,0 +1,86 @@
+"""`make bench`: the directory's own figures, searches a user's questions make at 10,000 services and the
+number of SQL queries a page costs (scripts/benchmark.py puts them in docs/benchmarks.md)."""
+
+import json
+import os
+import subprocess
+import time
+from typing import Dict
+
+import requests
+
+from bench_measures import ROOT, SEARCHES
+from bench_page import percentile
+from servers import VENV_BIN
+
+
+def directory_searches(api: str) -> Dict[str, Dict[str, float]]:
+    shapes = {
+        "action's query: `taxonomy_term_id=health&status=active&per_page=3&full=true`": {"taxonomy_term_id": "health", "status": "active", "per_page": 3, "full": "true"},
+        "sub-need: `taxonomy_term_id=health-dentist&status=active&per_page=3&full=true`": {"taxonomy_term_id": "health-dentist", "status": "active", "per_page": 3, "full": "true"},
+        # What a service question and its follow-ups ask (actions/directory_client.py): ranked, filtered, paged.
+        "service question: `taxonomy_term_id=health-doctor&rank=relevance&lang=ar` (+ status, per_page=3, full)": {
+            "taxonomy_term_id": "health-doctor",
+            "status": "active",
+            "per_page": 3,
+            "full": "true",
+            "rank": "relevance",
+            "lang": "ar",
+        },
+        "category question: `taxonomy_term_id=health&rank=relevance&lang=ar`": {"taxonomy_term_id": "health", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "ar"},
+        "follow-up: `... &language=ti&open=sa`": {
+            "taxonomy_term_id": "health-doctor",
+            "status": "active",
+            "per_page": 3,
+            "full": "true",
+            "rank": "relevance",
+            "lang": "en",
+            "language": "ti",
+            "open": "sa",
+        },
+        "follow-up: `... &region=Eastgate`": {"taxonomy_term_id": "housing", "status": "active", "per_page": 3, "full": "true", "rank": "relevance", "lang": "en", "region": "Eastgate"},
+        "more: `taxonomy_term_id=employment&rank=relevance&page=2`": {
+            "taxonomy_term_id": "employment",
+            "status": "active",
+            "per_page": 3,
+            "full": "true",
+            "rank": "relevance",
+            "lang": "uk",
+            "page": 2,
+        },
+        "text search: `search=clinic&per_page=20`": {"search": "clinic", "per_page": 20},
+        "a page of 100 full services: `per_page=100&full=true`": {"per_page": 100, "full": "true"},
+    }
+    results = {}
+    with requests.Session() as session:
+        for label, query in shapes.items():
+            session.get(f"{api}/services", params=query, timeout=30).raise_for_status()
+            timings = []
+            for _ in range(SEARCHES):
+                started = time.perf_counter()
+                session.get(f"{api}/services", params=query, timeout=30).raise_for_status()
+                timings.append(time.perf_counter() - started)
+            results[label] = {"p50": percentile(timings, 50), "p95": percentile(timings, 95)}
+    return results
+
+
+QUERY_COUNT_SNIPPET = """
+import json, os, sys
+sys.path.insert(0, 'directory'); os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'directory_site.settings')
+import django; django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client(HTTP_HOST='localhost')
+counts = {}
+for per_page in (3, 30, 100):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get('/api/services', {'per_page': per_page, 'full': 'true'}).status_code == 200
+    counts[per_page] = len(queries)
+print(json.dumps(counts))
+"""
+
+
+def query_counts(database_url: str) -> Dict[str, int]:
+    output = subprocess.run([str(VENV_BIN / "python"), "-c", QUERY_COUNT_SNIPPET], cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url}, capture_output=True, text=True, check=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
