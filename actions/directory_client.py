@@ -135,7 +135,10 @@ class DirectoryClient:
         )
 
     def _get(self, path: str, params: Dict[str, Any], check: Optional[Callable[[Any], None]] = None) -> Any:
-        """GET and decode JSON; `check(body)` raises DirectoryUnavailable for a wrong shape.
+        return self._get_with_headers(path, params, check)[0]
+
+    def _get_with_headers(self, path: str, params: Dict[str, Any], check: Optional[Callable[[Any], None]] = None) -> Tuple[Any, Dict[str, str]]:
+        """GET and decode JSON, with the answer's headers; `check(body)` raises DirectoryUnavailable for a wrong shape.
 
         Refusals, timeouts, 5xx, non-JSON and wrong shapes count against the breaker; a 4xx
         (e.g. an unknown term) is our question's fault, not the directory's, and does not.
@@ -164,7 +167,7 @@ class DirectoryClient:
             self.breaker.record_failure()
             raise
         self.breaker.record_success()
-        return body
+        return body, dict(response.headers)
 
     def search_services(
         self,
@@ -200,8 +203,8 @@ class DirectoryClient:
         params.update(filters or {})
         if ranked:
             params["rank"] = "relevance"
-        body = self._get("services", params, check=_check_service_page)
-        return ServicePage(body["contents"], body.get("total_items"))
+        body, headers = self._get_with_headers("services", params, check=_check_service_page)
+        return ServicePage(body["contents"], body.get("total_items"), distances_from(headers.get(DISTANCE_HEADER, "")))
 
     def regions(self) -> List[str]:
         """The neighbourhoods the directory's `region` filter accepts (GET /regions)."""
@@ -227,11 +230,26 @@ class DirectoryClient:
 
 
 class ServicePage(list):
-    """One page of services, knowing how many the whole list holds (`total_items`; None if not said)."""
+    """One page of services, knowing how many the whole list holds (`total_items`; None if not said) and,
+    after a search near a point, how far each service is (`distances`: {service id: metres})."""
 
-    def __init__(self, services: List[Dict[str, Any]], total_items: Any = None) -> None:
+    def __init__(self, services: List[Dict[str, Any]], total_items: Any = None, distances: Optional[Dict[str, float]] = None) -> None:
         super().__init__(services)
         self.total_items = total_items if isinstance(total_items, int) and not isinstance(total_items, bool) else None
+        self.distances = distances or {}
+
+
+DISTANCE_HEADER = "Distance-Metres"  # the directory's profile extension (openapi.json): "<id>=<metres>, ..."
+
+
+def distances_from(header: str) -> Dict[str, float]:
+    """{service id: metres} from the directory's Distance-Metres header; malformed pairs are left out."""
+    distances = {}
+    for pair in header.split(",")[:100]:
+        service_id, _, metres = pair.strip().partition("=")
+        if service_id and metres.isdigit():
+            distances[service_id] = float(metres)
+    return distances
 
 
 def _check_service_page(page: Any) -> None:

@@ -1,10 +1,9 @@
-"""Shared locations: validation and distances (the directory orders results; the cards say how far)."""
+"""Shared locations: validation (the directory orders results by distance and says how far each is: Distance-Metres)."""
 
 import math
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Optional, Tuple
 
 Point = Tuple[float, float]
-EARTH_RADIUS_METRES = 6_371_008.8
 
 
 def valid_point(latitude: Any, longitude: Any) -> Optional[Point]:
@@ -21,21 +20,3 @@ def valid_point(latitude: Any, longitude: Any) -> Optional[Point]:
             return None
         values.append(number)
     return values[0], values[1]
-
-
-def haversine_metres(a: Point, b: Point) -> float:
-    phi1, phi2 = math.radians(a[0]), math.radians(b[0])
-    d_phi, d_lambda = math.radians(b[0] - a[0]), math.radians(b[1] - a[1])
-    h = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_METRES * math.asin(min(1.0, math.sqrt(h)))
-
-
-def service_distance_metres(service: Dict[str, Any], point: Point) -> Optional[float]:
-    """Distance from `point` to the service's nearest location with coordinates (None when it has none)."""
-    distances = []
-    for link in service.get("service_at_locations") or []:
-        location = (link or {}).get("location") or {}
-        place = valid_point(location.get("latitude"), location.get("longitude"))
-        if place is not None:
-            distances.append(haversine_metres(point, place))
-    return min(distances) if distances else None

@@ -10,7 +10,6 @@ from typing import Any, Dict, List, Optional
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .geo import Point, service_distance_metres
 from .locales import fragments
 
 ALL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -89,9 +88,9 @@ def extra_line(fragment: str) -> str:
     return "\n" + fragment if fragment else ""
 
 
-def card_values(service: Dict[str, Any], language: str, near: Optional[Point] = None) -> Dict[str, str]:
+def card_values(service: Dict[str, Any], language: str, metres: Optional[float] = None) -> Dict[str, str]:
+    """The card's placeholders; `metres`: how far the service is from the user's shared location (the directory says)."""
     text = fragments(language)
-    metres = service_distance_metres(service, near) if near is not None else None
     checked = assured_date(service)
     hours = opening_hours(service.get("schedules", []), text)
     if is_appointment_only(service):
@@ -111,14 +110,13 @@ def card_values(service: Dict[str, Any], language: str, near: Optional[Point] = 
     }
 
 
-def structured(service: Dict[str, Any], near: Optional[Point] = None) -> Dict[str, Any]:
+def structured(service: Dict[str, Any], metres: Optional[float] = None) -> Dict[str, Any]:
     """Machine-readable card for clients that render services themselves (the web widget).
 
     Only facts from the directory; the client supplies its own translated labels.
     """
     location = _first(service.get("service_at_locations", [])).get("location", {})
     place = _first(location.get("addresses", []))
-    metres = service_distance_metres(service, near) if near is not None else None
     checked = assured_date(service)
     return {
         "type": "service",

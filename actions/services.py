@@ -197,8 +197,9 @@ class ActionFindServices(NewcomerAction):
             dispatcher.utter_message(response=needs.results_response(category))
         with_cards = wants_structured_cards(tracker)
         for service in services:
-            extra = {"json_message": structured(service, near)} if with_cards else {}
-            dispatcher.utter_message(response="utter_service_card", **card_values(service, language, near), **extra)
+            metres = getattr(services, "distances", {}).get(service.get("id")) if near is not None else None  # measured by the directory
+            extra = {"json_message": structured(service, metres)} if with_cards else {}
+            dispatcher.utter_message(response="utter_service_card", **card_values(service, language, metres), **extra)
         offer_refinements(dispatcher, category)
         return {} if other_services else conditions
 

@@ -68,3 +68,21 @@ def test_openapi_documents_the_point_parameters(directory_api):
         refs = {p.get("$ref", "").rsplit("/", 1)[-1] for p in document["paths"][path]["get"]["parameters"]}
         assert {"lat", "lon", "proximity"} <= refs, path
     assert "metres" in document["components"]["parameters"]["proximity"]["description"]
+
+
+def distances_header(response) -> dict:
+    header = response.headers.get("Distance-Metres", "")
+    return {pair.split("=")[0]: int(pair.split("=")[1]) for pair in header.split(", ") if pair}
+
+
+def test_the_page_says_how_far_each_service_is_so_clients_need_not_measure_again(directory_api):
+    for extra in ({}, {"rank": "relevance"}):  # nearest first, and ranked (where distance is one key)
+        response, near = get(directory_api, "services", taxonomy_term_id="health", per_page=100, full="true", **SOUTHFIELD, **extra)
+        told = distances_header(response)
+        located = [s for s in near["contents"] if any("latitude" in sal["location"] for sal in s["service_at_locations"])]
+        assert located and set(told) == {s["id"] for s in located}
+        for service in located:
+            assert abs(told[service["id"]] - nearest_location_metres(service, SOUTHFIELD)) <= 1, service["name"]
+    response, page = get(directory_api, "service_at_locations", per_page=5, **SOUTHFIELD)
+    assert set(distances_header(response)) == {row["id"] for row in page["contents"]}
+    assert "Distance-Metres" not in get(directory_api, "services", taxonomy_term_id="health")[0].headers  # no point, no distances

@@ -209,10 +209,11 @@ def services_matching_elsewhere(word: str):
 
 
 class NearestFirst:
-    """Rows of `queryset` in the order of `ids` (nearest first), sliceable and countable like a queryset."""
+    """Rows of `queryset` in the order of `ids` (nearest first), sliceable and countable like a queryset;
+    `distances`: {row id: metres from the point asked about}, for the page's Distance-Metres header."""
 
-    def __init__(self, queryset, ids: list) -> None:
-        self.queryset, self.ids = queryset, ids
+    def __init__(self, queryset, ids: list, distances: dict = None) -> None:
+        self.queryset, self.ids, self.distances = queryset, ids, distances or {}
 
     def count(self) -> int:
         return len(self.ids)
@@ -255,7 +256,7 @@ def by_distance(queryset, where, located, id_field: str) -> NearestFirst:
     ids = sorted(within, key=lambda i: (nearest[i], position[i]))
     if radius is None:
         ids += [i for i in usual_order if i not in nearest]
-    return NearestFirst(queryset, ids)
+    return NearestFirst(queryset, ids, nearest)
 
 
 def nearest_first(request, queryset, service_links: bool):

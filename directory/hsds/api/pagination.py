@@ -33,5 +33,20 @@ def paged(request, queryset, render) -> Response:
             "last_page": page >= total_pages,
             "empty": len(contents) == 0,
             "contents": contents,
-        }
+        },
+        headers=distance_header(queryset, rows),
     )
+
+
+DISTANCE_HEADER = "Distance-Metres"
+
+
+def distance_header(queryset, rows) -> dict:
+    """With `lat`/`lon`: how far each row of the page is from the point (to its nearest location), as
+    `Distance-Metres: <id>=<metres>, ...` (rows without coordinates are left out). A header rather than a
+    field: HSDS records have no distance, and clients (the action server) need not measure it again."""
+    distances = getattr(queryset, "distances", None)
+    if not distances:
+        return {}
+    shown = [f"{row.id}={round(distances[row.id])}" for row in rows if row.id in distances]
+    return {DISTANCE_HEADER: ", ".join(shown)} if shown else {}

@@ -174,7 +174,7 @@ def in_memory(request, queryset, service_links: bool, lang: str) -> NearestFirst
 
     if where is not None and where[2] is not None:  # a radius keeps only what lies within it
         rows = [row for row in rows if row[0] in distances and distances[row[0]] <= where[2]]
-    return NearestFirst(queryset, [row[0] for row in sorted(rows, key=key)])
+    return NearestFirst(queryset, [row[0] for row in sorted(rows, key=key)], distances)
 
 
 def ordered(request, queryset, service_links: bool, lang: str):
