@@ -106,13 +106,11 @@ def touch_services(instance) -> None:
         m.Service.objects.filter(id=instance.service_id).update(last_modified=now)
 
 
-def write(instance, action: str, field: str = "", before: str = "", after: str = "") -> None:
+def change_records(instance, owners: list, action: str, field: str = "", before: str = "", after: str = "") -> list:
+    """One unsaved ChangeRecord per owner of the change, naming who acted (written one by one here, in bulk by imports)."""
     who, via = current_actor()
-    owners = owner_ids(instance)
-    # One record per owner, so that each owner's history is one query; the copies share one time,
-    # which is how history() shows the record's own change once.
-    copies = [
-        m.ChangeRecord.objects.create(
+    return [
+        m.ChangeRecord(
             resource_id=instance.id,
             resource_type=RESOURCE_TYPES[type(instance)],
             owner_id=owner,
@@ -125,6 +123,14 @@ def write(instance, action: str, field: str = "", before: str = "", after: str =
         )
         for owner in owners
     ]
+
+
+def write(instance, action: str, field: str = "", before: str = "", after: str = "") -> None:
+    # One record per owner, so that each owner's history is one query; the copies share one time,
+    # which is how history() shows the record's own change once.
+    copies = change_records(instance, owner_ids(instance), action, field, before, after)
+    for copy in copies:
+        copy.save()
     if len(copies) > 1:
         m.ChangeRecord.objects.filter(id__in=[c.id for c in copies]).update(last_action_date=copies[0].last_action_date)
 

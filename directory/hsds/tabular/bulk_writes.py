@@ -96,7 +96,6 @@ def write_audit(batch: List[Queued], now) -> None:
     """The ChangeRecords and modified services the signals would have written for these saves."""
     link_ids = {getattr(q.instance, "service_at_location_id", None) for q in batch} - {None}
     links = {row[0]: row[1:] for row in m.ServiceAtLocation.objects.filter(id__in=link_ids).values_list("id", "service_id", "location_id")} if link_ids else {}
-    who, via = audit.current_actor()
     entries = []
     for item in batch:
         instance = item.instance
@@ -106,20 +105,7 @@ def write_audit(batch: List[Queued], now) -> None:
             changes = audit.field_changes(type(instance), audit.recorded_values(item.existing), audit.recorded_values(instance))
         owners = audit.owner_ids(instance, links)
         for action, field, before, after in changes:
-            entries += [
-                m.ChangeRecord(
-                    resource_id=instance.id,
-                    resource_type=audit.RESOURCE_TYPES[type(instance)],
-                    owner_id=owner,
-                    last_action_type=action,
-                    field_name=field,
-                    previous_value=before,
-                    replacement_value=after,
-                    updated_by=who,
-                    via=via,
-                )
-                for owner in owners
-            ]
+            entries += audit.change_records(instance, owners, action, field, before, after)
     m.ChangeRecord.objects.bulk_create(entries, batch_size=BATCH)
     # auto_now_add gave each entry its own time; the copies of one change must share theirs (audit.history).
     for ids in _chunks([e.id for e in entries], ID_CHUNK):
