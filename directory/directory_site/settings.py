@@ -108,6 +108,10 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead log: readers (the public API, the import page asking how far an import got) never wait for a
+    # writer, such as an import holding its transaction for a minute; the setting stays with the database file.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL compiles a query it estimates as costly (a ranked list of thousands of services) just in time:
     # ~25 ms of compiling to save a few of executing. Directory queries are short: no JIT.

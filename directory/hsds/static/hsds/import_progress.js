@@ -22,6 +22,7 @@ for (const form of document.querySelectorAll("form[data-progress-url]")) {
         // The page is being replaced by the answer, or the server is busy: ask again next time.
       }
     };
-    setInterval(ask, 700);
+    setTimeout(ask, 200);
+    setInterval(ask, 600);
   });
 }
