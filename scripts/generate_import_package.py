@@ -9,7 +9,8 @@ ordinary mess the importer normalises: national phone formats with extensions an
 cell, 8-decimal coordinates, language names, 9:00am times, web addresses without a scheme, a blank
 status, the same taxonomy link twice. Every record is valid once normalised, so an all-or-nothing
 import applies everything when run with CITY_PHONE_REGION=US and CITY_BOUNDS=off (Miami numbers and
-coordinates). The same SERVICES and seed always write the same files.
+coordinates). The same SERVICES and seed always write the same files. `make bench` also breaks one service
+in 40 beyond repair (`broken_every`) and imports with ON_ERROR=skip: those are left out, each row with its reason.
 """
 
 import csv
@@ -62,8 +63,10 @@ def _name(rng: random.Random) -> str:
     return " ".join(w.capitalize() for w in rng.sample(WORDS, 2)) + " " + rng.choice(KINDS)
 
 
-def package_rows(services: int = 4000, seed: int = SEED) -> Dict[str, list]:
-    """Every table's rows as dicts, for `services` services (the other tables scaled to issue 13's shape)."""
+def package_rows(services: int = 4000, seed: int = SEED, broken_every: int = 0) -> Dict[str, list]:
+    """Every table's rows as dicts, for `services` services (the other tables scaled to issue 13's shape);
+    with `broken_every`, every so many services carry a mistake no rule can mend (an e-mail address that is
+    not one), as real data does: an import with ON_ERROR=skip leaves each out with its rows, and says why."""
     rng = random.Random(seed)
     organizations = max(1, services // 4)
     tables: Dict[str, list] = {name: [] for name in COLUMNS}
@@ -129,7 +132,7 @@ def package_rows(services: int = 4000, seed: int = SEED) -> Dict[str, list]:
                 "name": f"{_name(rng)} program {number}",
                 "description": "Help for residents of the county.",
                 "url": rng.choice(("", f"www.org{organization}.example.org/s{number}")),
-                "email": "",
+                "email": "not-an-address" if broken_every and number % broken_every == 0 else "",
                 "status": "" if number % 97 == 0 else "active",
                 "eligibility_description": "Residents of the county.",
             }
@@ -167,12 +170,12 @@ def package_rows(services: int = 4000, seed: int = SEED) -> Dict[str, list]:
     return tables
 
 
-def write_package(folder: Path, services: int = 4000, seed: int = SEED) -> Dict[str, int]:
+def write_package(folder: Path, services: int = 4000, seed: int = SEED, broken_every: int = 0) -> Dict[str, int]:
     """Write the CSV files into `folder`; return the number of rows of each table."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
-    for name, rows in package_rows(services, seed).items():
+    for name, rows in package_rows(services, seed, broken_every).items():
         with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS[name].split())
             writer.writeheader()
