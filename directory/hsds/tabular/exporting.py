@@ -1,7 +1,7 @@
 """Export the directory as the HSDS tabular data package (zip of CSVs + datapackage.json) or XLSX.
 
 Administrators export everything; other staff what `Scope` lets them read (README, "Import and
-export"). CSV cells a spreadsheet would run as formulas get a leading apostrophe (tables.neutralised);
+export"). CSV cells a spreadsheet would run as formulas get a leading apostrophe (cell_text.neutralised);
 XLSX cells are all written as text.
 
 Modeled columns come from the model fields, the HSDS columns we do not model from each record's
@@ -18,7 +18,8 @@ import zipfile
 from typing import Dict, List, Tuple
 
 from .. import models as m, roles
-from .tables import TABLES, TRANSLATIONS_TABLE, Table, as_cell, datapackage_descriptor, model_columns, neutralised
+from .cell_text import as_cell, neutralised
+from .tables import TABLES, TRANSLATIONS_TABLE, Table, datapackage_descriptor, model_columns
 
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 ELLIPSIS = "\u2026"

@@ -17,7 +17,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from .tables import lookup, restored
+from .cell_text import restored
+from .tables import lookup
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_MEMBERS = 500

@@ -5,10 +5,7 @@ match), so the directory can import and export without the shared schema files b
 """
 
 import re
-import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone as dt_timezone
-from decimal import Decimal
 from typing import Dict, List, Optional, Tuple
 
 from .. import models as m
@@ -219,50 +216,8 @@ def model_columns(table: Table) -> Dict[str, object]:
     return {column: fields[column] for column in table.columns if column in fields and column not in skip}
 
 
-# A CSV cell a spreadsheet would run as a formula: one starting with = + - @ tab or carriage return
-# (after any quotes we added before). A plain number such as -73.5 is not a formula and is left alone.
-_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 # Column names beyond HSDS that an import may bring in (they become header cells of exports).
 COLUMN_NAME = re.compile(r"\w[\w .-]{0,63}")
-
-
-def _formula_like(text: str) -> bool:
-    return bool(_FORMULA_START.match(text)) and not _NUMBER.fullmatch(text)
-
-
-def neutralised(text: str) -> str:
-    """A CSV cell as exported: a leading apostrophe makes a formula-like cell plain text in spreadsheets."""
-    return "'" + text if _formula_like(text) else text
-
-
-def restored(text: str) -> str:
-    """The inverse of neutralised(), applied to every cell an import reads from a CSV file."""
-    return text[1:] if text.startswith("'") and _formula_like(text[1:]) else text
-
-
-def as_cell(value) -> str:
-    """A Python value as the text of a CSV cell (the inverse of the importer's parsing)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt_timezone.utc).replace(tzinfo=None)
-            suffix = "Z"
-        else:
-            suffix = ""
-        precision = "seconds" if not value.microsecond else "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
-        return value.isoformat(timespec=precision) + suffix
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return text
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return str(value)
 
 
 def datapackage_descriptor(tables: List[Tuple[Table, List[str]]], name: str = "hsds-directory") -> dict:
