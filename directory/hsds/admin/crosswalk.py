@@ -63,9 +63,9 @@ class UnmappedFilter(admin.SimpleListFilter):
         return queryset
 
 
-def best_guess(term) -> str:
-    """The suggestion for an unmapped term, shown beside it so staff can map it in one step."""
-    suggestion = suggestions.suggest([term])[0]
+def best_guess(term, suggestion=None) -> str:
+    """The suggestion for an unmapped term (worked out here unless given), shown so staff can map it in one step."""
+    suggestion = suggestion or suggestions.suggest([term])[0]
     if suggestion.need is None:
         return "-"
     return format_html(

@@ -5,6 +5,7 @@ from django.contrib import admin
 from .. import roles
 from .. import models as m
 
+from ..crosswalk import suggestions
 from .crosswalk import UnmappedFilter, best_guess
 from .base import RoleAwareAdmin, RoleAwareInline, VersionedAdmin
 from .services import PhoneInline, ScheduleInline
@@ -67,13 +68,22 @@ class TaxonomyTermAdmin(RoleAwareAdmin):
     search_fields = ("code", "name")
 
     def get_list_display(self, request):
-        """The suggested need (an embedding per row) only on the unmapped terms' page, where staff act on it."""
+        """The suggested need only on the unmapped terms' page, where staff act on it."""
         shown = super().get_list_display(request)
         return shown if request.GET.get("crosswalk") == "unmapped" else [name for name in shown if name != "suggested_need"]
 
+    def get_changelist_instance(self, request):
+        """The page's suggestions worked out together (one embedding call for the page, not one per row)."""
+        changelist = super().get_changelist_instance(request)
+        if request.GET.get("crosswalk") == "unmapped":
+            terms = list(changelist.result_list)
+            for term, suggestion in zip(terms, suggestions.suggest(terms)):
+                term.suggestion = suggestion
+        return changelist
+
     @admin.display(description="suggested need")
     def suggested_need(self, term):
-        return best_guess(term)
+        return best_guess(term, getattr(term, "suggestion", None))
 
 
 @admin.register(m.RegionName)
