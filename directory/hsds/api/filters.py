@@ -39,13 +39,20 @@ def resolve_term(reference):
     return term
 
 
+def asked_term(request):
+    """The TaxonomyTerm `taxonomy_term_id` names, looked up once per request (the filters and the ranking both ask)."""
+    if not hasattr(request, "asked_term"):
+        request.asked_term = resolve_term(parameters.taxonomy_term(request.query_params))
+    return request.asked_term
+
+
 def filter_services(request, queryset, service_field: str = ""):
     """Filters shared by /services and /service_at_locations; `service_field` prefixes lookups."""
     query = request.query_params
     prefix = f"{service_field}__" if service_field else ""
     id_field = f"{service_field}_id" if service_field else "id"
 
-    term = resolve_term(parameters.taxonomy_term(query))
+    term = asked_term(request)
     if term is not None:
         linked = m.Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=term.descendant_ids(through_crosswalk=True))
         queryset = queryset.filter(**{f"{id_field}__in": linked.values("link_id")})

@@ -21,7 +21,7 @@ from django.utils import timezone
 from hsds import models as m
 
 from . import parameters
-from .filters import DAY_CODES, NearestFirst, nearest_first, nearest_metres, resolve_term
+from .filters import DAY_CODES, NearestFirst, asked_term, nearest_first, nearest_metres
 
 NEVER = math.inf
 
@@ -119,7 +119,7 @@ def in_database(request, queryset, service_links: bool, lang: str):
     """`queryset` sorted by the database with keys 1-3 and 5 (no point: distance plays no part)."""
     query = request.query_params
     service_id = "id" if service_links else "service_id"
-    term = resolve_term(parameters.taxonomy_term(query))
+    term = asked_term(request)
     keys = {}
     if term is not None:
         keys["rank_direct"] = Exists(m.Attribute.objects.filter(very_term(term), link_entity="service", link_id=OuterRef(service_id)))
@@ -150,7 +150,7 @@ def in_memory(request, queryset, service_links: bool, lang: str) -> NearestFirst
         rows = list(queryset.prefetch_related(None).values_list("id", "service_id", "service__assured_date"))
     service_ids = queryset.values(service_field)
 
-    term = resolve_term(parameters.taxonomy_term(query))
+    term = asked_term(request)
     direct = set()
     if term is not None:
         direct = set(m.Attribute.objects.filter(very_term(term), link_entity="service", link_id__in=service_ids).values_list("link_id", flat=True))
