@@ -42,6 +42,14 @@ def main() -> None:
     token = os.environ.get("ACTION_SERVER_TOKEN", "")
     if not token:
         logger.warning("ACTION_SERVER_TOKEN is not set: the action server accepts calls from anyone who can reach it.")
+    from contracts.crosswalk_file import CrosswalkFileError
+
+    from .services import directory
+
+    try:
+        directory()  # a CROSSWALK_FILE that is not a crosswalk stops the server now, with the reason
+    except (CrosswalkFileError, OSError) as error:
+        raise SystemExit(f"CROSSWALK_FILE: {error}") from None
     host = os.environ.get("SANIC_HOST", "127.0.0.1")
     build_app(token).run(host, args.port, workers=1, access_log=False, motd=False)
 

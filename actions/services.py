@@ -43,9 +43,12 @@ _client: Optional[DirectoryClient] = None
 
 
 def directory() -> DirectoryClient:
+    """Our directory's client, or one for another city's HSDS API when CROSSWALK_FILE is set."""
     global _client
     if _client is None:
-        _client = DirectoryClient.from_environment()
+        from .foreign_directory import directory_we_do_not_host
+
+        _client = directory_we_do_not_host() or DirectoryClient.from_environment()
     return _client
 
 

@@ -28,20 +28,19 @@ import threading
 import time
 import unicodedata
 from typing import Any, Dict, List, Optional, Tuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 from rasa_sdk import Tracker
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from contracts.scrub import scrub  # the directory applies the same rules again
+from contracts.weekly_hours import city_zone
 
 from .directory_client import DEFAULT_BASE_URL
 
 logger = logging.getLogger(__name__)
 
 NO_SERVICE, FALLBACK = "no_service", "fallback"
-DEFAULT_CITY_TIMEZONE = "Europe/Zurich"  # the directory's default too (directory_site/settings.py)
 NEIGHBOURHOOD_ENTITY = "neighbourhood"  # not extracted by today's NLU: names are found in the text instead
 NEIGHBOURHOOD_NAMES_TTL, NEIGHBOURHOOD_NAMES_RETRY = 300.0, 30.0  # seconds: staff edits show within 5 minutes
 
@@ -49,11 +48,7 @@ NEIGHBOURHOOD_NAMES_TTL, NEIGHBOURHOOD_NAMES_RETRY = 300.0, 30.0  # seconds: sta
 def iso_week(now: Optional[datetime.datetime] = None) -> str:
     """The ISO week, e.g. 2026-W48, in the city's time zone (CITY_TIMEZONE, as the directory's default)."""
     if now is None:
-        try:
-            zone = ZoneInfo(os.environ.get("CITY_TIMEZONE") or DEFAULT_CITY_TIMEZONE)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = None  # the server's local time
-        now = datetime.datetime.now(zone)
+        now = datetime.datetime.now(city_zone())
     year, week, _ = now.isocalendar()
     return f"{year}-W{week:02d}"
 
@@ -189,14 +184,19 @@ _reporter_lock = threading.Lock()
 
 
 def reporter() -> Optional[Reporter]:
-    """The process's reporter, or None when DIRECTORY_ANALYTICS_TOKEN is not set (analytics off)."""
+    """The process's reporter, or None when DIRECTORY_ANALYTICS_TOKEN is not set (analytics off) or there is
+    nowhere to send reports."""
     global _reporter
     token = os.environ.get("DIRECTORY_ANALYTICS_TOKEN", "")
     if not token:
         return None
+    # Another city's HSDS API (CROSSWALK_FILE) is not ours: reports go only where DIRECTORY_ANALYTICS_URL says.
+    url = os.environ.get("DIRECTORY_ANALYTICS_URL") or ("" if os.environ.get("CROSSWALK_FILE") else default_url())
+    if not url:
+        return None
     with _reporter_lock:
         if _reporter is None:
-            _reporter = Reporter(os.environ.get("DIRECTORY_ANALYTICS_URL") or default_url(), token)
+            _reporter = Reporter(url, token)
         return _reporter
 
 

@@ -21,6 +21,7 @@ if str(PROJECT_DIR) not in sys.path:
 
 # Lower case: an upper-case LANGUAGES here would be Django's own setting of that name.
 from contracts import languages as assistant_languages  # noqa: E402
+from contracts import weekly_hours  # noqa: E402
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -119,7 +120,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en"
-TIME_ZONE = os.environ.get("CITY_TIMEZONE", "Europe/Zurich")
+TIME_ZONE = os.environ.get("CITY_TIMEZONE") or weekly_hours.DEFAULT_CITY_TIMEZONE
 USE_I18N = True
 USE_TZ = True
 

@@ -9,7 +9,8 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+from contracts.weekly_hours import DAY_CODES
+
 FREQUENCIES = ("WEEKLY", "MONTHLY")
 
 

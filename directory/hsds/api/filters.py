@@ -5,12 +5,12 @@ in the order the parameters are applied, so that the first bad parameter is the 
 """
 
 import math
-from datetime import time
 
 from django.db.models import Q, Value
 from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 
+from contracts.weekly_hours import EVENING, days_asked
 from hsds import geo
 from hsds import models as m
 
@@ -161,24 +161,12 @@ def services_at_postal_code(code: str):
     return m.ServiceAtLocation.objects.filter(location_id__in=addresses.values("location_id")).values("service_id")
 
 
-DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-EVENING = time(18, 0)  # "evening": open after 18:00 local time
-
-
 def open_services(when: str):
     """Ids of the services with a weekly schedule (their own or at one of their locations) matching `when`
     (parameters.OPEN_VALUES), evaluated now in the city's time zone, as one subquery."""
     now = timezone.localtime()
-    today = DAY_CODES[now.weekday()]
-    days = {
-        "now": [today],
-        "today": [today],
-        "evening": [today],
-        "tomorrow": [DAY_CODES[(now.weekday() + 1) % 7]],
-        "weekend": ["SA", "SU"],
-    }.get(when, [when.upper()])
     on_day = Q()
-    for day in days:
+    for day in days_asked(when, now):
         on_day |= Q(byday__contains=day)
     current = Q(valid_from__isnull=True) | Q(valid_from__lte=now.date())
     current &= Q(valid_to__isnull=True) | Q(valid_to__gte=now.date())

@@ -12,34 +12,14 @@ the page; with a point, distance is measured in Python (haversine) and each key 
 already filtered rows. Either way a ranked page costs a fixed number of queries, and both give the same order.
 """
 
-import math
-from datetime import datetime, timedelta
-
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q
 from django.utils import timezone
 
+from contracts.weekly_hours import DAY_CODES, NEVER, minutes_until
 from hsds import models as m
 
 from . import parameters
-from .filters import DAY_CODES, NearestFirst, asked_term, nearest_first, nearest_metres
-
-NEVER = math.inf
-
-
-def minutes_until(byday, opens_at, closes_at, now) -> float:
-    """Minutes until a weekly opening (days `byday`, `opens_at`-`closes_at`) next opens; 0 when open now."""
-    if opens_at is None or closes_at is None:
-        return NEVER
-    days = set((byday or "").split(","))
-    for ahead in range(8):
-        day = now + timedelta(days=ahead)
-        if DAY_CODES[day.weekday()] not in days:
-            continue
-        opens = datetime.combine(day.date(), opens_at, tzinfo=now.tzinfo)
-        closes = datetime.combine(day.date(), closes_at, tzinfo=now.tzinfo)
-        if closes > now:
-            return max(0.0, (opens - now).total_seconds() / 60)
-    return NEVER
+from .filters import NearestFirst, asked_term, nearest_first, nearest_metres
 
 
 def minutes_until_open(schedules, now) -> dict:
