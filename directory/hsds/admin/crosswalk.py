@@ -2,10 +2,14 @@
 the suggestions waiting for review, and the foreign terms nobody has mapped (with the best guess for each)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import path
 from django.utils.html import format_html
 
 from .. import models as m
 from ..crosswalk import suggestions
+from ..crosswalk.export import crosswalk_text
 from .base import VersionCheckedForm, VersionedAdmin
 
 
@@ -40,6 +44,26 @@ class CrosswalkMappingAdmin(VersionedAdmin):
         if not change:
             obj.origin, obj.confidence = m.CrosswalkMapping.ORIGIN_STAFF, 1.0
         super().save_model(request, obj, form, change)
+
+    def may_export(self, request) -> bool:
+        # The change permission is the one `administrators_only` restricts (base.py); viewers and editors
+        # may list the mappings but the file is what another city's search will trust.
+        return self.has_change_permission(request)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [path("export/", self.admin_site.admin_view(self.export_view), name="%s_%s_export" % info)] + super().get_urls()
+
+    def export_view(self, request):
+        """The crosswalk file (contracts/crosswalk_file.py) as a download; ?reviewed_only=1 for reviewed mappings only."""
+        if not self.may_export(request):
+            raise PermissionDenied
+        response = HttpResponse(crosswalk_text(reviewed_only=request.GET.get("reviewed_only") == "1"), content_type="text/yaml; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="crosswalk.yml"'
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}), "can_export_crosswalk": self.may_export(request)})
 
     @admin.action(description="Mark the selected mappings as reviewed")
     def mark_reviewed(self, request, queryset):

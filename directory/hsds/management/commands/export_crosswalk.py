@@ -1,0 +1,36 @@
+"""python manage.py export_crosswalk [--output FILE] [--reviewed-only]: the crosswalk file for the action server."""
+
+import os
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from hsds.crosswalk.export import crosswalk_text
+
+
+class Command(BaseCommand):
+    help = "Export the taxonomy crosswalk as the crosswalk file the action server reads (CROSSWALK_FILE): to --output, else to stdout."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", "-o", help="the file to write (e.g. crosswalk.yml); stdout when left out")
+        parser.add_argument("--reviewed-only", action="store_true", help="leave out the mappings staff have not reviewed yet")
+
+    def handle(self, *args, output=None, reviewed_only=False, **options):
+        text = crosswalk_text(reviewed_only=reviewed_only)
+        if not output:
+            self.stdout.write(text, ending="")
+            return
+        target = Path(output)
+        if target.parent and not target.parent.exists():
+            raise CommandError(f"{target.parent} does not exist.")
+        # Written beside the target and renamed, so the action server never reads half a file; opened
+        # normally (not mkstemp's owner-only mode) so the action server's user may read it like any file.
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            with open(temporary, "x", encoding="utf-8") as written:
+                written.write(text)
+            os.replace(temporary, target)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+        self.stdout.write(f"Exported the crosswalk to {target}.")
