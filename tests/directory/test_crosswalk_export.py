@@ -72,6 +72,11 @@ def test_the_command_writes_each_needs_foreign_ids_the_original_id_for_an_import
     assert dentist == [{"id": "1042", "code": "LV-1600.1800", "name": "Dental Care", "reviewed": False}]
 
 
+def test_directory_ids_name_the_terms_as_this_directory_serves_them(mapped):
+    imported, own = mapped
+    assert crosswalk_file.loads(exported("--term-ids", "directory"))["health-dentist"] == [str(imported.id)]
+
+
 def test_reviewed_only_leaves_out_the_suggestions_nobody_checked(mapped):
     imported, own = mapped
     assert crosswalk_file.loads(exported("--reviewed-only")) == {"health": ["1042"], "education-language-courses": [str(own.id)]}

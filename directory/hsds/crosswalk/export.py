@@ -20,15 +20,18 @@ def foreign_id(term: m.TaxonomyTerm) -> str:
     return original or str(term.id)
 
 
-def mapped_terms(reviewed_only: bool = False) -> Dict[str, List[dict]]:
-    """{need code: [{id, code, name, reviewed}, ...]} in one query, however many mappings there are."""
+def mapped_terms(reviewed_only: bool = False, original_ids: bool = True) -> Dict[str, List[dict]]:
+    """{need code: [{id, code, name, reviewed}, ...]} in one query, however many mappings there are.
+
+    `original_ids`: the ids of the source the terms came from (the city's own API); False: the ids this
+    directory serves them under (for an assistant reading this directory as a directory it does not host)."""
     mappings = m.CrosswalkMapping.objects.select_related("need", "foreign_term")
     if reviewed_only:
         mappings = mappings.filter(reviewed=True)
     terms: Dict[str, List[dict]] = defaultdict(list)
     for mapping in mappings:
         term = mapping.foreign_term
-        terms[mapping.need.code].append({"id": foreign_id(term), "code": term.code, "name": term.name, "reviewed": mapping.reviewed})
+        terms[mapping.need.code].append({"id": foreign_id(term) if original_ids else str(term.id), "code": term.code, "name": term.name, "reviewed": mapping.reviewed})
     return dict(terms)
 
 
@@ -42,7 +45,7 @@ def header(reviewed_only: bool, mapping_count: int) -> str:
     )
 
 
-def crosswalk_text(reviewed_only: bool = False) -> str:
+def crosswalk_text(reviewed_only: bool = False, original_ids: bool = True) -> str:
     """The whole file's text, comment header included."""
-    terms = mapped_terms(reviewed_only)
+    terms = mapped_terms(reviewed_only, original_ids)
     return crosswalk_file.dumps(terms, comment=header(reviewed_only, sum(len(listed) for listed in terms.values())))
