@@ -18,7 +18,10 @@ class Command(BaseCommand):
             "--term-ids",
             choices=["original", "directory"],
             default="original",
-            help="original (default): the ids of the source the terms were imported from, as the city's own API knows them; directory: this directory's ids (when the assistant reads this directory through its standard API)",
+            help=(
+                "original (default): the ids of the source the terms were imported from, as the city's own API knows them; "
+                "directory: this directory's ids (when the assistant reads this directory through its standard API)"
+            ),
         )
 
     def handle(self, *args, output=None, reviewed_only=False, term_ids="original", **options):
