@@ -123,16 +123,11 @@ class DirectoryClient:
 
     @classmethod
     def from_environment(cls) -> "DirectoryClient":
-        return cls(
-            base_url=os.environ.get("DIRECTORY_API_URL", DEFAULT_BASE_URL),
-            connect_timeout=float(os.environ.get("DIRECTORY_CONNECT_TIMEOUT", "0.5")),
-            read_timeout=float(os.environ.get("DIRECTORY_READ_TIMEOUT", "1.5")),
-            retries=int(os.environ.get("DIRECTORY_RETRIES", "1")),
-            breaker=CircuitBreaker(
-                failures=int(os.environ.get("DIRECTORY_BREAKER_FAILURES", "3")),
-                cooldown=float(os.environ.get("DIRECTORY_BREAKER_COOLDOWN", "15")),
-            ),
-        )
+        return cls(**connection_settings())
+
+    def can_check(self, parameter: str) -> bool:
+        """Whether a search can hold the services to this condition (our directory: every one it accepts)."""
+        return True
 
     def _get(self, path: str, params: Dict[str, Any], check: Optional[Callable[[Any], None]] = None) -> Any:
         return self._get_with_headers(path, params, check)[0]
@@ -227,6 +222,20 @@ class DirectoryClient:
 
     def close(self) -> None:
         self.session.close()
+
+
+def connection_settings() -> Dict[str, Any]:
+    """Where the directory is and how patiently to call it, from the environment (README "Environment variables")."""
+    return {
+        "base_url": os.environ.get("DIRECTORY_API_URL") or DEFAULT_BASE_URL,
+        "connect_timeout": float(os.environ.get("DIRECTORY_CONNECT_TIMEOUT", "0.5")),
+        "read_timeout": float(os.environ.get("DIRECTORY_READ_TIMEOUT", "1.5")),
+        "retries": int(os.environ.get("DIRECTORY_RETRIES", "1")),
+        "breaker": CircuitBreaker(
+            failures=int(os.environ.get("DIRECTORY_BREAKER_FAILURES", "3")),
+            cooldown=float(os.environ.get("DIRECTORY_BREAKER_COOLDOWN", "15")),
+        ),
+    }
 
 
 class ServicePage(list):

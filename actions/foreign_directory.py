@@ -26,8 +26,11 @@ from contracts import crosswalk_file, needs
 from contracts.geo import haversine_metres
 from contracts.weekly_hours import EVENING, NEVER, city_zone, days_asked, minutes_until
 
-from .directory_client import CircuitBreaker, DirectoryClient, DirectoryUnavailable, ServicePage, _check_service_page
-from .record_hours import clock_time, is_current, weekly_hours
+from contracts.languages import record_name
+
+from .directory_client import DirectoryClient, DirectoryRefused, DirectoryUnavailable, ServicePage, connection_settings
+from .geo import valid_point
+from .record_hours import as_dict, clock_time, is_current, weekly_hours
 
 logger = logging.getLogger(__name__)
 
@@ -56,15 +59,11 @@ class ForeignDirectoryClient(DirectoryClient):
             crosswalk_file.load(path),
             max_pages=int(os.environ.get("FOREIGN_DIRECTORY_MAX_PAGES", "5")),
             cache_seconds=float(os.environ.get("FOREIGN_DIRECTORY_CACHE_SECONDS", "60")),
-            base_url=os.environ["DIRECTORY_API_URL"],
-            connect_timeout=float(os.environ.get("DIRECTORY_CONNECT_TIMEOUT", "0.5")),
-            read_timeout=float(os.environ.get("DIRECTORY_READ_TIMEOUT", "1.5")),
-            retries=int(os.environ.get("DIRECTORY_RETRIES", "1")),
-            breaker=CircuitBreaker(
-                failures=int(os.environ.get("DIRECTORY_BREAKER_FAILURES", "3")),
-                cooldown=float(os.environ.get("DIRECTORY_BREAKER_COOLDOWN", "15")),
-            ),
+            **connection_settings(),
         )
+
+    def can_check(self, parameter: str) -> bool:
+        return parameter in CHECKABLE
 
     def terms_for(self, need: str) -> Tuple[List[str], List[str]]:
         """The city's terms for `need` itself, and those of its sub-needs (a category's list holds both)."""
@@ -87,7 +86,7 @@ class ForeignDirectoryClient(DirectoryClient):
         """The same answer as our directory's search (DirectoryClient.search_services), worked out here."""
         conditions = {**(filters or {}), **({"language": language} if language else {})}
         own, below = self.terms_for(taxonomy_term)
-        if any(parameter not in CHECKABLE for parameter in conditions) or not own + below:
+        if not all(self.can_check(parameter) for parameter in conditions) or not own + below:
             return ServicePage([], 0)  # not checkable here, or a need the city has no term for
         tagged = self._services_tagged(own + below)
         direct = {service["id"] for term in own for service in tagged[term]}
@@ -99,9 +98,9 @@ class ForeignDirectoryClient(DirectoryClient):
             spoken = conditions.get("language") or lang
             services.sort(key=lambda s: relevance(s, direct, now, spoken, distances.get(s["id"], NEVER)))
         elif near is not None:
-            services.sort(key=lambda s: (distances.get(s["id"], NEVER), s.get("name") or ""))
+            services.sort(key=lambda s: (distances.get(s["id"], NEVER), s["name"], s["id"]))
         else:
-            services.sort(key=lambda s: (s.get("name") or "", s["id"]))
+            services.sort(key=lambda s: (s["name"], s["id"]))
         start = (max(1, page) - 1) * per_page
         shown = services[start : start + per_page]
         return ServicePage(shown, len(services), {s["id"]: round(distances[s["id"]]) for s in shown if s["id"] in distances})
@@ -127,24 +126,59 @@ class ForeignDirectoryClient(DirectoryClient):
         return found
 
     def _fetch_term(self, term: str) -> List[Dict[str, Any]]:
+        """The usable services the API lists for `term`, page after page; none when it refuses the term (a term
+        it no longer has must not take the rest of the need down with it)."""
         services: List[Dict[str, Any]] = []
+        read = 0
         for number in range(1, self.max_pages + 1):
-            body = self._get("services", {"taxonomy_term_id": term, "page": number, "per_page": PAGE_SIZE, "full": "true"}, check=_check_service_page)
-            services.extend(s for s in body["contents"] if isinstance(s.get("id"), str))
-            if body.get("last_page") is True or not body["contents"] or number >= _int(body.get("total_pages"), number):
+            try:
+                body = self._get("services", {"taxonomy_term_id": term, "page": number, "per_page": PAGE_SIZE, "full": "true"}, check=_check_page)
+            except DirectoryRefused as error:
+                logger.warning("the directory refused a term of the crosswalk (%s): left out", error)
                 return services
-        logger.warning("the directory lists more than %d services for one term: the rest is left out", len(services))
+            read += len(body["contents"])
+            services.extend(record for record in map(usable, body["contents"]) if record is not None)
+            if is_last_page(body, number, read):
+                return services
+        logger.warning("the directory lists more than %d services for one term: the rest is left out", read)
         return services
 
     def region_names(self) -> Dict[str, str]:
         return {}  # a standard HSDS API has no list of neighbourhoods: the `region` condition is not offered
 
     def postal_codes(self) -> List[str]:
-        return []
+        """The postal codes of the services read so far (a standard API has no list of them)."""
+        with self._cache_lock:
+            cached = [service for _, services in self._cache.values() for service in services]
+        return sorted({code for service in cached for code in postal_codes_of(service)})
 
 
-def _int(value: Any, default: int) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
+def _check_page(body: Any) -> None:
+    if not isinstance(body, dict) or not isinstance(body.get("contents"), list):
+        raise DirectoryUnavailable("answer is not an HSDS page")
+
+
+def _count(value: Any) -> Optional[int]:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def is_last_page(body: Dict[str, Any], number: int, read: int) -> bool:
+    """Whether the page says it is the last (or is empty, or the pages or items announced are all read)."""
+    total_pages, total_items = _count(body.get("total_pages")), _count(body.get("total_items"))
+    return body.get("last_page") is True or not body["contents"] or (total_pages is not None and number >= total_pages) or (total_items is not None and read >= total_items)
+
+
+def usable(record: Any) -> Optional[Dict[str, Any]]:
+    """The record with its id as text, or None when it has no id or no name to show (one odd record is left
+    out; the rest of the page is used)."""
+    if not isinstance(record, dict):
+        return None
+    record_id, name = record.get("id"), record.get("name")
+    if isinstance(record_id, bool) or not isinstance(record_id, (str, int)) or not str(record_id).strip():
+        return None
+    if not isinstance(name, str) or not name.strip():
+        return None
+    return {**record, "id": str(record_id).strip()}
 
 
 def meets(service: Dict[str, Any], conditions: Dict[str, str], now: datetime) -> bool:
@@ -154,19 +188,23 @@ def meets(service: Dict[str, Any], conditions: Dict[str, str], now: datetime) ->
             return False
         if parameter == "open" and not any(opening_matches(hours, value, now) for hours in weekly_hours(service)):
             return False
-        if parameter == "postal_code" and not any(_compact(code) == _compact(value) for code in postal_codes_of(service)):
+        if parameter == "postal_code" and not any(same_postal_code(code, value) for code in postal_codes_of(service)):
             return False
     return True
 
 
 def speaks(service: Dict[str, Any], code: Optional[str]) -> bool:
-    return bool(code) and any(isinstance(language, dict) and language.get("code") == code for language in service.get("languages") or [])
+    """Whether a language record of the service is `code`, by code in any case or by its English name
+    ("Arabic": many directories write the name only)."""
+    if not code:
+        return False
+    wanted = {code.casefold(), record_name(code).casefold()}
+    return any(str(language.get(key) or "").strip().casefold() in wanted for language in service.get("languages") or [] if isinstance(language, dict) for key in ("code", "name"))
 
 
 def opening_matches(hours: Dict[str, Any], when: str, now: datetime) -> bool:
     """The directory's `open=` meaning (hsds/api/filters.py open_services) for one weekly opening."""
-    days = set(str(hours.get("byday") or "").split(","))
-    if not days & set(days_asked(when, now)) or not is_current(hours, now.date()):
+    if not set(hours["byday"].split(",")) & set(days_asked(when, now)) or not is_current(hours, now.date()):
         return False
     opens, closes = clock_time(hours.get("opens_at")), clock_time(hours.get("closes_at"))
     if when == "now":
@@ -176,11 +214,24 @@ def opening_matches(hours: Dict[str, Any], when: str, now: datetime) -> bool:
     return True
 
 
-def postal_codes_of(service: Dict[str, Any]) -> Iterable[str]:
+def locations_of(service: Dict[str, Any]) -> Iterable[Dict[str, Any]]:
     for link in service.get("service_at_locations") or []:
-        for address in ((link or {}).get("location") or {}).get("addresses") or []:
+        location = as_dict(as_dict(link).get("location"))
+        if location:
+            yield location
+
+
+def postal_codes_of(service: Dict[str, Any]) -> Iterable[str]:
+    for location in locations_of(service):
+        for address in location.get("addresses") or []:
             if isinstance(address, dict) and address.get("postal_code"):
                 yield str(address["postal_code"])
+
+
+def same_postal_code(code: str, wanted: str) -> bool:
+    """The directory's rule (hsds/api/filters.py): the same code, spaces and hyphens aside, or a full code
+    in the area `wanted` names ("SW1A" finds "SW1A 1AA")."""
+    return _compact(code) == _compact(wanted) or code.upper().startswith(f"{wanted.strip().upper()} ")
 
 
 def _compact(code: str) -> str:
@@ -188,15 +239,9 @@ def _compact(code: str) -> str:
 
 
 def distance(service: Dict[str, Any], near: Optional[Tuple[float, float]]) -> Optional[float]:
-    """Metres from `near` to the service's nearest location with coordinates; None without one."""
-    metres = []
-    for link in service.get("service_at_locations") or []:
-        location = (link or {}).get("location") or {}
-        try:
-            metres.append(haversine_metres(near[0], near[1], float(location["latitude"]), float(location["longitude"])))
-        except (KeyError, TypeError, ValueError):
-            continue
-    return min(metres) if metres else None
+    """Metres from `near` to the service's nearest location with real coordinates; None without one."""
+    points = [point for location in locations_of(service) if (point := valid_point(location.get("latitude"), location.get("longitude")))]
+    return min((haversine_metres(near[0], near[1], *point) for point in points), default=None)
 
 
 def relevance(service: Dict[str, Any], direct: set, now: datetime, spoken: Optional[str], metres: float) -> tuple:
@@ -204,7 +249,7 @@ def relevance(service: Dict[str, Any], direct: set, now: datetime, spoken: Optio
     the language, distance, most recently verified, name."""
     waits = [minutes_until(h.get("byday"), clock_time(h.get("opens_at")), clock_time(h.get("closes_at")), now) for h in weekly_hours(service) if is_current(h, now.date())]
     assured = str(service.get("assured_date") or "")
-    return (service["id"] not in direct, min(waits, default=NEVER), not speaks(service, spoken), metres, _newest_first(assured), service.get("name") or "")
+    return (service["id"] not in direct, min(waits, default=NEVER), not speaks(service, spoken), metres, _newest_first(assured), service["name"], service["id"])
 
 
 def _newest_first(date: str) -> int:
@@ -217,8 +262,8 @@ def _newest_first(date: str) -> int:
 def directory_we_do_not_host() -> Optional[DirectoryClient]:
     """The client for DIRECTORY_API_URL when CROSSWALK_FILE says it is another city's HSDS API."""
     client = ForeignDirectoryClient.from_environment()
-    if client is not None:
-        logger.info("searching another HSDS API through a crosswalk of %d needs", len(client.crosswalk))
+    if client is not None:  # opening hours are read in this zone: the city's, not the server's (CITY_TIMEZONE)
+        logger.info("searching another HSDS API through a crosswalk of %d needs; opening hours in %s", len(client.crosswalk), city_zone())
     return client
 
 

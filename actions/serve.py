@@ -48,8 +48,8 @@ def main() -> None:
 
     try:
         directory()  # a CROSSWALK_FILE that is not a crosswalk stops the server now, with the reason
-    except (CrosswalkFileError, OSError) as error:
-        raise SystemExit(f"CROSSWALK_FILE: {error}") from None
+    except (CrosswalkFileError, OSError, ValueError) as error:
+        raise SystemExit(f"the directory's settings (CROSSWALK_FILE, DIRECTORY_*, FOREIGN_DIRECTORY_*): {error}") from None
     host = os.environ.get("SANIC_HOST", "127.0.0.1")
     build_app(token).run(host, args.port, workers=1, access_log=False, motd=False)
 

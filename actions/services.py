@@ -172,7 +172,9 @@ class ActionFindServices(NewcomerAction):
         try:
             services = await self.find(need or category, language, near, conditions)
             if not services and conditions:  # nothing meets them: say which, then the same search without them
-                unmet = next(iter(conditions.items()))
+                # One the directory cannot check (another city's API: actions/foreign_directory.py) is the one
+                # that failed; else the first.
+                unmet = next((c for c in conditions.items() if not directory().can_check(c[0])), next(iter(conditions.items())))
                 conditions = {}
                 services = await self.find(need or category, language, near, conditions)
             other_services = not services and need is not None

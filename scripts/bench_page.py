@@ -175,13 +175,19 @@ def render(facts: Dict[str, str], report: Dict, workload: Dict) -> str:
     if "search" in report:
         lines += [
             "A temporary SQLite database: the demo city plus generated services (`scripts/generate_services.py`), served",
-            f"by gunicorn (1 worker, 4 threads) as in the tests; {searches} requests per query, one after another.",
+            f"by gunicorn (1 worker, 4 threads) as in the tests; {searches} requests per query, one after another. *Asked",
+            "again*: the same question within the minute with no change to the directory since, answered by the page cache",
+            "(`hsds/api/page_cache.py`); *asked first*: a question not asked this minute (each a later page of the same list",
+            "nobody asked for yet: the same sorting, a page further on), worked out in the database.",
             "",
-            "| Query | p50 | p95 | Target p50 ≤ 15 ms, p95 ≤ 20 ms |",
-            "|---|---|---|---|",
+            "| Query | asked again p50 | p95 | asked first p50 | p95 | Target p50 ≤ 15 ms, p95 ≤ 20 ms (again / first) |",
+            "|---|---|---|---|---|---|",
         ]
         for label, result in report["search"].items():
-            lines.append(f"| {label} | {ms(result['p50'])} | {ms(result['p95'])} | {verdict(result['p50'] <= 0.015 and result['p95'] <= 0.020)} |")
+            first = (result.get("first_p50"), result.get("first_p95"))
+            first_verdict = verdict(first[0] <= 0.015 and first[1] <= 0.020) if first[0] is not None else "not measured"
+            first_cells = f"{ms(first[0])} | {ms(first[1])}" if first[0] is not None else "– | –"
+            lines.append(f"| {label} | {ms(result['p50'])} | {ms(result['p95'])} | {first_cells} | {verdict(result['p50'] <= 0.015 and result['p95'] <= 0.020)} / {first_verdict} |")
         counts = report["queries"]
         lines += [
             "",

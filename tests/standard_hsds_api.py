@@ -17,9 +17,12 @@ STANDARD_SERVICE_PARAMETERS = frozenset({"search", "page", "per_page", "format",
 
 
 class StandardHsdsApi:
-    def __init__(self, services_by_term: Optional[Dict[str, List[dict]]] = None, upstream: Optional[str] = None, max_per_page: int = 50):
+    def __init__(self, services_by_term: Optional[Dict[str, List[dict]]] = None, upstream: Optional[str] = None, max_per_page: int = 50, bare_pages: bool = False):
+        """`bare_pages`: pages carry only `contents` and `last_page: false` (as some implementations do): a
+        client must read on until a page comes back empty. A term not in `services_by_term` is a 404."""
         outer = self
         self.services_by_term, self.upstream, self.max_per_page = services_by_term or {}, (upstream or "").rstrip("/"), max_per_page
+        self.bare_pages = bare_pages
         self.queries: List[Dict[str, str]] = []
         self.refused: List[str] = []
 
@@ -35,6 +38,8 @@ class StandardHsdsApi:
                 if outer.upstream:
                     answer = requests.get(f"{outer.upstream}/services", params=query, timeout=10)
                     return self._send(answer.status_code, answer.json())
+                if query.get("taxonomy_term_id", "") not in outer.services_by_term:
+                    return self._send(404, {"detail": "no such taxonomy term"})
                 return self._send(200, outer.page(query))
 
             def _send(self, status: int, body: dict) -> None:
@@ -58,6 +63,8 @@ class StandardHsdsApi:
         number = int(query.get("page", "1"))
         total_pages = max(1, -(-len(services) // size))
         contents = services[(number - 1) * size : number * size]
+        if self.bare_pages:
+            return {"last_page": False, "contents": contents}
         return {
             "total_items": len(services),
             "total_pages": total_pages,

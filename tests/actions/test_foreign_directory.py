@@ -142,3 +142,61 @@ def test_unmet_needs_are_not_sent_to_another_citys_api(monkeypatch):
     monkeypatch.delenv("DIRECTORY_ANALYTICS_URL", raising=False)
     monkeypatch.setenv("CROSSWALK_FILE", "/some/crosswalk.yml")
     assert unmet_needs.reporter() is None
+
+
+def test_a_term_the_api_no_longer_has_leaves_the_rest_of_the_need_standing(city_api):
+    foreign = ForeignDirectoryClient({**CROSSWALK, "health-dentist": ["1042", "gone"]}, base_url=city_api.url, retries=0)
+    assert [s["name"] for s in foreign.search_services("health-dentist", ranked=True)] == ["Tigrinya Dental Care", "Harbour Dental"]
+
+
+def test_pages_without_totals_are_read_until_one_comes_back_empty():
+    with StandardHsdsApi({"77": CLINICS}, bare_pages=True) as api:
+        found = ForeignDirectoryClient(CROSSWALK, base_url=api.url, retries=0).search_services("health", per_page=200)
+    assert len(found) == 120 and [int(q["page"]) for q in api.queries if q["taxonomy_term_id"] == "77"] == [1, 2, 3, 4]
+
+
+def test_odd_records_are_left_out_one_by_one_and_numeric_ids_kept():
+    odd = [
+        {**service(1, "Numeric Id Dental"), "id": 1042},
+        {**service(2, "No Name"), "name": None},
+        {**service(3, "No Id"), "id": None},
+        "not a record",
+        {**service(4, "Odd Shapes Dental", hours=(["mo", "Tu", "we", "th", "fr", "sa", "su"], "00:00Z", "23:59:59+01:00")), "service_at_locations": ["not a link", None]},
+    ]
+    with StandardHsdsApi({"1042": odd}) as api:
+        search = ForeignDirectoryClient(CROSSWALK, base_url=api.url, retries=0).search_services
+        assert sorted(s["id"] for s in search("health-dentist", per_page=10, ranked=True)) == ["1042", "svc-4"]
+        assert [s["name"] for s in search("health-dentist", filters={"open": "now"})] == ["Odd Shapes Dental"]
+
+
+def test_hours_at_a_location_count_and_hours_out_of_their_dates_do_not():
+    at_location = service(1, "Hours At The Door")
+    at_location["service_at_locations"][0]["schedules"] = [{"byday": "MO, TU, WE, TH, FR, SA, SU", "opens_at": "00:00", "closes_at": "23:59:59"}]
+    expired = service(2, "Expired Hours", hours=ALWAYS_OPEN)
+    expired["schedules"][0]["valid_to"] = "2020-01-31"
+    monthly = service(3, "Monthly Hours", hours=ALWAYS_OPEN)
+    monthly["schedules"][0]["freq"] = "MONTHLY"
+    with StandardHsdsApi({"1042": [at_location, expired, monthly]}) as api:
+        search = ForeignDirectoryClient(CROSSWALK, base_url=api.url, retries=0).search_services
+        assert [s["name"] for s in search("health-dentist", filters={"open": "today"})] == ["Hours At The Door"]
+        assert search("health-dentist", ranked=True)[0]["name"] == "Hours At The Door"
+
+
+def test_a_language_is_matched_by_code_in_any_case_or_by_its_english_name():
+    by_name = service(1, "Named Language")
+    by_name["languages"] = [{"name": "Arabic"}]
+    by_upper_code = service(2, "Upper Code", languages=("AR",))
+    with StandardHsdsApi({"1042": [by_name, by_upper_code, service(3, "English Only", languages=("en",))]}) as api:
+        found = ForeignDirectoryClient(CROSSWALK, base_url=api.url, retries=0).search_services("health-dentist", filters={"language": "ar"})
+    assert sorted(s["name"] for s in found) == ["Named Language", "Upper Code"]
+
+
+def test_a_postal_area_finds_the_codes_in_it_and_codes_seen_are_known(city_api):
+    foreign = client(city_api)
+    assert [s["name"] for s in foreign.search_services("health-dentist", filters={"postal_code": "PM"})] == ["Tigrinya Dental Care"]
+    assert foreign.postal_codes() == ["PM 2001", "PM-1004"]
+
+
+def test_the_answer_can_name_the_condition_that_could_not_be_checked(city_api):
+    foreign = client(city_api)
+    assert foreign.can_check("language") and foreign.can_check("open") and not foreign.can_check("free")

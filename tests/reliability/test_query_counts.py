@@ -5,6 +5,7 @@ EXPLAIN) on both databases the directory runs on: the test SQLite database (`mak
 PostgreSQL started by scripts/datastores (production), each with the demo city."""
 
 import json
+import shutil
 
 import pytest
 from production_stack import Datastores
@@ -54,6 +55,10 @@ print(json.dumps({'vendor': connection.vendor, 'counts': counts}))
 """
 
 
+# The queries of the work itself: the page cache, which would answer a repeated request, is tested below.
+NO_PAGE_CACHE = {"DIRECTORY_PAGE_CACHE_SIZE": "0"}
+
+
 def counted_on(database: str, output: str) -> dict:
     """The counts, checked to come from the database asked for (not a default SQLite file)."""
     result = json.loads(output.strip().splitlines()[-1])
@@ -62,7 +67,7 @@ def counted_on(database: str, output: str) -> dict:
 
 
 def test_list_pages_cost_a_constant_number_of_queries(database):
-    output = django_harness.run_script(SNIPPET, database, timeout=120).stdout
+    output = django_harness.run_script(SNIPPET, database, timeout=120, env=NO_PAGE_CACHE).stdout
     counts = counted_on(database, output)
     pages = {}
     for key, count in counts.items():
@@ -97,7 +102,7 @@ LIMITS = {
 
 def test_service_pages_cost_no_more_queries_than_needed(database):
     snippet = SNIPPET.replace("('/api/organizations', {})", "('/api/services', {'search': 'clinic'}), ('/api/organizations', {})")
-    output = django_harness.run_script(snippet, database, timeout=120).stdout
+    output = django_harness.run_script(snippet, database, timeout=120, env=NO_PAGE_CACHE).stdout
     counts = counted_on(database, output)
     for page, limit in LIMITS.items():
         for per_page in (2, 20):
@@ -180,3 +185,47 @@ def test_service_list_queries_use_their_indexes_on_postgresql(postgres_database)
     for name in ("taxonomy page", "taxonomy count"):
         assert indexes[name] & {"hsds_attribute_entity_term", "unique_attribute_link"} or any(i.startswith("hsds_attribute_link_entity_") for i in indexes[name]), indexes
         assert not [node for node in nodes[name] if node["Node Type"] == "Seq Scan" and node.get("Relation Name") == "hsds_attribute"], nodes[name]
+
+
+# The page cache (hsds/api/page_cache.py): the same question again costs one query (which data is current), and
+# any committed write, by the ORM or by raw SQL, is seen by the very next request; inside a transaction nothing
+# is cached. Run in its own process on a copy of the database (the writes must not reach other tests).
+CACHE_SNIPPET = """
+import json
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from hsds import models as m
+client = Client(HTTP_HOST='localhost')
+query = {'taxonomy_term_id': 'health', 'status': 'active', 'rank': 'relevance', 'lang': 'ar', 'per_page': 3, 'full': 'true'}
+def ask():
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get('/api/services', query)
+    assert response.status_code == 200, response.content[:300]
+    return [s['name'] for s in response.json()['contents']], len(queries)
+steps = {'first': ask(), 'again': ask()}
+name = steps['first'][0][0]
+top = m.Service.objects.filter(name=name).values_list('id', flat=True)[0]
+with connection.cursor() as cursor:  # the same name and more: the order stays
+    cursor.execute('UPDATE hsds_service SET name = %s WHERE id = %s', [name + ' (raw SQL)', top.hex if connection.vendor == 'sqlite' else top])
+steps['after raw SQL'] = ask()
+m.Service.objects.filter(id=top).update(name=name + ' (ORM)')
+steps['after the ORM'] = ask()
+with transaction.atomic():
+    steps['in a transaction'] = ask()
+print(json.dumps({'vendor': connection.vendor, 'steps': steps}))
+"""
+
+
+def test_a_repeated_question_is_served_from_the_page_cache_and_every_write_is_seen_at_once(database, tmp_path):
+    if database.startswith("sqlite:///"):
+        copy = tmp_path / "directory.sqlite3"
+        shutil.copy(database[len("sqlite:///") :], copy)
+        database = f"sqlite:///{copy}"
+    output = django_harness.run_script(CACHE_SNIPPET, database, timeout=120).stdout
+    steps = counted_on(database, output.replace('"steps"', '"counts"'))
+    (names, cold), (again, warm) = steps["first"], steps["again"]
+    assert again == names and len(names) == 3 and cold > 5 and warm == 1, steps
+    assert steps["after raw SQL"][0][0] == names[0] + " (raw SQL)" and steps["after raw SQL"][1] > 5, steps
+    assert steps["after the ORM"][0][0] == names[0] + " (ORM)" and steps["after the ORM"][1] > 5, steps
+    assert steps["in a transaction"][1] > 5, steps

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from hsds import audit
 from hsds import models as m
 
-from . import loading, parameters, permissions
+from . import loading, page_cache, parameters, permissions
 from . import representations as shape
 from .concurrency import check_version, etag, locked
 from .filters import filter_services
@@ -177,9 +177,13 @@ class ServiceCollectionView(CreateMixin, ServiceResource):
     def get(self, request):
         full = parameters.boolean(request.query_params, "full")
         parameters.boolean(request.query_params, "minimal")  # validated; the full list shape is always served
-        queryset = filter_services(request, loading.service_queryset(self.lang))
-        queryset = ordered(request, queryset, service_links=True, lang=self.lang)
-        return paged(request, queryset, lambda rows: services_page(rows, full, self.lang))
+
+        def page() -> Response:
+            queryset = filter_services(request, loading.service_queryset(self.lang))
+            queryset = ordered(request, queryset, service_links=True, lang=self.lang)
+            return paged(request, queryset, lambda rows: services_page(rows, full, self.lang))
+
+        return page_cache.cached(request, self.lang, page)
 
 
 class ServiceItemView(UpdateMixin, ServiceResource):

@@ -1,9 +1,9 @@
 """python manage.py export_crosswalk [--output FILE] [--reviewed-only] [--term-ids original|directory]: the crosswalk file for the action server."""
 
-import os
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from hsds.management.file_output import write_whole
+from django.core.management.base import BaseCommand
 
 from hsds.crosswalk.export import crosswalk_text
 
@@ -29,17 +29,5 @@ class Command(BaseCommand):
         if not output:
             self.stdout.write(text, ending="")
             return
-        target = Path(output)
-        if target.parent and not target.parent.exists():
-            raise CommandError(f"{target.parent} does not exist.")
-        # Written beside the target and renamed, so the action server never reads half a file; opened
-        # normally (not mkstemp's owner-only mode) so the action server's user may read it like any file.
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            with open(temporary, "x", encoding="utf-8") as written:
-                written.write(text)
-            os.replace(temporary, target)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-        self.stdout.write(f"Exported the crosswalk to {target}.")
+        write_whole(Path(output), lambda path: Path(path).write_text(text, encoding="utf-8"), suffix=".yml")
+        self.stdout.write(f"Exported the crosswalk to {output}.")

@@ -1,9 +1,8 @@
 """python manage.py export_hsds OUT.zip|OUT.xlsx: the whole directory as an HSDS tabular package."""
 
-import os
-import tempfile
 from pathlib import Path
 
+from hsds.management.file_output import write_whole
 from django.core.management.base import BaseCommand, CommandError
 
 from hsds import tabular
@@ -20,15 +19,5 @@ class Command(BaseCommand):
         fmt = target.suffix.lower().lstrip(".")
         if fmt not in ("zip", "xlsx"):
             raise CommandError(f"{out}: the file name must end in .zip (CSV package) or .xlsx (workbook).")
-        if target.parent and not target.parent.exists():
-            raise CommandError(f"{target.parent} does not exist.")
-        # Written beside the target and renamed, so a failed export never leaves half a file.
-        handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=".export-", suffix="." + fmt)
-        os.close(handle)
-        try:
-            tabular.export(temporary, fmt)
-            os.replace(temporary, target)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+        write_whole(target, lambda path: tabular.export(path, fmt), suffix="." + fmt)
         self.stdout.write(f"Exported the directory to {target} ({fmt}).")
