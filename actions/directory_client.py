@@ -208,17 +208,21 @@ class DirectoryClient:
     def region_names(self) -> Dict[str, str]:
         """{every name the `region` filter accepts: the neighbourhood's own name}: the neighbourhoods and
         the other names staff added for them ("إيستغيت": "Eastgate"), from one GET /regions."""
+        return self.places()[0]
+
+    def postal_codes(self) -> List[str]:
+        """The postal codes the directory's addresses give (GET /regions; none when it does not list them)."""
+        return self.places()[1]
+
+    def places(self) -> Tuple[Dict[str, str], List[str]]:
+        """(region_names(), postal_codes()) from one GET /regions."""
         body = self._get("regions", {}, check=_check_regions)
         names = {name: name for name in body["regions"]}
         alternatives = body.get("alternative_names")
         if isinstance(alternatives, dict):
             names.update({other: own for other, own in alternatives.items() if isinstance(other, str) and own in names})
-        return names
-
-    def postal_codes(self) -> List[str]:
-        """The postal codes the directory's addresses give (GET /regions; none when it does not list them)."""
-        codes = self._get("regions", {}, check=_check_regions).get("postal_codes")
-        return [code for code in codes if isinstance(code, str) and code.strip()] if isinstance(codes, list) else []
+        codes = body.get("postal_codes")
+        return names, [code for code in codes if isinstance(code, str) and code.strip()] if isinstance(codes, list) else []
 
     def close(self) -> None:
         self.session.close()

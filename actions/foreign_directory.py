@@ -143,14 +143,12 @@ class ForeignDirectoryClient(DirectoryClient):
         logger.warning("the directory lists more than %d services for one term: the rest is left out", read)
         return services
 
-    def region_names(self) -> Dict[str, str]:
-        return {}  # a standard HSDS API has no list of neighbourhoods: the `region` condition is not offered
-
-    def postal_codes(self) -> List[str]:
-        """The postal codes of the services read so far (a standard API has no list of them)."""
+    def places(self) -> Tuple[Dict[str, str], List[str]]:
+        """No neighbourhoods (a standard HSDS API has no list of them: the `region` condition is not offered), and
+        the postal codes of the services read so far (nor a list of those)."""
         with self._cache_lock:
             cached = [service for _, services in self._cache.values() for service in services]
-        return sorted({code for service in cached for code in postal_codes_of(service)})
+        return {}, sorted({code for service in cached for code in postal_codes_of(service)})
 
 
 def _check_page(body: Any) -> None:

@@ -35,11 +35,11 @@ async def _cached(what: str, read, empty):
 
 async def known_regions() -> Dict[str, str]:
     """{name: neighbourhood} of the directory's neighbourhoods and the other names staff added for them."""
-    return dict(await _cached("regions", directory().region_names, {}))
+    return dict((await _cached("regions", directory().places, ({}, [])))[0])
 
 
 async def known_postal_codes() -> List[str]:
-    return list(await _cached("postal codes", directory().postal_codes, []))
+    return list((await _cached("regions", directory().places, ({}, [])))[1])
 
 
 def named_region(text: str, regions: Dict[str, str]) -> Optional[str]:

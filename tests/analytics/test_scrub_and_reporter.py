@@ -117,15 +117,10 @@ class StubDirectory:
             raise DirectoryUnavailable("HTTP 500 from services")
         return []
 
-    def region_names(self):  # as the real client: the directory's neighbourhoods and other names (none here)
+    def places(self):  # as the real client: the directory's neighbourhoods and other names, postal codes (none here)
         if self.fail:
             raise DirectoryUnavailable("HTTP 500 from regions")
-        return {}
-
-    def postal_codes(self):
-        if self.fail:
-            raise DirectoryUnavailable("HTTP 500 from regions")
-        return []
+        return {}, []
 
 
 def run(action, tracker_):
