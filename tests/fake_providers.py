@@ -15,6 +15,16 @@ from urllib.parse import unquote_plus
 EXPIRED_QUERY = "expired-"
 
 
+def send_json(handler: BaseHTTPRequestHandler, status: int, body) -> None:
+    """Answer a loopback fake's request with `body` as JSON."""
+    data = json.dumps(body).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 class FakeProviders:
     def __init__(self) -> None:
         self.requests: List[dict] = []
@@ -35,12 +45,7 @@ class FakeProviders:
                     status, body = 201, {"sid": f"SM{len(outer.requests)}"}
                 else:
                     status, body = 200, {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.{len(outer.requests)}"}]}
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, body)
 
             do_GET = do_POST
 

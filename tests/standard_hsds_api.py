@@ -5,13 +5,14 @@ modified_after, minimal, full) and refuses any other with 400, as a strict imple
 Either it serves `services_by_term` ({term id: [full service records]}, paged) or, with `upstream`, it
 forwards the standard requests to a real directory (ours, playing the city's). It records every query."""
 
-import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Dict, List, Optional
 from urllib.parse import parse_qs, urlsplit
 
 import requests
+
+from fake_providers import send_json
 
 STANDARD_SERVICE_PARAMETERS = frozenset({"search", "page", "per_page", "format", "taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after", "minimal", "full"})
 
@@ -43,12 +44,7 @@ class StandardHsdsApi:
                 return self._send(200, outer.page(query))
 
             def _send(self, status: int, body: dict) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, body)
 
             def log_message(self, *args):
                 pass
