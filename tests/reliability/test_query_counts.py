@@ -198,12 +198,18 @@ from django.test.utils import CaptureQueriesContext
 from hsds import models as m
 client = Client(HTTP_HOST='localhost')
 query = {'taxonomy_term_id': 'health', 'status': 'active', 'rank': 'relevance', 'lang': 'ar', 'per_page': 3, 'full': 'true'}
-def ask():
+def ask(**changes):
     with CaptureQueriesContext(connection) as queries:
-        response = client.get('/api/services', query)
+        response = client.get('/api/services', {**query, **changes})
     assert response.status_code == 200, response.content[:300]
     return [s['name'] for s in response.json()['contents']], len(queries)
 steps = {'first': ask(), 'again': ask()}
+reordered = dict(reversed(list(query.items())))
+with CaptureQueriesContext(connection) as queries:
+    client.get('/api/services', reordered)
+steps['reordered'] = [[], len(queries)]
+ask(per_page=20)
+steps['a big page again'] = ask(per_page=20)
 name = steps['first'][0][0]
 top = m.Service.objects.filter(name=name).values_list('id', flat=True)[0]
 with connection.cursor() as cursor:  # the same name and more: the order stays
@@ -226,6 +232,7 @@ def test_a_repeated_question_is_served_from_the_page_cache_and_every_write_is_se
     steps = counted_on(database, output.replace('"steps"', '"counts"'))
     (names, cold), (again, warm) = steps["first"], steps["again"]
     assert again == names and len(names) == 3 and cold > 5 and warm == 1, steps
+    assert steps["reordered"][1] == 1 and steps["a big page again"][1] > 5, steps  # the same question; big pages are not kept
     assert steps["after raw SQL"][0][0] == names[0] + " (raw SQL)" and steps["after raw SQL"][1] > 5, steps
     assert steps["after the ORM"][0][0] == names[0] + " (ORM)" and steps["after the ORM"][1] > 5, steps
     assert steps["in a transaction"][1] > 5, steps

@@ -10,24 +10,40 @@ zone; the cache key holds both, so nothing is ever served stale:
   key is read before the page, so a page is never newer-keyed than its data;
 - inside a transaction nothing is cached or served (it may see its own uncommitted writes);
 - the path with its query, the content language (`lang` or Accept-Language) and the local minute.
-Errors are not cached. DIRECTORY_PAGE_CACHE_SIZE pages per process (LRU, default 512; 0 turns it off).
+Errors are not cached. Only small pages (`per_page` ≤ 10: what a conversation asks for) are kept, at most
+DIRECTORY_PAGE_CACHE_SIZE of them per process (LRU, default 256; 0 turns the cache off), and a new data
+version empties the cache: memory stays bounded whatever is asked.
+
+On PostgreSQL the snapshot changes with every commit on the server, also to other databases (Rasa's
+tracker store): the cache then helps only between writes, e.g. at bursts of the same question. A
+directory-only change signal (LISTEN/NOTIFY from triggers) would lift that; not done yet.
 """
 
+import logging
 import os
 import threading
 from collections import OrderedDict
 from typing import Callable, Optional
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from rest_framework.response import Response
 
+from .pagination import page_window
+
+logger = logging.getLogger(__name__)
+
 VERSION_TABLE = "hsds_data_version"
 APP_TABLE_PREFIX = "hsds_"
+LARGEST_PAGE = 10  # rows: bigger pages (staff tools, exports) are not kept
 
 
 def capacity() -> int:
-    return max(0, int(os.environ.get("DIRECTORY_PAGE_CACHE_SIZE", "512")))
+    """DIRECTORY_PAGE_CACHE_SIZE; the default when it is not a number (a typo must not break the API)."""
+    try:
+        return max(0, int(os.environ.get("DIRECTORY_PAGE_CACHE_SIZE", "256")))
+    except ValueError:
+        return 256
 
 
 class Pages:
@@ -46,6 +62,8 @@ class Pages:
 
     def put(self, key: tuple, page: tuple, size: int) -> None:
         with self._lock:
+            if self._pages and next(reversed(self._pages))[0] != key[0]:
+                self._pages.clear()  # the data changed: no older page can be asked for again
             self._pages[key] = page
             self._pages.move_to_end(key)
             while len(self._pages) > size:
@@ -62,26 +80,33 @@ PAGES = Pages()
 def data_version() -> Optional[str]:
     """What identifies the committed data now; None when pages must not be cached (inside a transaction,
     another database, or SQLite without the version table)."""
-    if connection.in_atomic_block:
+    if connection.in_atomic_block or not connection.get_autocommit():
         return None
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_current_snapshot()::text")
-        elif connection.vendor == "sqlite":
-            cursor.execute(f"SELECT counter FROM {VERSION_TABLE} WHERE id = 1")
-        else:
-            return None
-        row = cursor.fetchone()
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_current_snapshot()::text")
+            elif connection.vendor == "sqlite":
+                cursor.execute(f"SELECT counter FROM {VERSION_TABLE} WHERE id = 1")
+            else:
+                return None
+            row = cursor.fetchone()
+    except DatabaseError as error:  # e.g. not migrated yet: answer without the cache
+        logger.warning("page cache off for this request: %s", error)
+        return None
     return str(row[0]) if row else None
 
 
 def cached(request, lang: str, build: Callable[[], Response]) -> Response:
     """`build()`'s page, or the same page built earlier for the same question, data and minute."""
     size = capacity()
-    version = data_version() if size else None
+    if not size or page_window(request.query_params)[1] > LARGEST_PAGE:
+        return build()
+    version = data_version()
     if version is None:
         return build()
-    key = (version, timezone.localtime().strftime("%Y-%m-%dT%H:%M"), request.get_full_path(), lang)
+    question = tuple(sorted((name, tuple(values)) for name, values in request.query_params.lists()))
+    key = (version, timezone.localtime().strftime("%Y-%m-%dT%H:%M"), request.path, question, lang)
     page = PAGES.get(key)
     if page is not None:
         data, headers = page
@@ -95,7 +120,8 @@ def cached(request, lang: str, build: Callable[[], Response]) -> Response:
 def install_triggers(schema_editor) -> None:
     """SQLite: the version table and, on every table of the app, triggers that bump it on any insert,
     update or delete. Idempotent: a migration that adds or remakes a table (SQLite's ALTER TABLE copies
-    tables, dropping their triggers) calls it again; tests/directory/test_page_cache.py checks every table."""
+    tables, dropping their triggers) is covered: every `migrate` runs it again (apps.py); tests/directory/
+    test_page_cache_triggers.py checks every table."""
     if schema_editor.connection.vendor != "sqlite":
         return
     execute = schema_editor.execute
