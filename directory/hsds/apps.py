@@ -15,11 +15,11 @@ class HsdsConfig(AppConfig):
 
 
 def install_page_cache_triggers(using, **kwargs):
-    """After every `migrate`: a table a migration added or SQLite remade (dropping its triggers) bumps the page
-    cache's data version too (hsds/api/page_cache.py). Idempotent; nothing to do on PostgreSQL."""
+    """After every `migrate`: a table a migration added or SQLite remade (dropping its triggers) changes the
+    data version too (hsds/api/data_version.py). Idempotent."""
     from django.db import connections
 
-    from .api.page_cache import install_triggers
+    from .api.data_version import install_triggers
 
     with connections[using].schema_editor() as schema_editor:
         install_triggers(schema_editor)

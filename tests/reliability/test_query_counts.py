@@ -191,9 +191,10 @@ def test_service_list_queries_use_their_indexes_on_postgresql(postgres_database)
 # any committed write, by the ORM or by raw SQL, is seen by the very next request; inside a transaction nothing
 # is cached. Run in its own process on a copy of the database (the writes must not reach other tests).
 CACHE_SNIPPET = """
-import json
+import json, time
 from django.db import connection, transaction
 from django.test import Client
+from hsds.api import data_version
 from django.test.utils import CaptureQueriesContext
 from hsds import models as m
 client = Client(HTTP_HOST='localhost')
@@ -203,6 +204,17 @@ def ask(**changes):
         response = client.get('/api/services', {**query, **changes})
     assert response.status_code == 200, response.content[:300]
     return [s['name'] for s in response.json()['contents']], len(queries)
+def seen(expected):  # SQLite: at once; PostgreSQL: when the change's notification arrives (milliseconds)
+    started, asked = time.monotonic(), 0
+    while True:
+        names, count = ask()
+        asked += 1
+        if names[0] == expected or time.monotonic() - started > 2:
+            return [names, count, asked, round(time.monotonic() - started, 3)]
+        time.sleep(0.01)
+started = time.monotonic()
+while data_version.current() is None and time.monotonic() - started < 5:  # PostgreSQL: the listener connects
+    time.sleep(0.05)
 steps = {'first': ask(), 'again': ask()}
 reordered = dict(reversed(list(query.items())))
 with CaptureQueriesContext(connection) as queries:
@@ -214,16 +226,16 @@ name = steps['first'][0][0]
 top = m.Service.objects.filter(name=name).values_list('id', flat=True)[0]
 with connection.cursor() as cursor:  # the same name and more: the order stays
     cursor.execute('UPDATE hsds_service SET name = %s WHERE id = %s', [name + ' (raw SQL)', top.hex if connection.vendor == 'sqlite' else top])
-steps['after raw SQL'] = ask()
+steps['after raw SQL'] = seen(name + ' (raw SQL)')
 m.Service.objects.filter(id=top).update(name=name + ' (ORM)')
-steps['after the ORM'] = ask()
+steps['after the ORM'] = seen(name + ' (ORM)')
 with transaction.atomic():
     steps['in a transaction'] = ask()
 print(json.dumps({'vendor': connection.vendor, 'steps': steps}))
 """
 
 
-def test_a_repeated_question_is_served_from_the_page_cache_and_every_write_is_seen_at_once(database, tmp_path):
+def test_a_repeated_question_is_served_from_the_page_cache_and_every_write_is_seen_at_once_or_within_milliseconds(database, tmp_path):
     if database.startswith("sqlite:///"):
         copy = tmp_path / "directory.sqlite3"
         shutil.copy(database[len("sqlite:///") :], copy)
@@ -231,8 +243,12 @@ def test_a_repeated_question_is_served_from_the_page_cache_and_every_write_is_se
     output = django_harness.run_script(CACHE_SNIPPET, database, timeout=120).stdout
     steps = counted_on(database, output.replace('"steps"', '"counts"'))
     (names, cold), (again, warm) = steps["first"], steps["again"]
-    assert again == names and len(names) == 3 and cold > 5 and warm == 1, steps
-    assert steps["reordered"][1] == 1 and steps["a big page again"][1] > 5, steps  # the same question; big pages are not kept
-    assert steps["after raw SQL"][0][0] == names[0] + " (raw SQL)" and steps["after raw SQL"][1] > 5, steps
-    assert steps["after the ORM"][0][0] == names[0] + " (ORM)" and steps["after the ORM"][1] > 5, steps
+    at_once = database.startswith("sqlite:")
+    hit = 1 if at_once else 0  # SQLite reads its version row; PostgreSQL's version is counted in the process
+    assert again == names and len(names) == 3 and cold > 5 and warm == hit, steps
+    assert steps["reordered"][1] == hit and steps["a big page again"][1] > 5, steps  # the same question; big pages are not kept
+    for step, suffix in (("after raw SQL", " (raw SQL)"), ("after the ORM", " (ORM)")):
+        shown, queries, asked, seconds = steps[step]
+        assert shown[0] == names[0] + suffix and queries > 5, steps
+        assert asked == 1 if at_once else seconds < 0.5, steps
     assert steps["in a transaction"][1] > 5, steps

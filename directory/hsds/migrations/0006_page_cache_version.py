@@ -1,11 +1,11 @@
-"""SQLite: the data version the service-list page cache keys on, bumped by triggers on every table of the
-app (hsds/api/page_cache.py). PostgreSQL keys on its snapshot instead: nothing to install."""
+"""The data version the service-list page cache keys on: triggers on every table of the app
+(hsds/api/data_version.py; installed again after every migrate)."""
 
 from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from hsds.api.page_cache import install_triggers
+    from hsds.api.data_version import install_triggers
 
     install_triggers(schema_editor)
 
