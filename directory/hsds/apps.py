@@ -21,5 +21,4 @@ def install_page_cache_triggers(using, **kwargs):
 
     from .api.data_version import install_triggers
 
-    with connections[using].schema_editor() as schema_editor:
-        install_triggers(schema_editor)
+    install_triggers(connections[using])

@@ -105,26 +105,27 @@ class Listener:
                 time.sleep(RECONNECT_SECONDS)
 
 
-def install_triggers(schema_editor) -> None:
+def install_triggers(database) -> None:
     """On every table of the app, triggers that change the data version on any insert, update or delete
-    (SQLite: bump the counter row; PostgreSQL: NOTIFY). Idempotent."""
-    vendor = schema_editor.connection.vendor
+    (SQLite: bump the counter row; PostgreSQL: NOTIFY). `database`: a connection. Idempotent."""
+    vendor = database.vendor
     if vendor not in ("sqlite", "postgresql"):
         return
-    execute = schema_editor.execute
-    with schema_editor.connection.cursor() as cursor:
+    with database.cursor() as cursor:
         if vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE %s", [APP_TABLE_PREFIX + "%"])
         else:
             cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s", [APP_TABLE_PREFIX + "%"])
         tables = [name for (name,) in cursor.fetchall() if name != VERSION_TABLE]
-    if vendor == "sqlite":
-        execute(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (id integer PRIMARY KEY, counter integer NOT NULL)")
-        execute(f"INSERT OR IGNORE INTO {VERSION_TABLE} (id, counter) VALUES (1, 0)")
+        if vendor == "sqlite":
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (id integer PRIMARY KEY, counter integer NOT NULL)")
+            cursor.execute(f"INSERT OR IGNORE INTO {VERSION_TABLE} (id, counter) VALUES (1, 0)")
+            for table in tables:
+                for event in ("INSERT", "UPDATE", "DELETE"):
+                    cursor.execute(
+                        f'CREATE TRIGGER IF NOT EXISTS "{table}_bumps_version_{event.lower()}" AFTER {event} ON "{table}" ' f"BEGIN UPDATE {VERSION_TABLE} SET counter = counter + 1 WHERE id = 1; END"
+                    )
+            return
+        cursor.execute(f"CREATE OR REPLACE FUNCTION {CHANNEL}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('{CHANNEL}', ''); RETURN NULL; END $$")
         for table in tables:
-            for event in ("INSERT", "UPDATE", "DELETE"):
-                execute(f'CREATE TRIGGER IF NOT EXISTS "{table}_bumps_version_{event.lower()}" AFTER {event} ON "{table}" ' f"BEGIN UPDATE {VERSION_TABLE} SET counter = counter + 1 WHERE id = 1; END")
-        return
-    execute(f"CREATE OR REPLACE FUNCTION {CHANNEL}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('{CHANNEL}', ''); RETURN NULL; END $$")
-    for table in tables:
-        execute(f'CREATE OR REPLACE TRIGGER "{table}_notifies_change" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION {CHANNEL}()')
+            cursor.execute(f'CREATE OR REPLACE TRIGGER "{table}_notifies_change" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION {CHANNEL}()')

@@ -7,9 +7,12 @@ Rows are sorted by, in this order (each key breaks the ties of the one before):
 3. speaks the language asked for (`language`, else `lang`, the conversation's language);
 4. distance from `lat`/`lon`, nearest first, when a point is given (no coordinates: last);
 5. most recently verified (`assured_date`), then name.
-Without a point the database sorts (keys 1-3 and 5 as SQL expressions, see `in_database`) and returns only
-the page; with a point, distance is measured in Python (haversine) and each key is one query over the
-already filtered rows. Either way a ranked page costs a fixed number of queries, and both give the same order.
+Without a point, the service list is sorted in Python with the ranking facts held in memory per data version
+(ranking_facts.py: one query for the filtered ids); without them (inside a transaction, while they are being
+built, for service_at_locations) the database sorts (keys 1-3 and 5 as SQL expressions, see `in_database`) and
+returns only the page; with a point, distance is measured in Python (haversine) and each key is one query over
+the already filtered rows. Each way a ranked page costs a fixed number of queries, and all give the same order
+(tests/directory/test_ranking_in_database.py).
 """
 
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q
@@ -18,7 +21,7 @@ from django.utils import timezone
 from contracts.weekly_hours import DAY_CODES, NEVER, minutes_until
 from hsds import models as m
 
-from . import parameters
+from . import parameters, ranking_facts
 from .filters import NearestFirst, asked_term, nearest_first, nearest_metres
 
 
@@ -116,6 +119,9 @@ def in_database(request, queryset, service_links: bool, lang: str):
 def ranked(request, queryset, service_links: bool, lang: str):
     """`queryset` (services, or service_at_locations when not `service_links`) in relevance order."""
     if parameters.point(request.query_params) is None:
+        facts = ranking_facts.current() if service_links else None
+        if facts is not None:  # the facts in memory: one query for the ids, sorted here
+            return ranking_facts.ranked_services(request, queryset, lang, facts)
         return in_database(request, queryset, service_links, lang)
     return in_memory(request, queryset, service_links, lang)
 

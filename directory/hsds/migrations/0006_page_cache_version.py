@@ -7,7 +7,7 @@ from django.db import migrations
 def install(apps, schema_editor):
     from hsds.api.data_version import install_triggers
 
-    install_triggers(schema_editor)
+    install_triggers(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
