@@ -12,6 +12,13 @@ class HsdsConfig(AppConfig):
         from . import audit  # noqa: F401  (connects the audit trail's signal receivers)
 
         post_migrate.connect(install_page_cache_triggers, sender=self)
+        from django.db.models.signals import post_delete, post_save
+
+        from .api.data_version import changed_here
+
+        for model in self.get_models():
+            post_save.connect(changed_here, sender=model, dispatch_uid=f"data-version-save-{model.__name__}")
+            post_delete.connect(changed_here, sender=model, dispatch_uid=f"data-version-delete-{model.__name__}")
 
 
 def install_page_cache_triggers(using, **kwargs):

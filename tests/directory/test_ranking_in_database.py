@@ -64,7 +64,7 @@ def order(query, service_links, sort, lang="en"):
 
 def with_facts(request, queryset, service_links, lang):
     """ranking_facts' order with facts read now (in the test's transaction, where the cache does not work)."""
-    return ranking_facts.ranked_services(request, queryset, lang, ranking_facts.Facts())
+    return ranking_facts.ranked_services(request, queryset, lang, ("now", ranking_facts.Facts()))
 
 
 @pytest.mark.parametrize("service_links", [True, False], ids=["services", "service_at_locations"])

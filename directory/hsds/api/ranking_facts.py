@@ -75,11 +75,10 @@ class Facts:
     def order(self, ids: List[str], direct_terms: FrozenSet[str], spoken: str, now) -> List[str]:
         """`ids` sorted by ranking keys 1-3 and 5 (hsds/api/ranking.py), then name and id."""
         waits: Dict[frozenset, float] = {}
-        unknown = (frozenset(), frozenset(), frozenset(), 0, -1)
         services = self.services
 
         def key(service: str) -> tuple:
-            terms, hours, languages, verified, name_order = services.get(service, unknown)
+            terms, hours, languages, verified, name_order = services[service]
             wait = waits.get(hours)
             if wait is None:
                 wait = waits[hours] = min((minutes_until(*pattern, now) for pattern in hours), default=NEVER)
@@ -96,52 +95,65 @@ def _grouped(rows, keep=_id) -> Dict[str, FrozenSet[str]]:
 
 
 class RankedIds:
-    """Rows of `queryset` in the order of `ids` (hex), sliceable and countable like a queryset."""
+    """Rows of the list in the order of `ids` (hex), sliceable and countable like a queryset. The page is read by
+    id from the plain list (`rows`: the filters were applied to the ids, and reading them again costs more than
+    the rest); if the data changed since the ids were read, through the filters again (`filtered`), so a
+    service that stopped meeting them in between is never shown."""
 
     distances: dict = {}
 
-    def __init__(self, queryset, ids: List[str]) -> None:
-        self.queryset, self.ids = queryset, ids  # the rows are read by id: the filters were applied to the ids
+    def __init__(self, rows, filtered, ids: List[str], version: str) -> None:
+        self.rows, self.filtered, self.ids, self.version = rows, filtered, ids, version
 
     def count(self) -> int:
         return len(self.ids)
 
     def __getitem__(self, window: slice) -> list:
         ids = [uuid.UUID(hex=i) for i in self.ids[window]]
-        rows = {row.id: row for row in self.queryset.filter(id__in=ids)}
-        return [rows[i] for i in ids if i in rows]
+        found = {row.id: row for row in self.rows.filter(id__in=ids)}
+        if data_version.current() != self.version:
+            found = {row.id: row for row in self.filtered.filter(id__in=ids)}
+        return [found[i] for i in ids if i in found]
 
 
-_held: Dict[str, object] = {"version": None, "facts": None}
+_held: Dict[str, object] = {"facts": (None, None)}
 _building = threading.Lock()
 
 
-def current() -> Optional[Facts]:
-    """The facts of the current data; None when there is no version, or another request is building them."""
+def current() -> Optional[Tuple[str, Facts]]:
+    """(version, facts) of the current data; None when there is no version, or another request is building them
+    (the database sorts meanwhile)."""
     version = data_version.current()
     if version is None:
         return None
-    if _held["version"] == version:
-        return _held["facts"]
+    held_version, facts = _held["facts"]
+    if held_version == version:
+        return version, facts
     if not _building.acquire(blocking=False):
         return None
     try:
-        facts = Facts()
-        _held.update(version=version, facts=facts)  # built after the version was read: never older than it
-        return facts
+        held_version, facts = _held["facts"]
+        if held_version != version:  # not built by another request meanwhile
+            facts = Facts()  # read after the version: never older than it
+            _held["facts"] = (version, facts)
+        return version, facts
     finally:
         _building.release()
 
 
-def ranked_services(request, queryset, lang: str, facts: Facts) -> RankedIds:
-    """The service list in relevance order (no point given), sorted with `facts`."""
+def ranked_services(request, queryset, lang: str, held: Tuple[str, Facts]):
+    """The service list in relevance order (no point given), sorted with the facts; None when a service is not
+    in them (created after they were read): the database sorts then."""
+    version, facts = held
     query = queryset.prefetch_related(None).order_by().values_list("id", flat=True)
     sql, params = query.query.sql_with_params()
     ids = [_id(row[0]) for row in _rows(sql, params)]
+    if any(i not in facts.services for i in ids):
+        return None
     term = asked_term(request)
     direct: FrozenSet[str] = frozenset()
     if term is not None:
         mapped = m.CrosswalkMapping.objects.filter(need_id=term.id).values_list("foreign_term_id", flat=True)
         direct = frozenset(_id(i) for i in [term.id, *mapped])
     spoken = parameters.spoken_language(request.query_params) or lang
-    return RankedIds(loading.service_queryset(lang), facts.order(ids, direct, spoken, timezone.localtime()))
+    return RankedIds(loading.service_queryset(lang), queryset, facts.order(ids, direct, spoken, timezone.localtime()), version)
