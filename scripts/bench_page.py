@@ -189,6 +189,12 @@ def render(facts: Dict[str, str], report: Dict, workload: Dict) -> str:
             first_cells = f"{ms(first[0])} | {ms(first[1])}" if first[0] is not None else "– | –"
             lines.append(f"| {label} | {ms(result['p50'])} | {ms(result['p95'])} | {first_cells} | {verdict(result['p50'] <= 0.015 and result['p95'] <= 0.020)} / {first_verdict} |")
         counts = report["queries"]
+        if "after_change" in report:
+            after = report["after_change"]
+            lines += [
+                "",
+                f"The first ranked question after a write to the directory (the ranking facts read again, nothing cached):" f" p50 {ms(after['p50'])} ms, p95 {ms(after['p95'])} ms.",
+            ]
         lines += [
             "",
             f"SQL queries for one `GET /api/services?full=true` page: {', '.join(f'{n} per page → {c}' for n, c in counts.items())}"

@@ -68,7 +68,7 @@ from bench_measures import (  # noqa: E402
     workload,
 )
 
-from bench_directory import directory_searches, query_counts  # noqa: E402
+from bench_directory import after_a_change, directory_searches, query_counts  # noqa: E402
 
 OUT = ROOT / "docs" / "benchmarks.md"
 
@@ -137,6 +137,7 @@ def dev_profile(work: Path, servers: List[ServerProcess], report: Dict[str, obje
     report["turns"] = {c: asyncio.run(conversations(rasa.url, c)) for c in CONCURRENCY}
     print("directory searches with 10,000 services ...", flush=True)
     report["search"] = directory_searches(big.url + "/api")
+    report["after_change"] = after_a_change(big.url + "/api", big_db)
     report["queries"] = query_counts(big_db)
     report["rss"] = {s.name: rss_mb(s) for s in servers}
     for server in servers:
