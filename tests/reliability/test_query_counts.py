@@ -250,6 +250,9 @@ if connection.vendor == 'postgresql':  # the listener's connection dies: no vers
     steps['listener lost and back'] = [[terminated, lost, final, round(time.monotonic() - started, 2)], int(terminated == 1 and lost and final == name + ' (while deaf)')]
 # The ranking facts in memory (ranking_facts) give the database's order, on this database's collation too.
 from hsds.api import ranking_facts
+started = time.monotonic()
+while ranking_facts.current() is None and time.monotonic() - started < 10:  # read in the background after a change
+    time.sleep(0.05)
 orders = {}
 for source in ('facts', 'database'):
     with_facts = ranking_facts.current

@@ -31,6 +31,9 @@ CHANNEL = "hsds_data_changed"
 LISTENER_NAME = "hsds-data-version"  # its connections' application_name (pg_stat_activity)
 
 
+_warned: list = []
+
+
 def current() -> Optional[str]:
     """The data's version now; None when there is none to trust (inside a transaction, which may see its own
     uncommitted writes; the listener not connected; another database; not migrated)."""
@@ -44,8 +47,10 @@ def current() -> Optional[str]:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT token || ':' || counter FROM {VERSION_TABLE} WHERE id = 1")
             row = cursor.fetchone()
-    except DatabaseError as error:
-        logger.warning("no data version (page cache off): %s", error)
+    except DatabaseError as error:  # not migrated: say it once, answer without the caches
+        if not _warned:
+            _warned.append(True)
+            logger.warning("no data version (page cache off until `migrate` runs): %s", error)
         return None
     return row[0] if row and row[0] else None
 

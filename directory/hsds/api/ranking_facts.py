@@ -8,9 +8,11 @@ The facts order the list; they never decide what is in it: the filters (language
 the page's records are read fresh from the database at every request. They are keyed on the data version
 (hsds/api/data_version.py), so a write is reflected in the order as soon as it is in the data. Without a
 version (inside a transaction, the listener not connected) the database sorts as before. One process holds
-one set (about 10 MB at 10,000 services); it is built by one request while the others use the database.
+one set (about 10 MB at 10,000 services); after a change it is read again in a background thread (~0.4 s at
+10,000 services) while the database sorts.
 """
 
+import logging
 import threading
 import uuid
 from collections import defaultdict
@@ -25,6 +27,8 @@ from hsds import models as m
 
 from . import data_version, loading, parameters
 from .filters import asked_term
+
+logger = logging.getLogger(__name__)
 
 Pattern = Tuple[str, Optional[time], Optional[time]]
 
@@ -121,23 +125,28 @@ _building = threading.Lock()
 
 
 def current() -> Optional[Tuple[str, Facts]]:
-    """(version, facts) of the current data; None when there is no version, or another request is building them
-    (the database sorts meanwhile)."""
+    """(version, facts) of the current data; None while they are being read (in the background, after a change:
+    no question waits for them; the database sorts meanwhile) or when there is no version."""
     version = data_version.current()
     if version is None:
         return None
     held_version, facts = _held["facts"]
     if held_version == version:
         return version, facts
-    if not _building.acquire(blocking=False):
-        return None
+    if _building.acquire(blocking=False):
+        threading.Thread(target=_build, args=(version,), name="hsds-ranking-facts", daemon=True).start()
+    return None
+
+
+def _build(version: str) -> None:
+    """Read the facts for `version` (read after it: never older than it); runs with `_building` held."""
     try:
-        held_version, facts = _held["facts"]
-        if held_version != version:  # not built by another request meanwhile
-            facts = Facts()  # read after the version: never older than it
-            _held["facts"] = (version, facts)
-        return version, facts
+        if _held["facts"][0] != version:
+            _held["facts"] = (version, Facts())
+    except Exception:  # noqa: BLE001 - the database sorts until the next attempt
+        logger.exception("ranking facts could not be read")
     finally:
+        connection.close()  # this thread's own connection
         _building.release()
 
 
