@@ -9,7 +9,7 @@ import re
 
 # What starts a server, a datastore, a browser or loads the trained model (tests/servers.py,
 # tests/production_stack.py, Playwright). In-process fakes (FaultyDirectory) are allowed in the fast tier.
-STARTERS = re.compile(r"\b(directory_server|action_server|rasa_server|balancer_server|start_services|start_together|Datastores" r"|sync_playwright|ServerProcess)\(|\b(MODEL)\b")
+STARTERS = re.compile(r"\b(directory_server|action_server|rasa_server|balancer_server|start_services|start_together|Datastores" r"|sync_playwright|chromium_browser|ServerProcess)\(|\b(MODEL)\b")
 
 
 def starters_in(function) -> set:

@@ -1,18 +1,16 @@
 """The staff import page, in a real browser (Debian's Chromium, Playwright): while a large package is checked,
 the page shows how many rows are done, in a live region, within the page's Content-Security-Policy."""
 
-import os
 import re
-import subprocess
 import sys
 import uuid
 import zipfile
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from servers import ROOT, VENV_BIN
-from test_staff_browser import CHROMIUM_ARGS
+from browser import chromium_browser, create_staff
+from servers import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from generate_import_package import write_package  # noqa: E402
@@ -20,24 +18,8 @@ from generate_import_package import write_package  # noqa: E402
 
 @pytest.fixture(scope="module")
 def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium_browser() as browser:
         yield browser
-        browser.close()
-
-
-def administrator(database_url: str) -> tuple:
-    username, password = f"importer-{uuid.uuid4().hex[:8]}", f"pw-{uuid.uuid4().hex}"
-    made = subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "create_staff", username, "--role", "administrator", "--email", f"{username}@city.example", "--password-from-env", "E2E_STAFF_PASSWORD"],
-        cwd=ROOT / "directory",
-        env={**os.environ, "DATABASE_URL": database_url, "E2E_STAFF_PASSWORD": password},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert made.returncode == 0, made.stderr
-    return username, password
 
 
 def test_the_import_page_shows_rows_done_while_it_checks_a_large_package(chromium, directory, directory_database, tmp_path):
@@ -47,8 +29,9 @@ def test_the_import_page_shows_rows_done_while_it_checks_a_large_package(chromiu
     with zipfile.ZipFile(package, "w") as archive:
         for path in folder.glob("*.csv"):
             archive.write(path, path.name)
-    username, password = administrator(directory_database)
-    context = browser_context = chromium.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
+    username, password = f"importer-{uuid.uuid4().hex[:8]}", f"pw-{uuid.uuid4().hex}"
+    create_staff(directory_database, username, password, "administrator")
+    context = chromium.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
     context.set_default_timeout(60_000)
     context.add_init_script("""window.__violations = [];
         document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));""")
@@ -85,4 +68,4 @@ def test_the_import_page_shows_rows_done_while_it_checks_a_large_package(chromiu
         assert all(entry["visible"] and entry["role"] == "status" and entry["value"] <= entry["max"] for entry in shown), shown
         assert page.evaluate("() => window.__violations") == []
     finally:
-        browser_context.close()
+        context.close()

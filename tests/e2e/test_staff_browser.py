@@ -5,27 +5,17 @@ Chromium driven by Playwright. The editor is created with the documented command
 the test server's database. No restart or retraining happens between the edit and the question.
 """
 
-import os
-import subprocess
 import uuid
 
 import pytest
 import requests
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from bot_client import new_sender, say
-from servers import ROOT, VENV_BIN
+from browser import chromium_browser, create_staff
+from servers import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # A demo service of its own organisation and sub-need (health-dentist), whose phone and hours no other test asserts.
 SERVICE = "Dental School Teaching Clinic"
 ORGANIZATION = "University of Port Meridian"
@@ -34,29 +24,7 @@ NEW_OPENS, NEW_CLOSES = "08:15", "16:45"
 
 
 def create_editor(database_url: str, username: str, password: str) -> str:
-    result = subprocess.run(
-        [
-            str(VENV_BIN / "python"),
-            "manage.py",
-            "create_staff",
-            username,
-            "--role",
-            "editor",
-            "--organization",
-            ORGANIZATION,
-            "--email",
-            f"{username}@city.example",
-            "--password-from-env",
-            "E2E_STAFF_PASSWORD",
-        ],
-        cwd=ROOT / "directory",
-        env={**os.environ, "DATABASE_URL": database_url, "E2E_STAFF_PASSWORD": password},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    return create_staff(database_url, username, password, "editor", ORGANIZATION)
 
 
 def find_service(directory_api: str, name: str) -> dict:
@@ -73,10 +41,8 @@ def cards_for(rasa, text: str, name: str) -> list:
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium_browser() as browser:
         yield browser
-        browser.close()
 
 
 def test_editor_changes_phone_and_hours_and_the_assistant_answers_with_them(browser, directory, directory_database, directory_api, actions, rasa):

@@ -14,22 +14,14 @@ import pytest
 import requests
 import yaml
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+from browser import chromium_browser
 from servers import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 I18N = json.loads((ROOT / "widget" / "i18n.json").read_text(encoding="utf-8"))
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 WEBHOOK = "**/webhooks/rest/webhook"
 STORE_KEY = "newcomer-chat"
 REPLY_TIMEOUT_MS = 60_000
@@ -52,10 +44,8 @@ def service_names(directory_api: str, category: str) -> set:
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium_browser() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
