@@ -263,6 +263,3 @@ def directory_we_do_not_host() -> Optional[DirectoryClient]:
     if client is not None:  # opening hours are read in this zone: the city's, not the server's (CITY_TIMEZONE)
         logger.info("searching another HSDS API through a crosswalk of %d needs; opening hours in %s", len(client.crosswalk), city_zone())
     return client
-
-
-__all__ = ["ForeignDirectoryClient", "DirectoryUnavailable", "directory_we_do_not_host"]

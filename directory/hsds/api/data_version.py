@@ -55,6 +55,13 @@ def current() -> Optional[str]:
     return row[0] if row and row[0] else None
 
 
+def for_request(request) -> Optional[str]:
+    """`current()` read once per request (the page cache and the ranking facts both key on it)."""
+    if not hasattr(request, "_data_version"):
+        request._data_version = current()
+    return request._data_version
+
+
 class Listener:
     """One per process (a forked worker starts its own): LISTENs on a connection of its own and counts changes.
 

@@ -72,7 +72,7 @@ def cached(request, lang: str, build: Callable[[], Response]) -> Response:
     size = capacity()
     if not size or page_window(request.query_params)[1] > LARGEST_PAGE:
         return build()
-    version = data_version.current()
+    version = data_version.for_request(request)
     if version is None:
         return build()
     question = tuple(sorted((name, tuple(values)) for name, values in request.query_params.lists()))

@@ -119,7 +119,7 @@ def in_database(request, queryset, service_links: bool, lang: str):
 def ranked(request, queryset, service_links: bool, lang: str):
     """`queryset` (services, or service_at_locations when not `service_links`) in relevance order."""
     if parameters.point(request.query_params) is None:
-        held = ranking_facts.current() if service_links else None
+        held = ranking_facts.current(request) if service_links else None
         rows = ranking_facts.ranked_services(request, queryset, lang, held) if held is not None else None
         if rows is not None:  # the facts in memory: one query for the ids, sorted here
             return rows

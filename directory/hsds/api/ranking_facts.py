@@ -124,10 +124,10 @@ _held: Dict[str, object] = {"facts": (None, None)}
 _building = threading.Lock()
 
 
-def current() -> Optional[Tuple[str, Facts]]:
+def current(request) -> Optional[Tuple[str, Facts]]:
     """(version, facts) of the current data; None while they are being read (in the background, after a change:
     no question waits for them; the database sorts meanwhile) or when there is no version."""
-    version = data_version.current()
+    version = data_version.for_request(request)
     if version is None:
         return None
     held_version, facts = _held["facts"]
