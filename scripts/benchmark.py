@@ -136,7 +136,7 @@ def dev_profile(work: Path, servers: List[ServerProcess], report: Dict[str, obje
     report["turns_load"] = load_average()
     report["turns"] = {c: asyncio.run(conversations(rasa.url, c)) for c in CONCURRENCY}
     print("directory searches with 10,000 services ...", flush=True)
-    report["search"] = directory_searches(big.url + "/api")
+    report["search"] = directory_searches(big.url + "/api", big.log_path)
     report["after_change"] = after_a_change(big.url + "/api", big_db)
     report["queries"] = query_counts(big_db)
     report["rss"] = {s.name: rss_mb(s) for s in servers}

@@ -56,8 +56,9 @@ class Clock:
 def set_up_django(database: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     # Each golden file records the queries the API's own work costs; a repeated request would be answered by the
-    # page cache (tested on its own: tests/reliability/test_query_counts.py).
+    # page cache, a full service by its document (each tested on its own: tests/reliability/).
     os.environ["DIRECTORY_PAGE_CACHE_SIZE"] = "0"
+    os.environ["DIRECTORY_SERVICE_DOCUMENTS"] = "0"
     sys.path.insert(0, str(ROOT / "tests"))
     import django_harness
     from django.utils import timezone

@@ -151,7 +151,7 @@ def test_search_matches_translated_text(directory_api, service_id):
 
 
 def test_query_count_does_not_grow_with_page_size(directory_database, service_id):
-    out = manage_shell(directory_database, QUERY_COUNTS, DIRECTORY_PAGE_CACHE_SIZE="0")  # the work's queries, not the page cache's
+    out = manage_shell(directory_database, QUERY_COUNTS, DIRECTORY_PAGE_CACHE_SIZE="0", DIRECTORY_SERVICE_DOCUMENTS="0")  # the work's queries, not the caches'
     counts = json.loads(next(line for line in out.splitlines() if line.startswith("COUNTS"))[len("COUNTS") :])
     for path in ("/api/services", "/api/service_at_locations"):
         for full in ("false", "true"):

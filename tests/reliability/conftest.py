@@ -12,11 +12,31 @@ import pytest
 import requests
 
 from faulty_directory import FaultyDirectory
+from production_stack import Datastores
 from reliability_stack import BREAKER_COOLDOWN, BREAKER_FAILURES
-from servers import ROOT, action_server, rasa_server
+from servers import ROOT, action_server, prepare_directory_database, rasa_server
 
 # Every ${VAR} of credentials.yml must exist for Rasa to read it; empty means that channel is off.
 CHANNEL_VARIABLES = sorted(set(re.findall(r"\$\{(\w+)\}", (ROOT / "credentials.yml").read_text())))
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A real PostgreSQL (scripts/datastores) with the demo city, for the directory's database-level checks."""
+    stores = Datastores()
+    try:
+        stores.run("start")
+        url = stores.database_url(stores.env["POSTGRES_DIRECTORY_DB"])
+        prepare_directory_database(url)
+        yield url
+    finally:
+        stores.remove()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.servers)])
+def database(request):
+    """Each database the directory runs on: the test SQLite database (`make run`) and PostgreSQL (production)."""
+    return request.getfixturevalue("directory_database" if request.param == "sqlite" else "postgres_database")
 
 
 @pytest.fixture(scope="session")

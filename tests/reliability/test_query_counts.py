@@ -7,27 +7,7 @@ PostgreSQL started by scripts/datastores (production), each with the demo city."
 import json
 import shutil
 
-import pytest
-from production_stack import Datastores
 import django_harness
-from servers import prepare_directory_database
-
-
-@pytest.fixture(scope="module")
-def postgres_database():
-    stores = Datastores()
-    try:
-        stores.run("start")
-        url = stores.database_url(stores.env["POSTGRES_DIRECTORY_DB"])
-        prepare_directory_database(url)
-        yield url
-    finally:
-        stores.remove()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.servers)])
-def database(request):
-    return request.getfixturevalue("directory_database" if request.param == "sqlite" else "postgres_database")
 
 
 SNIPPET = """
@@ -55,8 +35,9 @@ print(json.dumps({'vendor': connection.vendor, 'counts': counts}))
 """
 
 
-# The queries of the work itself: the page cache, which would answer a repeated request, is tested below.
-NO_PAGE_CACHE = {"DIRECTORY_PAGE_CACHE_SIZE": "0"}
+# The queries of the work itself: the page cache, which would answer a repeated request, is tested below; the
+# service documents, which would answer for a full service, in test_service_documents.py.
+NO_PAGE_CACHE = {"DIRECTORY_PAGE_CACHE_SIZE": "0", "DIRECTORY_SERVICE_DOCUMENTS": "0"}
 
 
 def counted_on(database: str, output: str) -> dict:
@@ -272,7 +253,7 @@ def test_a_repeated_question_is_served_from_the_page_cache_and_every_write_is_se
         copy = tmp_path / "directory.sqlite3"
         shutil.copy(database[len("sqlite:///") :], copy)
         database = f"sqlite:///{copy}"
-    output = django_harness.run_script(CACHE_SNIPPET, database, timeout=120).stdout
+    output = django_harness.run_script(CACHE_SNIPPET, database, timeout=120, env={"DIRECTORY_SERVICE_DOCUMENTS": "0"}).stdout
     steps = counted_on(database, output.replace('"steps"', '"counts"'))
     (names, cold), (again, warm) = steps["first"], steps["again"]
     at_once = database.startswith("sqlite:")

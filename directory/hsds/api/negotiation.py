@@ -90,6 +90,26 @@ def translation_of(svc, lang: str):
     return prefetched[0] if prefetched else None
 
 
+TRANSLATED_TEXTS = ("name", "description", "application_process", "fees_description", "eligibility_description")
+
+
+def localized(data: dict, translation) -> dict:
+    """A service's shape (rendered in the default language) in the translation's language: each text the
+    translation has replaces the default one, document names by position; without a translation, `data`."""
+    if translation is None:
+        return data
+    data = dict(data)
+    for field in TRANSLATED_TEXTS:
+        text = translated_text(translation, field, data.get(field, ""))
+        if text:
+            data[field] = text
+    documents = data.get("required_documents")
+    if documents:
+        names = translated_documents(translation, [d.get("document", "") for d in documents])
+        data["required_documents"] = [{**d, "document": name} if name else d for d, name in zip(documents, names)]
+    return data
+
+
 def translated_text(translation, field: str, default: str) -> str:
     value = getattr(translation, field, "") if translation is not None else ""
     return value if value and value.strip() else default

@@ -4,8 +4,9 @@ a ranked list is one query for the ids that pass the filters and a sort here, in
 correlated subqueries over every matching row (ranking.in_database): the first ask of a question at 10,000
 services drops from tens of milliseconds to a few.
 
-The facts order the list; they never decide what is in it: the filters (language, open, region, ...) and
-the page's records are read fresh from the database at every request. They are keyed on the data version
+The facts order the list; they never decide what is in it: the filters (language, open, region, ...) are
+applied by the database at every request, and the page's records are the service documents of the same data
+version (service_documents.py) or read from the database. They are keyed on the data version
 (hsds/api/data_version.py), so a write is reflected in the order as soon as it is in the data. Without a
 version (inside a transaction, the listener not connected) the database sorts as before. One process holds
 one set (about 10 MB at 10,000 services); after a change it is read again in a background thread (~0.4 s at
@@ -17,7 +18,7 @@ import threading
 import uuid
 from collections import defaultdict
 from datetime import time
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Dict, FrozenSet, Optional, Tuple
 
 from django.db import connection
 from django.utils import timezone
@@ -25,7 +26,7 @@ from django.utils import timezone
 from contracts.weekly_hours import NEVER, minutes_until
 from hsds import models as m
 
-from . import data_version, loading, parameters
+from . import data_version, loading, parameters, service_documents
 from .filters import asked_term
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def _rows(sql: str, params=()) -> list:
 
 
 class Facts:
-    """{service id (hex): (its terms, its weekly hours, the languages spoken, -verified ordinal, name order)}."""
+    """{service id as the cursor gives it: (its terms, its weekly hours, the languages spoken, key 5 as a number)}."""
 
     def __init__(self) -> None:
         table = {model: model._meta.db_table for model in (m.Service, m.Schedule, m.ServiceAtLocation, m.Language, m.Attribute)}
@@ -70,23 +71,27 @@ class Facts:
                 hours[who].add(patterns[found])
         shared: Dict[frozenset, frozenset] = {}  # services share their hours: one object (and one wait) per set
         nothing: FrozenSet[str] = frozenset()
-        # The database's own name order (its collation, not Python's), as a number: the last key.
-        self.services: Dict[str, tuple] = {
-            _id(i): (terms.get(_id(i), nothing), shared.setdefault(frozenset(hours.get(_id(i), ())), frozenset(hours.get(_id(i), ()))), languages.get(_id(i), nothing), verified.get(_id(i), 0), n)
-            for n, (i,) in enumerate(_rows(f"SELECT id FROM {table[m.Service]} ORDER BY name, id"))
-        }
+        # Keyed by the id as this database's cursor gives it (the ids query's rows are looked up as they come).
+        # Key 5 (verified, then the database's own name order: its collation, not Python's) as one number.
+        named = [raw for (raw,) in _rows(f"SELECT id FROM {table[m.Service]} ORDER BY name, id")]
+        last_key = {raw: n for n, raw in enumerate(sorted(named, key=lambda raw: verified.get(_id(raw), 0)))}  # stable: name order kept
+        self.services: Dict[object, tuple] = {}
+        for raw in named:
+            i = _id(raw)
+            kept = frozenset(hours.get(i, ()))
+            self.services[raw] = (terms.get(i, nothing), shared.setdefault(kept, kept), languages.get(i, nothing), last_key[raw])
 
-    def order(self, ids: List[str], direct_terms: FrozenSet[str], spoken: str, now) -> List[str]:
-        """`ids` sorted by ranking keys 1-3 and 5 (hsds/api/ranking.py), then name and id."""
+    def order(self, ids: list, direct_terms: FrozenSet[str], spoken: str, now) -> list:
+        """`ids` (as the cursor gives them) sorted by ranking keys 1-3 and 5 (hsds/api/ranking.py), then name and id."""
         waits: Dict[frozenset, float] = {}
         services = self.services
 
-        def key(service: str) -> tuple:
-            terms, hours, languages, verified, name_order = services[service]
+        def key(service) -> tuple:
+            terms, hours, languages, last = services[service]
             wait = waits.get(hours)
             if wait is None:
                 wait = waits[hours] = min((minutes_until(*pattern, now) for pattern in hours), default=NEVER)
-            return (not (direct_terms & terms), wait, spoken not in languages, verified, name_order)
+            return (terms.isdisjoint(direct_terms), wait, spoken not in languages, last)
 
         return sorted(ids, key=key)
 
@@ -99,21 +104,27 @@ def _grouped(rows, keep=_id) -> Dict[str, FrozenSet[str]]:
 
 
 class RankedIds:
-    """Rows of the list in the order of `ids` (hex), sliceable and countable like a queryset. The page is read by
+    """Rows of the list in the order of `ids`, sliceable and countable like a queryset. The page is read by
     id from the plain list (`rows`: the filters were applied to the ids, and reading them again costs more than
     the rest); if the data changed since the ids were read, through the filters again (`filtered`), so a
     service that stopped meeting them in between is never shown."""
 
     distances: dict = {}
 
-    def __init__(self, rows, filtered, ids: List[str], version: str) -> None:
+    def __init__(self, rows, filtered, ids: list, version: str, documents=None) -> None:
         self.rows, self.filtered, self.ids, self.version = rows, filtered, ids, version
+        self.documents = documents  # for a page of full services: (request, lang), to take them from the documents
 
     def count(self) -> int:
         return len(self.ids)
 
     def __getitem__(self, window: slice) -> list:
-        ids = [uuid.UUID(hex=i) for i in self.ids[window]]
+        ids = [i if isinstance(i, uuid.UUID) else uuid.UUID(str(i)) for i in self.ids[window]]
+        if self.documents is not None:
+            request, lang = self.documents
+            held = service_documents.held_rows(request, ids, lang, self.version)
+            if held is not None:
+                return held
         found = {row.id: row for row in self.rows.filter(id__in=ids)}
         if data_version.current() != self.version:
             found = {row.id: row for row in self.filtered.filter(id__in=ids)}
@@ -156,8 +167,8 @@ def ranked_services(request, queryset, lang: str, held: Tuple[str, Facts]):
     version, facts = held
     query = queryset.prefetch_related(None).order_by().values_list("id", flat=True)
     sql, params = query.query.sql_with_params()
-    ids = [_id(row[0]) for row in _rows(sql, params)]
-    if any(i not in facts.services for i in ids):
+    ids = [row[0] for row in _rows(sql, params)]
+    if not all(map(facts.services.__contains__, ids)):
         return None
     term = asked_term(request)
     direct: FrozenSet[str] = frozenset()
@@ -165,4 +176,5 @@ def ranked_services(request, queryset, lang: str, held: Tuple[str, Facts]):
         mapped = m.CrosswalkMapping.objects.filter(need_id=term.id).values_list("foreign_term_id", flat=True)
         direct = frozenset(_id(i) for i in [term.id, *mapped])
     spoken = parameters.spoken_language(request.query_params) or lang
-    return RankedIds(loading.service_queryset(lang), queryset, facts.order(ids, direct, spoken, timezone.localtime()), version)
+    documents = (request, lang) if parameters.boolean(request.query_params, "full") else None
+    return RankedIds(loading.service_queryset(lang), queryset, facts.order(ids, direct, spoken, timezone.localtime()), version, documents)

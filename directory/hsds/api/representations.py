@@ -89,23 +89,23 @@ def service_at_location(sal: m.ServiceAtLocation, full: bool, lang: str = "", at
 
 
 def service(svc: m.Service, full: bool, lang: str = "", attributes=(), changes=(), with_locations: bool = True) -> dict:
-    """A service; the full shape nests its relations, its categories (`attributes` rows) and `changes` (ChangeRecords)."""
-    translation = negotiation.translation_of(svc, lang)
+    """A service; the full shape nests its relations, its categories (`attributes` rows) and `changes` (ChangeRecords).
+    Rendered in the default language, then localized (the shape service_documents.py keeps is the default one)."""
     data = compact(
         {
             "id": str(svc.id),
             "organization_id": str(svc.organization_id),
-            "name": negotiation.translated_text(translation, "name", svc.name),
+            "name": svc.name,
             "alternate_name": svc.alternate_name,
-            "description": negotiation.translated_text(translation, "description", svc.description),
+            "description": svc.description,
             "url": svc.url,
             "email": svc.email,
             "status": svc.status,
             "interpretation_services": svc.interpretation_services,
-            "application_process": negotiation.translated_text(translation, "application_process", svc.application_process),
-            "fees_description": negotiation.translated_text(translation, "fees_description", svc.fees_description),
+            "application_process": svc.application_process,
+            "fees_description": svc.fees_description,
             "wait_time": svc.wait_time,
-            "eligibility_description": negotiation.translated_text(translation, "eligibility_description", svc.eligibility_description),
+            "eligibility_description": svc.eligibility_description,
             "minimum_age": svc.minimum_age,
             "maximum_age": svc.maximum_age,
             "assured_date": iso(svc.assured_date),
@@ -117,8 +117,6 @@ def service(svc: m.Service, full: bool, lang: str = "", attributes=(), changes=(
         required=("id", "name", "status"),
     )
     if full:
-        documents = list(rows_of(svc, "required_documents"))
-        document_names = negotiation.translated_documents(translation, [d.document for d in documents])
         data.update(
             {
                 "phones": [phone(x) for x in rows_of(svc, "phones")],
@@ -128,8 +126,8 @@ def service(svc: m.Service, full: bool, lang: str = "", attributes=(), changes=(
                 "funding": [],
                 "cost_options": [],
                 "required_documents": [
-                    compact({"id": str(d.id), "service_id": str(d.service_id), "document": name, "uri": d.uri, "attributes": [], "metadata": []}, required=("id",))
-                    for d, name in zip(documents, document_names)
+                    compact({"id": str(d.id), "service_id": str(d.service_id), "document": d.document, "uri": d.uri, "attributes": [], "metadata": []}, required=("id",))
+                    for d in rows_of(svc, "required_documents")
                 ],
                 "contacts": [],
                 "attributes": [attribute(a) for a in attributes],
@@ -138,7 +136,7 @@ def service(svc: m.Service, full: bool, lang: str = "", attributes=(), changes=(
         )
         if with_locations:
             data["service_at_locations"] = [nested_service_at_location(x) for x in rows_of(svc, "service_at_locations")]
-    return data
+    return negotiation.localized(data, negotiation.translation_of(svc, lang))
 
 
 def nested_service_at_location(sal: m.ServiceAtLocation) -> dict:

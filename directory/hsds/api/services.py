@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from hsds import audit
 from hsds import models as m
 
-from . import loading, page_cache, parameters, permissions
+from . import loading, page_cache, parameters, permissions, service_documents
 from . import representations as shape
 from .concurrency import check_version, etag, locked
 from .filters import filter_services
@@ -69,22 +69,17 @@ NESTED = {
 }
 
 
-def services_page(rows, full: bool, lang: str) -> list:
-    """A page of services; full ones with what they nest, their categories and changes in a fixed number of queries."""
-    ids = [s.id for s in rows]
+def services_page(request, rows, full: bool, lang: str) -> list:
+    """A page of services; full ones from the documents held for the data version (service_documents.py), else
+    rendered with what they nest, their categories and changes in a fixed number of queries."""
     if full:
-        loading.load_full_relations(rows)
-    attributes = loading.attributes_by_link("service", ids) if full else {}
-    changes = loading.changes_by_record(ids) if full else {}
-    return [shape.service(s, full=full, lang=lang, attributes=attributes.get(s.id, []), changes=changes.get(s.id, [])) for s in rows]
+        return service_documents.full_page(request, rows, lang)
+    return [shape.service(s, full=False, lang=lang) for s in rows]
 
 
 def full_service(svc: m.Service, lang: str) -> dict:
     """One fully nested service with its categories and recent changes (detail and write responses)."""
-    loading.load_full_relations([svc])
-    attributes = loading.attributes_by_link("service", [svc.id]).get(svc.id, [])
-    changes = loading.changes_by_record([svc.id]).get(svc.id, [])
-    return shape.service(svc, full=True, lang=lang, attributes=attributes, changes=changes)
+    return service_documents.rendered([svc], lang)[0]
 
 
 class ServiceWriter(RecordWriter):
@@ -181,7 +176,7 @@ class ServiceCollectionView(CreateMixin, ServiceResource):
         def page() -> Response:
             queryset = filter_services(request, loading.service_queryset(self.lang))
             queryset = ordered(request, queryset, service_links=True, lang=self.lang)
-            return paged(request, queryset, lambda rows: services_page(rows, full, self.lang))
+            return paged(request, queryset, lambda rows: services_page(request, rows, full, self.lang))
 
         return page_cache.cached(request, self.lang, page)
 
