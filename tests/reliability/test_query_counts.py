@@ -229,6 +229,21 @@ if connection.vendor == 'postgresql':  # the listener's connection dies: no vers
         time.sleep(0.05)
     final = ask()[0][0]
     steps['listener lost and back'] = [[terminated, lost, final, round(time.monotonic() - started, 2)], int(terminated == 1 and lost and final == name + ' (while deaf)')]
+# Reference data remembered per data version (page_cache.remembered): a term and a neighbourhood's other name added
+# now are known to the next question (raw SQL writes would do the same: any write makes a new version).
+def known(**question):
+    started = time.monotonic()
+    while True:
+        response = client.get('/api/services', {**question, 'per_page': 3})
+        if response.status_code == 200 or time.monotonic() - started > 2:
+            return [response.status_code, [s['id'] for s in response.json().get('contents', [])]]
+        time.sleep(0.01)
+steps['unknown first'] = [[], [client.get('/api/services', q).status_code for q in ({'taxonomy_term_id': 'health-harbour-clinic'}, {'region': 'Osttor'})]]
+health = m.TaxonomyTerm.objects.get(code='health')
+clinic = m.TaxonomyTerm.objects.create(code='health-harbour-clinic', name='Harbour clinic', description='A test term', taxonomy=health.taxonomy, parent=health)
+m.Attribute.objects.create(link_id=top, link_entity='service', taxonomy_term=clinic)
+m.RegionName.objects.create(region=m.Address.objects.exclude(region='').values_list('region', flat=True).first(), name='Osttor')
+steps['known after'] = [[], [known(taxonomy_term_id='health-harbour-clinic'), known(region='Osttor')], str(top)]
 # The ranking facts in memory (ranking_facts) give the database's order, on this database's collation too.
 from hsds.api import ranking_facts
 started = time.monotonic()
@@ -269,3 +284,6 @@ def test_a_repeated_question_is_served_from_the_page_cache_and_every_write_is_se
         assert steps["listener lost and back"][1] == 1, steps["listener lost and back"]
     assert steps["in a transaction"][1] > 5, steps
     assert steps["facts used"][1] == 1 and steps["same order"][1] == 1, steps
+    assert steps["unknown first"][1] == [400, 400], steps["unknown first"]
+    (term_status, term_ids), (region_status, region_ids) = steps["known after"][1]
+    assert term_status == 200 and term_ids == [steps["known after"][2]] and region_status == 200 and region_ids, steps["known after"]

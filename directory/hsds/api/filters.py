@@ -14,7 +14,7 @@ from contracts.weekly_hours import EVENING, days_asked
 from hsds import geo
 from hsds import models as m
 
-from . import parameters
+from . import page_cache, parameters
 from .errors import BadParameter
 
 
@@ -42,7 +42,9 @@ def resolve_term(reference):
 def asked_term(request):
     """The TaxonomyTerm `taxonomy_term_id` names, looked up once per request (the filters and the ranking both ask)."""
     if not hasattr(request, "asked_term"):
-        request.asked_term = resolve_term(parameters.taxonomy_term(request.query_params))
+        reference = parameters.taxonomy_term(request.query_params)
+        key = ("term", *sorted(reference.lookup.items())) if reference is not None else ("term",)
+        request.asked_term = page_cache.remembered(request, key, lambda: resolve_term(reference))
     return request.asked_term
 
 
@@ -54,7 +56,8 @@ def filter_services(request, queryset, service_field: str = ""):
 
     term = asked_term(request)
     if term is not None:
-        linked = m.Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=term.descendant_ids(through_crosswalk=True))
+        below = page_cache.remembered(request, ("below", term.id), lambda: tuple(term.descendant_ids(through_crosswalk=True)))
+        linked = m.Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=below)
         queryset = queryset.filter(**{f"{id_field}__in": linked.values("link_id")})
 
     taxonomy_id = parameters.uuid_value(query, "taxonomy_id")
@@ -84,7 +87,7 @@ def filter_services(request, queryset, service_field: str = ""):
 
     district = parameters.region(query)
     if district:
-        queryset = queryset.filter(**{f"{id_field}__in": services_in_region(district)})
+        queryset = queryset.filter(**{f"{id_field}__in": services_in_region(request, district)})
 
     code = parameters.postal_code(query)
     if code:
@@ -136,13 +139,13 @@ FREE_OF_CHARGE = r"^\s*(" + "|".join(FREE_WORDS) + r")\s*[.!]?\s*$"
 WALK_IN_TERM = "walk-in"
 
 
-def services_in_region(name: str):
+def services_in_region(request, name: str):
     """The ids of services at a location whose address is in the neighbourhood `name` (any letter case, or
     another name staff added for it);
     a name no address gives is a 400 naming `region` and the known names (GET /api/regions)."""
     # Its own name, or another name staff added (models.RegionName): still one query.
     addresses = m.Address.objects.filter(Q(region__iexact=name) | Q(region__in=m.RegionName.objects.filter(name__iexact=name).values("region")))
-    if not addresses.exists():
+    if not page_cache.remembered(request, ("region", name.casefold()), addresses.exists):
         raise BadParameter("region", f"'region': no address is in a neighbourhood called '{name[:60]}'; GET /api/regions lists them.")
     return m.ServiceAtLocation.objects.filter(location_id__in=addresses.values("location_id")).values("service_id")
 

@@ -1,5 +1,7 @@
 """Pages of the public service list, kept in the process while the directory stays as it was and the minute
-lasts: the same question from the next newcomer is answered without working the list out again.
+lasts: the same question from the next newcomer is answered without working the list out again. Beside them,
+the reference data questions look up (`remembered`: a term by its code, the terms below it, a neighbourhood's
+existence), kept while the data stays as it was.
 
 A page depends on the data and, through `open=` and the relevance order, on the minute in the city's time
 zone; the key holds both: the data's version (hsds/api/data_version.py: it changes when any write to the
@@ -15,7 +17,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from django.utils import timezone
 from rest_framework.response import Response
@@ -85,3 +87,29 @@ def cached(request, lang: str, build: Callable[[], Response]) -> Response:
     if response.status_code == 200:
         PAGES.put(key, (response.data, dict(response.items())), size)
     return response
+
+
+MEMO_SIZE = 1024  # values kept per data version (reference lookups: a few per kind of question)
+_memo: dict = {"version": None, "values": {}}
+_memo_lock = threading.Lock()
+
+
+def remembered(request, key: tuple, compute: Callable[[], Any]) -> Any:
+    """`compute()` worked out once per data version in this process: reference data most questions look up again
+    (a term by its code, the terms below it, whether a neighbourhood exists), kept with the pages (off with them).
+    Worked out every time without a version. Values are shared between requests: give immutable ones (tuples,
+    frozensets) or leave them unchanged."""
+    version = data_version.for_request(request) if capacity() else None
+    if version is None:
+        return compute()
+    with _memo_lock:
+        if _memo["version"] != version:
+            _memo.update(version=version, values={})
+        values = _memo["values"]
+        if key in values:
+            return values[key]
+    value = compute()  # read after the version: never older than it
+    with _memo_lock:
+        if _memo["version"] == version and len(values) < MEMO_SIZE:
+            values[key] = value
+    return value

@@ -26,7 +26,7 @@ from django.utils import timezone
 from contracts.weekly_hours import NEVER, minutes_until
 from hsds import models as m
 
-from . import data_version, loading, parameters, service_documents
+from . import data_version, loading, page_cache, parameters, service_documents
 from .filters import asked_term
 
 logger = logging.getLogger(__name__)
@@ -174,7 +174,7 @@ def ranked_services(request, queryset, lang: str, held: Tuple[str, Facts]):
     direct: FrozenSet[str] = frozenset()
     if term is not None:
         mapped = m.CrosswalkMapping.objects.filter(need_id=term.id).values_list("foreign_term_id", flat=True)
-        direct = frozenset(_id(i) for i in [term.id, *mapped])
+        direct = page_cache.remembered(request, ("mapped to", term.id), lambda: frozenset(_id(i) for i in [term.id, *mapped]))
     spoken = parameters.spoken_language(request.query_params) or lang
     documents = (request, lang) if parameters.boolean(request.query_params, "full") else None
     return RankedIds(loading.service_queryset(lang), queryset, facts.order(ids, direct, spoken, timezone.localtime()), version, documents)
