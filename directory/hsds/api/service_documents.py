@@ -7,9 +7,9 @@ Each service's document is kept once, in the default language, as compact JSON (
 from the two, as the representations themselves do. They are keyed on the data version
 (hsds/api/data_version.py): any write that commits, by any path, makes a new version, and documents of an
 older one are never served. After a change, the documents of every service (up to DIRECTORY_SERVICE_DOCUMENTS,
-default 20,000; 0 turns them off) are rendered again in a background thread, in batches, resting as long as
-each batch took (about 15 s at 10,000 services, half a core), given up as soon as the data changes again;
-meanwhile a page renders what it shows from the database and keeps it.
+default 20,000; 0 turns them off) are rendered again in a background thread once the data has stayed unchanged
+for SETTLE_SECONDS, in batches, resting as long as each batch took (about 15 s at 10,000 services, half a core),
+given up as soon as the data changes again; meanwhile a page renders what it shows from the database and keeps it.
 
 A page served from documents is consistent: the data version is read again after the ids and documents were
 taken, and if it moved, the page is rendered from the database.
@@ -34,6 +34,7 @@ from .representations import service
 logger = logging.getLogger(__name__)
 
 BATCH = 200  # services rendered per step of the background build
+SETTLE_SECONDS = 2.0  # the data unchanged this long before the documents are rendered again
 
 
 def capacity() -> int:
@@ -92,6 +93,9 @@ def _build() -> None:
         version = data_version.current()
         if version is None or _held["documents"].version == version:
             return
+        time.sleep(SETTLE_SECONDS)  # writes come in bursts (an import, a staff member's edits): wait until they stop
+        if data_version.current() != version:
+            return  # the next page starts another wait
         documents = Documents(version)
         _held["documents"] = documents  # pages of this version keep what they render from now on
         started = time.monotonic()
