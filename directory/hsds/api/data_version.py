@@ -55,6 +55,15 @@ def current() -> Optional[str]:
     return row[0] if row and row[0] else None
 
 
+def cache_size(variable: str, default: int) -> int:
+    """The size of a cache keyed on the version, from the environment (0: off); the default when it is not a number
+    (a typo must not break the API)."""
+    try:
+        return max(0, int(os.environ.get(variable, str(default))))
+    except ValueError:
+        return default
+
+
 def for_request(request) -> Optional[str]:
     """`current()` read once per request (the page cache and the ranking facts both key on it)."""
     if not hasattr(request, "_data_version"):

@@ -14,7 +14,6 @@ version empties the cache: memory stays bounded whatever is asked.
 """
 
 import logging
-import os
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Optional
@@ -31,11 +30,7 @@ LARGEST_PAGE = 10  # rows: bigger pages (staff tools, exports) are not kept
 
 
 def capacity() -> int:
-    """DIRECTORY_PAGE_CACHE_SIZE; the default when it is not a number (a typo must not break the API)."""
-    try:
-        return max(0, int(os.environ.get("DIRECTORY_PAGE_CACHE_SIZE", "256")))
-    except ValueError:
-        return 256
+    return data_version.cache_size("DIRECTORY_PAGE_CACHE_SIZE", 256)
 
 
 class Pages:

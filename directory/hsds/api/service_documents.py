@@ -17,7 +17,6 @@ taken, and if it moved, the page is rendered from the database.
 
 import json
 import logging
-import os
 import threading
 import time
 import uuid
@@ -38,11 +37,7 @@ SETTLE_SECONDS = 2.0  # the data unchanged this long before the documents are re
 
 
 def capacity() -> int:
-    """DIRECTORY_SERVICE_DOCUMENTS; the default when it is not a number (a typo must not break the API)."""
-    try:
-        return max(0, int(os.environ.get("DIRECTORY_SERVICE_DOCUMENTS", "20000")))
-    except ValueError:
-        return 20000
+    return data_version.cache_size("DIRECTORY_SERVICE_DOCUMENTS", 20000)
 
 
 class Documents:
