@@ -154,6 +154,7 @@ def _build(version: str) -> None:
     try:
         if _held["facts"][0] != version:
             _held["facts"] = (version, Facts())
+            data_version.keep_long_lived()
     except Exception:  # noqa: BLE001 - the database sorts until the next attempt
         logger.exception("ranking facts could not be read")
     finally:

@@ -108,6 +108,7 @@ def _build() -> None:
                 documents.keep(row.id, document)
             last = rows[-1].id
             time.sleep(time.monotonic() - batch_started)  # half the time: the answers being worked out meanwhile come first
+        data_version.keep_long_lived()
         logger.info("service documents ready: %d services in %.1f s", len(documents.json), time.monotonic() - started)
     except Exception:  # noqa: BLE001 - pages render from the database until the next attempt
         logger.exception("service documents could not be read")
