@@ -158,6 +158,9 @@ def test_per_page_is_capped(directory_api):
         ("services", {"lat": "47.05", "lon": "8.07", "proximity": "far"}, "proximity"),
         ("services", {"proximity": "1000"}, "proximity"),
         ("services", {"lon": "", "proximity": ""}, "lon"),  # empty is not absent (found by schemathesis)
+        ("services", {"open": ""}, "open"),  # nor for an enum (found by schemathesis)
+        ("service_at_locations", {"free": ""}, "free"),
+        ("services", {"walk_in": " "}, "walk_in"),
         ("service_at_locations", {"lat": "47.05", "lon": "8.07", "proximity": " "}, "proximity"),
     ],
 )

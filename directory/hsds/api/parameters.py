@@ -120,10 +120,13 @@ OPEN_VALUES = ("now", "today", "tomorrow", "evening", "weekend", "mo", "tu", "we
 
 
 def opening(params) -> str:
-    raw = (params.get("open") or "").strip().lower()
-    if raw and raw not in OPEN_VALUES:
+    raw = params.get("open")
+    if raw is None:
+        return ""
+    value = raw.strip().lower()
+    if value not in OPEN_VALUES:  # present but empty is not "absent": the OpenAPI description is an enum
         raise BadParameter("open", f"'open' must be one of: {', '.join(OPEN_VALUES)}.")
-    return raw
+    return value
 
 
 MAX_REGION_LENGTH = 100
@@ -153,10 +156,13 @@ def postal_code(params) -> str:
 def flag(params, name: str) -> bool:
     """Profile extensions `free` and `walk_in`: `true` keeps only services with that feature; absent or
     `false`, no condition."""
-    raw = (params.get(name) or "").strip().lower()
-    if raw not in ("", "true", "false"):
+    raw = params.get(name)
+    if raw is None:
+        return False
+    value = raw.strip().lower()
+    if value not in ("true", "false"):  # present but empty is not "absent": the OpenAPI description is an enum
         raise BadParameter(name, f"'{name}' must be 'true' or 'false'.")
-    return raw == "true"
+    return value == "true"
 
 
 # Profile extension `eligibility`: who may use the service, as the terms of the eligibility taxonomy
