@@ -59,7 +59,9 @@ def current() -> Optional[str]:
 def keep_long_lived() -> None:
     """Leave what was just read for a version (ranking facts, service documents: hundreds of thousands of objects at
     10,000 services) out of the garbage collector's full passes, which otherwise pause a request for 100 ms or more
-    every few hundred requests. Unreachable objects are collected first, so none is kept for good."""
+    every few hundred requests. What an earlier call froze is let go first and unreachable objects collected (a
+    build thread's connection, requests in flight: cycles that would otherwise be kept for good)."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 

@@ -145,7 +145,7 @@ def services_in_region(request, name: str):
     a name no address gives is a 400 naming `region` and the known names (GET /api/regions)."""
     # Its own name, or another name staff added (models.RegionName): still one query.
     addresses = m.Address.objects.filter(Q(region__iexact=name) | Q(region__in=m.RegionName.objects.filter(name__iexact=name).values("region")))
-    if not page_cache.remembered(request, ("region", name.casefold()), addresses.exists):
+    if not page_cache.remembered(request, ("region", name), addresses.exists):  # the name as given: the database decides which spellings match
         raise BadParameter("region", f"'region': no address is in a neighbourhood called '{name[:60]}'; GET /api/regions lists them.")
     return m.ServiceAtLocation.objects.filter(location_id__in=addresses.values("location_id")).values("service_id")
 

@@ -145,7 +145,10 @@ def current(request) -> Optional[Tuple[str, Facts]]:
     if held_version == version:
         return version, facts
     if _building.acquire(blocking=False):
-        threading.Thread(target=_build, args=(version,), name="hsds-ranking-facts", daemon=True).start()
+        try:
+            threading.Thread(target=_build, args=(version,), name="hsds-ranking-facts", daemon=True).start()
+        except RuntimeError:  # no thread to be had: the next question tries again
+            _building.release()
     return None
 
 
@@ -158,8 +161,10 @@ def _build(version: str) -> None:
     except Exception:  # noqa: BLE001 - the database sorts until the next attempt
         logger.exception("ranking facts could not be read")
     finally:
-        connection.close()  # this thread's own connection
-        _building.release()
+        try:
+            connection.close()  # this thread's own connection
+        finally:
+            _building.release()
 
 
 def ranked_services(request, queryset, lang: str, held: Tuple[str, Facts]):

@@ -77,13 +77,17 @@ def for_request(request) -> Optional[Documents]:
     if documents.version == version:
         return documents
     if _building.acquire(blocking=False):
-        threading.Thread(target=_build, name="hsds-service-documents", daemon=True).start()
+        try:
+            threading.Thread(target=_build, name="hsds-service-documents", daemon=True).start()
+        except RuntimeError:  # no thread to be had: the next page tries again
+            _building.release()
     return None
 
 
 def _build() -> None:
     """Render every service's document for the current version (read first: the documents are never older than
     it); stops as soon as the version moves on. Runs with `_building` held, on this thread's own connection."""
+    version = None
     try:
         version = data_version.current()
         if version is None or _held["documents"].version == version:
@@ -112,9 +116,13 @@ def _build() -> None:
         logger.info("service documents ready: %d services in %.1f s", len(documents.json), time.monotonic() - started)
     except Exception:  # noqa: BLE001 - pages render from the database until the next attempt
         logger.exception("service documents could not be read")
+        if _held["documents"].version == version:
+            _held["documents"] = Documents(None)  # not left half read: the next page starts another build
     finally:
-        connection.close()
-        _building.release()
+        try:
+            connection.close()
+        finally:
+            _building.release()
 
 
 def _translations() -> Dict[uuid.UUID, Dict[str, SimpleNamespace]]:
